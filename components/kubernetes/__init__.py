@@ -1,0 +1,8 @@
+"""Kubernetes backend: Deployments and Services per color, a Gateway API HTTPRoute."""
+
+from __future__ import annotations
+
+from .environment import BlueGreen, Environment, Shared
+from .router import TrafficRouter
+
+__all__ = ["BlueGreen", "Environment", "Shared", "TrafficRouter"]

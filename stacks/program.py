@@ -1,0 +1,49 @@
+"""The Pulumi program: config -> components -> exports.
+
+``pulumi up -s staging`` builds one environment; ``pulumi up -s prod`` builds blue,
+green and the router. The same function runs under Pulumi's mock runtime for
+``tricolor plan``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from ..components import BlueGreenArgs, EnvironmentArgs, RouterArgs, get_backend
+from ..spec import Color, Stack, Weights
+from .config import resolve, runtime_config
+
+
+def release_state(stack: Stack) -> tuple[Weights, dict[Color, str]]:
+    """Weights and images in force for a production stack (from its configuration)."""
+    return stack.weights, stack.images
+
+
+def build(stack: Stack) -> dict[str, Any]:
+    """Build the stack's components and return what the program exports."""
+    backend = get_backend(stack.backend)
+    name = stack.spec.name
+    outputs: dict[str, Any] = {"environment": stack.environment, "backend": stack.backend}
+    if stack.environment == "production":
+        weights, images = release_state(stack)
+        pair = backend.BlueGreen(name, BlueGreenArgs(stack=stack, images=images))
+        backend.TrafficRouter(f"{name}-router", RouterArgs(
+            stack=stack, targets=pair.targets, weights=weights, shared=pair.shared))
+        outputs.update(services=pair.targets, weights=weights.as_dict(), images=dict(images))
+        outputs["namespace"] = getattr(pair, "namespace", None)
+    else:
+        env = backend.Environment(name, EnvironmentArgs(stack=stack, image=stack.image_of()))
+        backend.TrafficRouter(f"{name}-router", RouterArgs(stack=stack, targets={"main": env.target}, shared=env))
+        outputs.update(service=env.target, image=stack.image_of())
+        outputs["namespace"] = getattr(env, "namespace", None)
+    outputs["route"] = f"{name}-router"
+    return {k: v for k, v in outputs.items() if v is not None}
+
+
+def main() -> None:
+    """Entry point of ``stacks/__main__.py``."""
+    stack = resolve(pulumi.get_stack(), runtime_config())
+    for key, value in build(stack).items():
+        pulumi.export(key, value)
