@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 from rich.tree import Tree
 
+from .. import STACKS_DIR
 from ..spec import describe_step
 from ..stacks import Rendered, load_stacks, render, stack_names
 from .common import console, guarded, print_json
@@ -63,10 +64,11 @@ def plan(
     stack: Annotated[list[str] | None, typer.Option("--stack", "-s", help="Only this stack (repeatable).")] = None,
     spec: Annotated[Path | None, typer.Option("--spec", help="Use this spec file instead of service.yaml.")] = None,
     output: Annotated[Output, typer.Option("--output", "-o", help="text or json.")] = Output.text,
+    stacks_dir: Annotated[Path, typer.Option("--stacks-dir", help="Where the Pulumi.<stack>.yaml files are.")] = STACKS_DIR,
 ) -> None:
     """Render every environment from the spec offline: resources, parity, release schedule."""
-    names = stack or stack_names()
-    inputs = load_stacks(names, spec)  # every stack validated before anything renders
+    names = stack or stack_names(stacks_dir)
+    inputs = load_stacks(names, spec, stacks_dir)  # every stack validated before anything renders
     rendered = [render(item) for item in inputs]
     if output is Output.json:
         print_json(plan_document(rendered))

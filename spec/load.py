@@ -50,7 +50,8 @@ def problems_from(error: ValidationError, file: str, prefix: str = "") -> list[P
     for item in error.errors():
         path = field_path(_document_loc(item["loc"]))
         if prefix:
-            path = f"{prefix}.{path}" if path else prefix
+            joiner = "" if prefix.endswith(":") or not path else "."
+            path = f"{prefix}{joiner}{path}"
         message = _MESSAGES.get(item["type"], item["msg"])
         if message.startswith("Value error, "):
             message = message[len("Value error, "):]

@@ -161,7 +161,7 @@ def resolve_stack(name: str, raw_config: dict[str, Any], base: ServiceSpec, file
         problems.append(Problem(file, f"config.{NAMESPACE}:{key}", "unknown key"))
     config: StackConfig | None = None
     try:
-        config = validate_model(StackConfig, settings, file, prefix=f"config.{NAMESPACE}")
+        config = validate_model(StackConfig, settings, file, prefix=f"config.{NAMESPACE}:")
     except SpecError as exc:
         problems.extend(exc.problems)
     spec = base

@@ -10,6 +10,7 @@ import asyncio
 import contextvars
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,17 @@ def _run(stack: Stack, config: dict[str, str], secret_keys: list[str]) -> list[R
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    # The mock monitor runs in worker threads, each of which gets an event loop of its
+    # own; own those threads so their loops are closed here, not at interpreter exit.
+    thread_loops: list[asyncio.AbstractEventLoop] = []
+
+    def give_thread_a_loop() -> None:
+        thread_loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(thread_loop)
+        thread_loops.append(thread_loop)
+
+    executor = ThreadPoolExecutor(max_workers=8, initializer=give_thread_a_loop)
+    loop.set_default_executor(executor)
     monitor = _RecordingMonitor()
     pulumi_mocks.set_mocks(monitor.mocks, PROJECT, stack.name, preview=False, logger=_QUIET, monitor=monitor)
     set_all_config(config, secret_keys)
@@ -123,6 +135,9 @@ def _run(stack: Stack, config: dict[str, str], secret_keys: list[str]) -> list[R
     finally:
         for task in asyncio.all_tasks(loop):
             task.cancel()
+        executor.shutdown(wait=True)
+        for thread_loop in thread_loops:
+            thread_loop.close()
         loop.close()
         asyncio.set_event_loop(None)
     return monitor.records
@@ -143,15 +158,25 @@ class StackInput:
 
 
 def load_stacks(
-    names: list[str], spec_file: Path | None = None, stacks_dir: Path = STACKS_DIR
+    names: list[str],
+    spec_file: Path | None = None,
+    stacks_dir: Path = STACKS_DIR,
+    configs: dict[str, tuple[dict[str, Any], set[str]]] | None = None,
 ) -> list[StackInput]:
     """Read and validate every named stack; raise one ``SpecError`` with every problem
-    of every stack before anything is rendered."""
+    of every stack before anything is rendered.
+
+    ``configs`` gives the config (and secure keys) of stacks that have no file, such as
+    a preview stack derived from staging; other stacks are read from ``stacks_dir``.
+    """
     problems: list[Problem] = []
     loaded: list[StackInput] = []
     specs: dict[Path, ServiceSpec] = {}  # each spec file is read once
     for name in names:
-        config, secret_keys = read_stack_config(name, stacks_dir)
+        if configs and name in configs:
+            config, secret_keys = dict(configs[name][0]), set(configs[name][1])
+        else:
+            config, secret_keys = read_stack_config(name, stacks_dir)
         if spec_file is not None:
             config[f"{NAMESPACE}:spec"] = str(spec_file.resolve())
         configured = config.get(f"{NAMESPACE}:spec")

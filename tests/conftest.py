@@ -124,3 +124,48 @@ def actionlint() -> Callable[[Path], list[dict[str, object]]]:
         return json.loads(out.stdout)
 
     return lint
+
+
+@pytest.fixture
+def spec_data() -> dict[str, object]:
+    """The example spec as plain data, a fresh copy for each test to change."""
+    import yaml
+
+    return yaml.safe_load(SPEC_FILE.read_text())
+
+
+@pytest.fixture
+def write_spec(tmp_path: Path) -> Callable[[object], Path]:
+    """Write spec data (or raw text) to a temporary file and return its path."""
+    import yaml
+
+    def write(data: object, name: str = "service.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False))
+        return path
+
+    return write
+
+
+@pytest.fixture
+def cli() -> Callable[..., object]:
+    """Invoke the ``tricolor`` command in-process; returns typer's result (stdout and
+    stderr kept apart)."""
+    from typer.testing import CliRunner
+
+    from tricolor.cli.app import app
+
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None) -> object:
+        return runner.invoke(app, list(args), input=input)
+
+    return invoke
+
+
+@pytest.fixture(scope="session")
+def rendered_k8s() -> dict[str, object]:
+    """The shipped Kubernetes stacks (staging, prod) rendered under the mock runtime."""
+    from tricolor.stacks import render_stack
+
+    return {name: render_stack(name) for name in ("staging", "prod")}
