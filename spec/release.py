@@ -11,7 +11,7 @@ Steps are frozen data. A strategy is either explicit ``steps`` or one ``preset``
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     BaseModel,
@@ -85,6 +85,14 @@ class AnalysisStep(Strict):
 
     analysis: dict[str, list[str]] = Field(default_factory=dict)
 
+    @field_validator("analysis")
+    @classmethod
+    def _only_metrics(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = sorted(set(value) - {"metrics"})
+        if unknown:
+            raise ValueError(f"analysis: unknown key(s) {', '.join(unknown)}; only 'metrics' is allowed")
+        return value
+
     @property
     def action(self) -> str:
         return "analysis"
@@ -132,14 +140,28 @@ class HttpCheck(Strict):
 
 
 class Metric(Strict):
-    """One metric the judges look at; the query is the provider's (PromQL, ...)."""
+    """One metric the judges look at; the queries are the provider's (PromQL, ...).
 
-    name: str
+    A ``rate`` metric counts events (errors) among a total (requests): ``query`` gives
+    the events and ``totalQuery`` the total over the window. A ``distribution`` metric
+    (latency) gives sample values. Templates may use ``{{color}}``, ``{{version}}`` and
+    ``{{window}}``.
+    """
+
+    name: str = Field(min_length=1)
     kind: Literal["rate", "distribution"] = "rate"
     query: str | None = None
+    total_query: str | None = Field(None, alias="totalQuery")
     min: float | None = None
     max: float | None = None
     tolerance: float | None = Field(None, ge=0)
+    quantile: float = Field(0.99, gt=0, lt=1)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Metric:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"metric {self.name!r}: min {self.min} is above max {self.max}")
+        return self
 
 
 class Analysis(Strict):
@@ -150,7 +172,18 @@ class Analysis(Strict):
     failure_limit: StrictInt = Field(1, alias="failureLimit", ge=0)
     inconclusive_limit: StrictInt = Field(3, alias="inconclusiveLimit", ge=0)
     consecutive_error_limit: StrictInt = Field(3, alias="consecutiveErrorLimit", ge=1)
+    consecutive_success_limit: StrictInt = Field(1, alias="consecutiveSuccessLimit", ge=1)
+    alpha: float = Field(0.003, gt=0, lt=0.5)
+    provider_settings: dict[str, Any] = Field(default_factory=dict, alias="providerSettings")
     metrics: list[Metric] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_metrics(self) -> Analysis:
+        names = [m.name for m in self.metrics]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"metrics: duplicate names {', '.join(duplicates)}")
+        return self
 
 
 PRESETS: dict[str, tuple[Step, ...]] = {
@@ -203,6 +236,23 @@ class Release(Strict):
             weights = [s.set_weight for s in self.steps if isinstance(s, SetWeight)]
             if not weights or weights[-1] != 100:
                 raise ValueError("steps: the last setWeight must be 100 so the release completes")
+            for index, (before, after) in enumerate(zip(weights, weights[1:], strict=False), start=1):
+                if after < before:
+                    raise ValueError(f"steps: setWeight goes down from {before} to {after} "
+                                     f"(setWeight #{index + 1}); abort or rollback lowers weights")
+        if self.preset == "blue-green" and not self.smoke_tests:
+            raise ValueError("preset blue-green smoke-tests the idle color: give at least one smokeTests entry")
+        known = {m.name for m in self.analysis.metrics}
+        for index, step in enumerate(self.schedule):
+            if not isinstance(step, AnalysisStep):
+                continue
+            if not known:
+                raise ValueError(f"steps[{index}]: an analysis step needs release.analysis.metrics "
+                                 "(no data is never a pass)")
+            missing = [name for name in step.analysis.get("metrics", []) if name not in known]
+            if missing:
+                raise ValueError(f"steps[{index}]: unknown metric(s) {', '.join(missing)}; "
+                                 f"release.analysis.metrics has: {', '.join(sorted(known))}")
         return self
 
     @property

@@ -17,8 +17,13 @@ from .config import resolve, runtime_config
 
 
 def release_state(stack: Stack) -> tuple[Weights, dict[Color, str]]:
-    """Weights and images in force for a production stack (from its configuration)."""
-    return stack.weights, stack.images
+    """Weights and images in force for a production stack: from the release ledger when
+    it has a record for the stack (``$TRICOLOR_LEDGER`` or ``.tricolor/ledger``), else
+    from the stack's configuration. A plain ``pulumi up`` never undoes a canary."""
+    from ..rollout.ledger import state_in_force
+
+    in_force = state_in_force(stack.name)
+    return in_force if in_force is not None else (stack.weights, stack.images)
 
 
 def build(stack: Stack) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import contextvars
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,10 +77,26 @@ def clean(value: Any) -> Any:
 
 
 class _Mocks(pulumi.runtime.Mocks):
-    """Resources keep their inputs as state; there are no invokes to answer."""
+    """Resources keep their inputs as state; there are no invokes to answer.
+
+    The inputs of the registration in progress are kept per thread, so the monitor
+    records them without deserializing the request a second time.
+    """
+
+    def __init__(self) -> None:
+        self.current = threading.local()
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        return f"{args.name}-id", args.inputs
+        self.current.inputs = args.inputs
+        if not args.typ.startswith("aws:"):
+            return f"{args.name}-id", args.inputs
+        # AWS computes ARNs that other resources read: placeholders, like the ids.
+        module, _, kind = args.typ[len("aws:"):].partition("/")
+        kind = kind.partition(":")[0]
+        state = {"arn": f"arn:aws:{module}:us-east-1:000000000000:{kind}/{args.name}", **args.inputs}
+        if module == "lb":
+            state.setdefault("arnSuffix", f"{kind}/{args.name}/0")
+        return f"{args.name}-id", state
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
         return {}
@@ -89,17 +106,18 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
     """The mock resource monitor, keeping each registration with its URN and parent."""
 
     def __init__(self) -> None:
-        super().__init__(_Mocks())
+        self.mocks: _Mocks = _Mocks()
+        super().__init__(self.mocks)
         self.records: list[RenderedResource] = []
         self._lock = threading.Lock()
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
-            inputs = pulumi_mocks.rpc.deserialize_properties(request.object, keep_unknowns=True)
             record = RenderedResource(
                 urn=response.urn, type=request.type, name=request.name,
-                parent=request.parent or None, custom=bool(request.custom), inputs=clean(dict(inputs)),
+                parent=request.parent or None, custom=bool(request.custom),
+                inputs=clean(dict(self.mocks.current.inputs)),
             )
             with self._lock:
                 self.records.append(record)
@@ -111,9 +129,11 @@ _QUIET.addHandler(logging.NullHandler())
 _QUIET.propagate = False
 
 
-def _run(stack: Stack, config: dict[str, str], secret_keys: list[str]) -> list[RenderedResource]:
-    from .program import build
-
+def run_program(
+    program: Callable[[], None], stack_name: str, config: dict[str, str], secret_keys: list[str]
+) -> list[RenderedResource]:
+    """Run ``program`` as stack ``stack_name`` under the mock runtime; every resource
+    it registers. Call it inside a fresh ``contextvars`` context (``render`` does)."""
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     # The mock monitor runs in worker threads, each of which gets an event loop of its
@@ -128,10 +148,10 @@ def _run(stack: Stack, config: dict[str, str], secret_keys: list[str]) -> list[R
     executor = ThreadPoolExecutor(max_workers=8, initializer=give_thread_a_loop)
     loop.set_default_executor(executor)
     monitor = _RecordingMonitor()
-    pulumi_mocks.set_mocks(monitor.mocks, PROJECT, stack.name, preview=False, logger=_QUIET, monitor=monitor)
+    pulumi_mocks.set_mocks(monitor.mocks, PROJECT, stack_name, preview=False, logger=_QUIET, monitor=monitor)
     set_all_config(config, secret_keys)
     try:
-        loop.run_until_complete(run_pulumi_func(lambda: _export(build(stack))))
+        loop.run_until_complete(run_pulumi_func(program))
     finally:
         for task in asyncio.all_tasks(loop):
             task.cancel()
@@ -141,11 +161,6 @@ def _run(stack: Stack, config: dict[str, str], secret_keys: list[str]) -> list[R
         loop.close()
         asyncio.set_event_loop(None)
     return monitor.records
-
-
-def _export(outputs: dict[str, Any]) -> None:
-    for key, value in outputs.items():
-        pulumi.export(key, value)
 
 
 @dataclass(frozen=True)
@@ -205,7 +220,13 @@ def render(item: StackInput) -> Rendered:
         key = ref.config if ":" in ref.config else f"{NAMESPACE}:{ref.config}"
         full.setdefault(key, SECRET_TEXT)
         secrets.add(key)
-    records = contextvars.copy_context().run(_run, stack, to_runtime(full), sorted(secrets))
+    from .program import build
+
+    def program() -> None:
+        for key, value in build(stack).items():
+            pulumi.export(key, value)
+
+    records = contextvars.copy_context().run(run_program, program, stack.name, to_runtime(full), sorted(secrets))
     # Registration order depends on threads; URN order is stable across runs.
     return Rendered(stack=stack, resources=sorted(records, key=lambda r: r.urn))
 

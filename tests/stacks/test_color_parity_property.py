@@ -42,7 +42,9 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
                           "env": {f"DEP_{i}": "host"}}
                          for i, dep in enumerate(draw(st.lists(LABEL, max_size=2, unique=True)))],
         "routing": {"gateway": {"name": "gw", "namespace": "infra"}},
-        "release": {"preset": draw(st.sampled_from(["all-at-once", "canary-10-5m", "blue-green"]))},
+        "release": {"preset": draw(st.sampled_from(["all-at-once", "canary-10-5m", "blue-green"])),
+                    "smokeTests": [{"path": "/healthz"}],
+                    "analysis": {"metrics": [{"name": "error-rate", "kind": "rate", "max": 0.01}]}},
     }
     if draw(st.booleans()):
         spec["probes"]["liveness"] = {"path": "/live", "periodSeconds": draw(st.integers(1, 60))}

@@ -1,0 +1,378 @@
+"""Normalisation: make the same part of the service look the same in every environment.
+
+Two stages, both pure:
+
+1. ``canonical`` (cheap, for every resource): drop volatile top-level and ``metadata``
+   fields, serialise with sorted keys (orjson), and replace the environment's own names
+   (namespace, stack and color affixes, identity labels, ARN account and region,
+   Pulumi's auto-name suffixes) by placeholders. Equal bytes mean equal resources.
+2. ``deep_normalize`` (only for resources whose fingerprints differ): drop volatile
+   fields at any depth, redact secrets as ``[secret]`` (Pulumi secret envelopes,
+   Kubernetes Secret data, string fields whose names look secret), mark Pulumi's
+   unknown value as ``[unknown]``, key lists of named items by name, parse JSON text.
+
+Roles align resources across environments: the resource type and its name with the
+stack and color tokens taken out (``checkout-blue-deployment`` -> ``checkout-deployment``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from .model import Resource, Snapshot
+
+if TYPE_CHECKING:
+    from ..stacks.render import Rendered
+
+UNKNOWN_MARKER = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
+ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
+OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
+SECRET_TEXT = "[secret]"
+UNKNOWN_TEXT = "[unknown]"
+COLORS = ("blue", "green")
+COLOR_LABEL = "tricolor.dev/color"
+COLOR_HEADER = "x-tricolor-color"
+
+loads = orjson.loads
+
+# Fields that change on every apply or name the environment itself.
+TOP_VOLATILE = frozenset({"id", "arn", "urn", "__inputs", "__meta", "status", "provider"})
+META_VOLATILE = frozenset({"uid", "resourceVersion", "generation", "creationTimestamp", "managedFields",
+                           "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds", "namespace"})
+VOLATILE_ANNOTATIONS = frozenset({"kubectl.kubernetes.io/last-applied-configuration",
+                                  "deployment.kubernetes.io/revision", "pulumi.com/autonamed"})
+DEEP_VOLATILE = TOP_VOLATILE | META_VOLATILE | frozenset({
+    "observedGeneration", "revision", "deployments", "events", "registeredBy", "createdBy",
+    "runningCount", "pendingCount", "requiresAttributes", "compatibilities",
+})
+_VOLATILE_KEY = re.compile(r"^(?:.+Arns?|.*(?:Timestamp|Time|Date)|(?:created|updated|registered|deregistered|"
+                           r"lastModified|last_modified)(?:At)?)$")
+_SECRET_NAME = re.compile(r"(?i)(passw(?:or)?d|secret|token|api[-_]?key|private[-_]?key|credential|access[-_]?key)")
+_NOT_SECRET_NAME = re.compile(r"(?i)(ref|name|names|arn|path|file|type|id|version)$")
+
+
+def is_secret_name(key: str) -> bool:
+    return bool(_SECRET_NAME.search(key)) and not _NOT_SECRET_NAME.search(key)
+
+
+@dataclass(frozen=True)
+class Affixes:
+    """What names one environment: replaced by placeholders so environments line up."""
+
+    stack: str
+    color: str | None = None
+    namespace: str | None = None
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return tuple(t for t in (self.color, self.stack) if t)
+
+    def strip(self, name: str) -> str:
+        """``name`` without the stack and color tokens (``checkout-blue-config`` -> ``checkout-config``)."""
+        if self.namespace:
+            name = re.sub(rf"(?<![a-z0-9-]){re.escape(self.namespace)}(?![a-z0-9-])", "{namespace}", name)
+        for token in self.tokens:
+            name = re.sub(rf"(?:(?<=[-_.])|^){re.escape(token)}(?:[-_.]|$)", "", name)
+        return name.strip("-_.") or name
+
+    def pattern(self) -> re.Pattern[bytes]:
+        return _affix_pattern(self.stack, self.color, self.namespace)
+
+    def apply(self, data: bytes) -> bytes:
+        return self.pattern().sub(_replace, data)
+
+
+_PATTERNS: dict[tuple[str, str | None, str | None], re.Pattern[bytes]] = {}
+_LABELS = re.compile(rb'^"tricolor\.dev/(stack|environment)":"[^"]*"$')
+_ARN = re.compile(rb"^arn:(aws[a-z-]*):([a-z0-9-]+):[a-z0-9-]*:[0-9]*:$")
+
+
+def _affix_pattern(stack: str, color: str | None, namespace: str | None) -> re.Pattern[bytes]:
+    key = (stack, color, namespace)
+    if key not in _PATTERNS:
+        tokens = b"|".join(re.escape(t.encode()) for t in (color, stack) if t)
+        parts = [rb'"tricolor\.dev/(?:stack|environment)":"[^"]*"',
+                 rb"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:",
+                 rb"(?<=[A-Za-z0-9_])-[0-9a-f]{7}(?:[0-9a-f]{9})?(?=[\":/])"]
+        if namespace:
+            parts.insert(0, rb"(?<![a-z0-9-])" + re.escape(namespace.encode()) + rb"(?![a-z0-9-])")
+        if tokens:
+            parts.append(rb"[-_](?:" + tokens + rb")(?=[-_\"./:])")
+            parts.append(rb'(?<=")(?:' + tokens + rb")[-_](?=[a-z0-9])")
+        _PATTERNS[key] = re.compile(b"|".join(parts))
+    return _PATTERNS[key]
+
+
+def _replace(match: re.Match[bytes]) -> bytes:
+    text = match.group(0)
+    label = _LABELS.match(text)
+    if label:
+        return b'"tricolor.dev/' + label.group(1) + b'":"{' + label.group(1) + b'}"'
+    arn = _ARN.match(text)
+    if arn:
+        return b"arn:" + arn.group(1) + b":" + arn.group(2) + b":{region}:{account}:"
+    if text.startswith(b"-") and len(text) in (8, 17) and re.fullmatch(rb"-[0-9a-f]+", text):
+        return b"-{suffix}"
+    if text[:1] in (b"-", b"_") or text[-1:] in (b"-", b"_"):
+        return b""
+    return b"{namespace}"
+
+
+def _drop_shallow(body: Mapping[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in body.items() if k not in TOP_VOLATILE}
+    meta = out.get("metadata")
+    if isinstance(meta, dict):
+        meta = {k: v for k, v in meta.items() if k not in META_VOLATILE}
+        notes = meta.get("annotations")
+        if isinstance(notes, dict):
+            notes = {k: v for k, v in notes.items() if k not in VOLATILE_ANNOTATIONS}
+            if notes:
+                meta["annotations"] = notes
+            else:
+                meta.pop("annotations")
+        out["metadata"] = meta
+    return out
+
+
+def canonical(body: Mapping[str, Any], affixes: Affixes) -> bytes:
+    """The cheap normal form of one resource body (the fingerprint's input)."""
+    data = orjson.dumps(_drop_shallow(body), option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    return affixes.apply(data)
+
+
+def deep_normalize(value: Any, type_: str = "") -> Any:
+    """The full normal form (see the module docstring); ``type_`` enables per-type rules."""
+    out = _walk(value)
+    if type_.endswith("core/v1:Secret") and isinstance(out, dict):
+        for key in ("data", "stringData"):
+            if isinstance(out.get(key), dict):
+                out[key] = {k: SECRET_TEXT for k in out[key]}
+            elif key in out:
+                out[key] = SECRET_TEXT
+    return out
+
+
+def _envelope(value: dict[str, Any]) -> Any:
+    sig = value[SIG_KEY]
+    if sig == SECRET_SIG:
+        return SECRET_TEXT
+    if sig in (ASSET_SIG, ARCHIVE_SIG):
+        return {"hash": value.get("hash"), "kind": "asset" if sig == ASSET_SIG else "archive"}
+    if sig == OUTPUT_SIG:
+        if value.get("secret"):
+            return SECRET_TEXT
+        return _walk(value["value"]) if "value" in value else UNKNOWN_TEXT
+    return _walk({k: v for k, v in value.items() if k != SIG_KEY})
+
+
+_NAME_KEYS = (("name", "value"), ("Name", "Value"), ("key", "value"), ("Key", "Value"), ("label", "value"))
+
+
+def _named(items: list[Any]) -> dict[str, Any] | None:
+    """A list of named items (containers, env, ports, tags) as a mapping by name."""
+    if not items or not isinstance(items[0], dict):
+        return None
+    for name_key, value_key in _NAME_KEYS:
+        if not all(isinstance(i, dict) and isinstance(i.get(name_key), str) for i in items):
+            continue
+        names = [i[name_key] for i in items]
+        if len(set(names)) != len(names):
+            return None
+        return {i[name_key]: (i.get(value_key) if set(i) <= {name_key, value_key}
+                              else {k: v for k, v in i.items() if k != name_key}) for i in items}
+    return None
+
+
+def _walk(value: Any, key: str = "") -> Any:
+    if isinstance(value, dict):
+        if SIG_KEY in value:
+            return _envelope(value)
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            if k in DEEP_VOLATILE or _VOLATILE_KEY.match(k):
+                continue
+            if isinstance(v, str) and v != UNKNOWN_MARKER and is_secret_name(k):
+                out[k] = SECRET_TEXT
+            else:
+                out[k] = _walk(v, k)
+        return out
+    if isinstance(value, list):
+        named = _named(value)
+        if named is not None:
+            return _walk(named, key)
+        if key == "envs" and value and all(isinstance(i, str) and "=" in i for i in value):
+            return _walk(dict(i.split("=", 1) for i in value), key)
+        return [_walk(v, key) for v in value]
+    if isinstance(value, str):
+        if value == UNKNOWN_MARKER:
+            return UNKNOWN_TEXT
+        if value[:1] in "[{" and value[-1:] in "]}":
+            try:
+                return _walk(orjson.loads(value), key)
+            except orjson.JSONDecodeError:
+                return value
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# -- roles, colors, routers ---------------------------------------------------------------
+
+_TOKEN = re.compile(r"[-_.]")
+
+
+def color_of(name: str, labels: Mapping[str, Any] | None = None) -> str | None:
+    """The color a resource belongs to: its ``tricolor.dev/color`` label or a color token
+    in its name; ``None`` for shared resources."""
+    if labels and labels.get(COLOR_LABEL) in COLORS:
+        return str(labels[COLOR_LABEL])
+    tokens = set(_TOKEN.split(name))
+    found = [c for c in COLORS if c in tokens]
+    return found[0] if len(found) == 1 else None
+
+
+def parse_urn(urn: str) -> tuple[str, str, str]:
+    """``(stack, type, name)`` of a Pulumi URN; the type is the resource's own (last) type."""
+    parts = urn.split("::", 3)
+    if len(parts) != 4 or not parts[0].startswith("urn:pulumi:"):
+        raise ValueError(f"{urn!r} is not a Pulumi URN")
+    return parts[0][len("urn:pulumi:"):], parts[2].rsplit("$", 1)[-1], parts[3]
+
+
+def role_from_urn(urn: str, color: str | None = None) -> str:
+    stack, type_, name = parse_urn(urn)
+    return f"{type_}::{Affixes(stack, color).strip(name)}"
+
+
+def _split_http_route(body: dict[str, Any], color: str) -> dict[str, Any]:
+    """A production HTTPRoute as seen by one color: its header rule becomes
+    ``colorRoute``, and weighted rules keep only that color's backends."""
+    spec = dict(body.get("spec") or {})
+    rules, mine = [], None
+    for rule in spec.get("rules") or []:
+        headers = [h for m in rule.get("matches") or [] for h in m.get("headers") or []
+                   if h.get("value") in COLORS]
+        if headers:
+            if headers[0].get("value") == color:
+                mine = rule
+            continue
+        refs = [r for r in rule.get("backendRefs") or [] if color_of(str(r.get("name", ""))) in (color, None)]
+        rules.append({**rule, "backendRefs": refs})
+    spec["rules"] = rules
+    out = {**body, "spec": spec}
+    if mine is not None:
+        out["colorRoute"] = mine
+    return out
+
+
+def _group_name(group: Mapping[str, Any]) -> str:
+    if group.get("name"):
+        return str(group["name"])
+    arn = str(group.get("arn") or group.get("TargetGroupArn") or "")
+    parts = arn.split("/")  # arn:...:targetgroup/<name>/<id>
+    return parts[-2] if len(parts) >= 3 else arn
+
+
+def _split_listener(body: dict[str, Any], color: str) -> dict[str, Any]:
+    """An ALB listener as seen by one color: weighted target groups of that color only."""
+    def keep(action: dict[str, Any]) -> dict[str, Any]:
+        forward = action.get("forward") or action.get("ForwardConfig")
+        if not isinstance(forward, dict):
+            return action
+        key = "targetGroups" if "targetGroups" in forward else "TargetGroups"
+        groups = [g for g in forward.get(key) or [] if color_of(_group_name(g)) in (color, None)]
+        return {**action, ("forward" if "forward" in action else "ForwardConfig"): {**forward, key: groups}}
+
+    out = dict(body)
+    for key in ("defaultActions", "DefaultActions", "actions", "Actions"):
+        if isinstance(out.get(key), list):
+            out[key] = [keep(a) for a in out[key]]
+    return out
+
+
+ROUTER_VIEWS = {":HTTPRoute": _split_http_route, "aws:lb/listener:Listener": _split_listener,
+                "aws:lb/listenerRule:ListenerRule": _split_listener}
+
+
+def _router_view(type_: str, body: dict[str, Any], color: str | None) -> dict[str, Any]:
+    if color is None:
+        return body
+    for suffix, view in ROUTER_VIEWS.items():
+        if type_.endswith(suffix):
+            return view(body, color)
+    return body
+
+
+@dataclass(frozen=True)
+class Item:
+    """One resource as a source read it, before normalisation."""
+
+    type: str
+    name: str  # the Pulumi resource name (from the URN) or the object's own name
+    body: Mapping[str, Any]
+    color: str | None = None
+
+
+def guess_namespace(items: Iterable[Item]) -> str | None:
+    counts: dict[str, int] = {}
+    for item in items:
+        meta = item.body.get("metadata") if isinstance(item.body, Mapping) else None
+        if not isinstance(meta, Mapping):
+            continue
+        if item.type.endswith("core/v1:Namespace") and isinstance(meta.get("name"), str):
+            return str(meta["name"])
+        if isinstance(meta.get("namespace"), str):
+            counts[meta["namespace"]] = counts.get(meta["namespace"], 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else None
+
+
+def build_snapshots(stack: str, items: Sequence[Item], colors: Sequence[str] | None = None,
+                    namespace: str | None = None, source: str = "") -> list[Snapshot]:
+    """Snapshots of one stack: one environment (labelled with the stack name), or one per
+    color when the stack has colors; shared resources and routers belong to each color."""
+    if colors is None:
+        colors = sorted({item.color for item in items if item.color in COLORS})  # type: ignore[misc]
+    if namespace is None:
+        namespace = guess_namespace(items)
+    targets: list[tuple[str, str | None]] = (
+        [(f"{stack}/{c}", c) for c in colors] if colors else [(stack, None)])
+    snapshots = []
+    for label, color in targets:
+        affixes = Affixes(stack, color, namespace)
+        resources: dict[str, Resource] = {}
+        for item in items:
+            if color is not None and item.color not in (None, color):
+                continue
+            role = f"{item.type}::{affixes.strip(item.name)}"
+            if role in resources:
+                role = f"{role}#{sum(1 for r in resources if r.startswith(role))+1}"
+            body = _router_view(item.type, dict(item.body), color)
+            resources[role] = Resource(role, item.type, item.name, canonical(body, affixes))
+        snapshots.append(Snapshot(stack=stack, environment=label, resources=resources, source=source,
+                                  color=color))
+    return snapshots
+
+
+def snapshots_from_rendered(rendered: Rendered) -> list[Snapshot]:
+    """Snapshots of an offline-rendered stack (``tricolor.stacks.render``): a production
+    stack becomes its blue and green environments, any other stack one environment."""
+    stack = rendered.stack
+    items = []
+    for resource in rendered.resources:
+        if not resource.custom:
+            continue
+        _, type_, name = parse_urn(resource.urn)
+        meta = resource.inputs.get("metadata") if isinstance(resource.inputs, dict) else None
+        labels = meta.get("labels") if isinstance(meta, dict) else None
+        items.append(Item(type_, name, resource.inputs, color_of(name, labels)))
+    colors = list(COLORS) if stack.environment == "production" else []
+    return build_snapshots(stack.name, items, colors=colors, source="rendered")

@@ -1,0 +1,57 @@
+"""The Docker router's generated nginx configuration, loaded by a real nginx in front of
+two HTTP backends on 127.0.0.1: the measured split follows the weights, a 0 weight gets
+nothing, and the smoke-test header reaches the named color."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import httpx
+import pytest
+
+from tricolor.components.docker.nginx import RouterConfig, render
+
+pytestmark = pytest.mark.servers
+
+REQUESTS = 2000
+HEADER = "x-tricolor-color"
+
+
+def count(port: int, requests: int, headers: dict[str, str] | None = None) -> Counter[str]:
+    seen: Counter[str] = Counter()
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=5) as client:  # keep-alive
+        for _ in range(requests):
+            response = client.get("/")
+            assert response.status_code == 200, response.text
+            seen[response.text] += 1
+    return seen
+
+
+def test_weights_and_header_through_real_nginx(nginx, color_backends, router_port) -> None:
+    port = router_port
+
+    def config(blue: int, green: int) -> str:
+        # The same generator the Docker router uses; only the addresses are local.
+        return render(RouterConfig(targets=color_backends, weights={"blue": blue, "green": green},
+                                   header=HEADER, listen=f"127.0.0.1:{port}"))
+
+    settings = [(90, 10), (50, 50), (100, 0), (0, 100)]
+    for index, (blue, green) in enumerate(settings):
+        text = config(blue, green)
+        if index == 0:
+            nginx.start(text)
+        else:
+            nginx.reload(text)
+        seen = count(port, REQUESTS)
+        assert sum(seen.values()) == REQUESTS
+        assert set(seen) <= {"blue", "green"}
+        for color, weight in (("blue", blue), ("green", green)):
+            share = 100 * seen[color] / REQUESTS
+            if weight == 0:
+                assert seen[color] == 0, f"{color} at weight 0 received {seen[color]} requests"
+            assert abs(share - weight) <= 3, f"{color}: {share:.1f}% measured, weight {weight}"
+        # The smoke-test header reaches the named color, whatever its weight.
+        for color in ("blue", "green"):
+            assert count(port, 50, {HEADER: color}) == Counter({color: 50})
+        # An unknown color in the header falls back to the weighted split.
+        assert set(count(port, 20, {HEADER: "purple"})) <= {c for c, w in (("blue", blue), ("green", green)) if w}
