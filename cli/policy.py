@@ -57,7 +57,7 @@ def check(
     if output is Output.json:
         print_json(document(violations))
     else:
-        console.print(violations_renderable(violations, stacks))
+        console.print(violations_renderable(violations, stacks), soft_wrap=True)
     code = exit_code(violations)
     if code:
         raise typer.Exit(code)
