@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,12 +11,14 @@ from rich.table import Table
 from rich.tree import Tree
 
 from .. import STACKS_DIR
+from ..policies import check_rendered, violations_renderable
+from ..policies import document as policy_document
 from ..spec import describe_step
 from ..stacks import Rendered, load_stacks, render, stack_names
 from .common import console, guarded, print_json
 
 
-class Output(str, Enum):
+class Output(StrEnum):
     text = "text"
     json = "json"
 
@@ -64,16 +66,22 @@ def plan(
     stack: Annotated[list[str] | None, typer.Option("--stack", "-s", help="Only this stack (repeatable).")] = None,
     spec: Annotated[Path | None, typer.Option("--spec", help="Use this spec file instead of service.yaml.")] = None,
     output: Annotated[Output, typer.Option("--output", "-o", help="text or json.")] = Output.text,
-    stacks_dir: Annotated[Path, typer.Option("--stacks-dir", help="Where the Pulumi.<stack>.yaml files are.")] = STACKS_DIR,
+    stacks_dir: Annotated[
+        Path, typer.Option("--stacks-dir", help="Where the Pulumi.<stack>.yaml files are.")
+    ] = STACKS_DIR,
 ) -> None:
     """Render every environment from the spec offline: resources, parity, release schedule."""
     names = stack or stack_names(stacks_dir)
     inputs = load_stacks(names, spec, stacks_dir)  # every stack validated before anything renders
     rendered = [render(item) for item in inputs]
+    violations = check_rendered(rendered)
     if output is Output.json:
-        print_json(plan_document(rendered))
+        document = plan_document(rendered)
+        document["policies"] = policy_document(violations)["violations"]
+        print_json(document)
         return
     for r in rendered:
         console.print(resource_tree(r))
+    console.print(violations_renderable(violations, [r.stack.name for r in rendered]), soft_wrap=True)
     production = next((r for r in rendered if r.stack.environment == "production"), rendered[0])
     console.print(schedule_table(production))

@@ -52,9 +52,10 @@ Spec = Annotated[Path | None, typer.Option("--spec", help="Use this spec file in
 StacksDir = Annotated[Path, typer.Option("--stacks-dir", help="Where the Pulumi.<stack>.yaml files are.")]
 OutputOpt = Annotated[Output, typer.Option("--output", "-o", help="text or json.")]
 GitHubRepo = Annotated[str | None, typer.Option(
-    "--github-repo", envvar="GITHUB_REPOSITORY", help="owner/name: also destroy previews of closed PRs.")]
+    "--github-repo", envvar="GITHUB_REPOSITORY", help="owner/name: ask GitHub which pull requests are closed.")]
 GitHubToken = Annotated[str | None, typer.Option(
     "--github-token", envvar="GITHUB_TOKEN", show_default=False, help="GitHub API token (optional).")]
+GitHubApi = Annotated[str, typer.Option("--github-api", envvar="GITHUB_API_URL", help="GitHub API base URL.")]
 
 
 def _stderr_line(line: str) -> None:
@@ -138,15 +139,28 @@ def down(
         console.print(f"destroyed {record.name}")
 
 
-def _status(record: StackRecord) -> str:
+def _status(record: StackRecord, states: dict[int, Any]) -> str:
     if record.meta is None:
         return "unreadable"
     if record.locked:
         return "updating"
+    if states.get(record.meta.pr) == "closed":
+        return "pr closed"
     return "expired" if is_expired(record.meta.created_at, record.meta.ttl, utcnow()) else "active"
 
 
-def _row(record: StackRecord) -> dict[str, Any]:
+def _pr_states(records: list[StackRecord], repo: str | None, token: str | None, api: str) -> dict[int, Any]:
+    """What GitHub says about each preview's pull request (``{}`` without a repository)."""
+    if not repo:
+        return {}
+    with GitHubPulls(repo, token, api) as lookup:
+        states, problems = pr_states([r.meta.pr for r in records if r.meta], lookup)
+    for pr, problem in problems.items():
+        err_console.print(f"[yellow]warning:[/] PR #{pr}: state unknown, TTL alone applies ({problem})")
+    return states
+
+
+def _row(record: StackRecord, states: dict[int, Any]) -> dict[str, Any]:
     meta, now = record.meta, utcnow()
     return {
         "stack": record.name,
@@ -158,7 +172,7 @@ def _row(record: StackRecord) -> dict[str, Any]:
         "age": describe(age(meta.created_at, now)) if meta else None,
         "ttl": describe(meta.ttl) if meta else None,
         "ttlLeft": describe(remaining(meta.created_at, meta.ttl, now)) if meta else None,
-        "status": _status(record),
+        "status": _status(record, states),
         "resources": record.resources,
         "source": meta.source if meta else None,
         "problem": record.problem,
@@ -167,9 +181,13 @@ def _row(record: StackRecord) -> dict[str, Any]:
 
 @app.command("list")
 @guarded
-def list_(backend: Backend, project: Project = PROJECT, output: OutputOpt = Output.text) -> None:
+def list_(backend: Backend, project: Project = PROJECT, output: OutputOpt = Output.text,
+          github_repo: GitHubRepo = None, github_token: GitHubToken = None, github_api: GitHubApi = DEFAULT_API,
+          ) -> None:
     """Every preview in the backend with its age, TTL left and status."""
-    rows = [_row(r) for r in list_previews(open_backend(backend), project)]
+    records = list_previews(open_backend(backend), project)
+    states = _pr_states(records, github_repo, github_token, github_api)
+    rows = [_row(r, states) for r in records]
     if output is Output.json:
         print_json({"previews": rows})
         return
@@ -191,17 +209,12 @@ def reap_(
     = False,
     github_repo: GitHubRepo = None,
     github_token: GitHubToken = None,
-    github_api: Annotated[str, typer.Option("--github-api", envvar="GITHUB_API_URL")] = DEFAULT_API,
+    github_api: GitHubApi = DEFAULT_API,
     output: OutputOpt = Output.text,
 ) -> None:
     """Destroy previews whose TTL ran out or whose pull request is closed."""
     records = list_stacks(open_backend(backend), project)
-    states: dict[int, Any] = {}
-    if github_repo:
-        with GitHubPulls(github_repo, github_token, github_api) as lookup:
-            states, problems = pr_states([r.meta.pr for r in records if r.meta], lookup)
-        for pr, problem in problems.items():
-            err_console.print(f"[yellow]warning:[/] PR #{pr}: state unknown, TTL alone applies ({problem})")
+    states = _pr_states(records, github_repo, github_token, github_api)
     decisions = decide(records, utcnow(), states)
     destroyer = AutomationDestroyer(Workspace(backend_url=backend, on_output=_stderr_line))
     if not dry_run and any(d.action == "destroy" for d in decisions):

@@ -42,6 +42,8 @@ class AwsSource:
     region: str | None = None
     endpoint_url: str | None = None
     profile: str | None = None
+    max_attempts: int = 3
+    timeout: float = 10.0
     name: str = "aws"
 
     def describe(self, stack: str) -> str:
@@ -49,10 +51,13 @@ class AwsSource:
 
     def _clients(self) -> tuple[Any, Any]:
         import boto3
+        from botocore.config import Config
 
+        config = Config(retries={"max_attempts": self.max_attempts, "mode": "standard"},
+                        connect_timeout=self.timeout, read_timeout=self.timeout)
         session = boto3.Session(profile_name=self.profile, region_name=self.region)
-        return (session.client("ecs", endpoint_url=self.endpoint_url),
-                session.client("elbv2", endpoint_url=self.endpoint_url))
+        return (session.client("ecs", endpoint_url=self.endpoint_url, config=config),
+                session.client("elbv2", endpoint_url=self.endpoint_url, config=config))
 
     def snapshots(self, stack: str) -> list[Snapshot]:
         from botocore.exceptions import BotoCoreError, ClientError

@@ -126,8 +126,18 @@ def _replace(match: re.Match[bytes]) -> bytes:
     return b"{namespace}"
 
 
+def _assigned(key: str, value: Any) -> bool:
+    """Values the API server assigns (cluster IPs, node ports); headless ``None`` is config."""
+    if key in ("clusterIP", "clusterIPs"):
+        return value not in ("None", ["None"])
+    return key in ("nodePort", "healthCheckNodePort")
+
+
 def _drop_shallow(body: Mapping[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in body.items() if k not in TOP_VOLATILE}
+    spec = out.get("spec")
+    if isinstance(spec, dict) and any(_assigned(k, v) for k, v in spec.items()):
+        out["spec"] = {k: v for k, v in spec.items() if not _assigned(k, v)}
     meta = out.get("metadata")
     if isinstance(meta, dict):
         meta = {k: v for k, v in meta.items() if k not in META_VOLATILE}
@@ -197,7 +207,7 @@ def _walk(value: Any, key: str = "") -> Any:
             return _envelope(value)
         out: dict[str, Any] = {}
         for k, v in value.items():
-            if k in DEEP_VOLATILE or _VOLATILE_KEY.match(k):
+            if k in DEEP_VOLATILE or _VOLATILE_KEY.match(k) or _assigned(k, v):
                 continue
             if isinstance(v, str) and v != UNKNOWN_MARKER and is_secret_name(k):
                 out[k] = SECRET_TEXT

@@ -12,8 +12,9 @@ from .errors import PolicyConfigError, PolicyError, PolicyInputError
 from .model import PACK_NAME, PACK_VERSION, Context, Finding, Resource, Rule, Violation
 from .registry import PACK_RULES, RULES, get_rule, rule_names
 from .report import document, exit_code, violations_renderable
-from .runner import Subject, check_rendered, check_state, run
+from .runner import Subject, check_rendered, check_state, check_state_resources, plan_section, run
 from .settings import RuleSettings, load_config, resolve
+from .states import StateResources, read_state
 
 __all__ = [
     "PACK_NAME",
@@ -27,17 +28,21 @@ __all__ = [
     "PolicyInputError",
     "Resource",
     "Rule",
+    "StateResources",
     "RuleSettings",
     "Subject",
     "Violation",
     "check_rendered",
     "check_state",
+    "check_state_resources",
     "document",
     "exit_code",
     "get_rule",
     "load_config",
+    "plan_section",
     "resolve",
     "rule_names",
+    "read_state",
     "run",
     "violations_renderable",
 ]

@@ -26,21 +26,29 @@ RuleKind = Literal["resource", "stack", "stacks"]
 UNKNOWN = "[unknown]"
 SECRET = "[secret]"
 # Pulumi's sentinels for unknown values (pulumi_policy/proxy.py, Pulumi state files).
-UNKNOWN_SENTINELS = frozenset({
-    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-    "04da6b54-80e4-46f7-96ec-b56ff0331ba9", "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-    "030794c1-ac77-496b-92df-f27374a8bd58", "e48ece36-62e2-4504-bad9-02848725956a",
-    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
-})
-SECRET_SIG = "4dabf18193072939515e22adb298388d"
+UNKNOWN_SENTINELS = frozenset(
+    {
+        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+        "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+        "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+        "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+        "030794c1-ac77-496b-92df-f27374a8bd58",
+        "e48ece36-62e2-4504-bad9-02848725956a",
+        "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+    }
+)
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 
 
 def plain(value: Any) -> Any:
     """``value`` as plain dicts, lists and scalars: unknowns become ``UNKNOWN``, secret
-    envelopes ``SECRET`` (the value is never kept)."""
+    envelopes ``SECRET`` (the value is never kept), assets and archives their hash."""
     if isinstance(value, Mapping):
-        if SECRET_SIG in value:
-            return SECRET
+        if SIG_KEY in value:
+            if value[SIG_KEY] == SECRET_SIG or "ciphertext" in value or "plaintext" in value:
+                return SECRET
+            return {"hash": value.get("hash")}
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
@@ -69,7 +77,7 @@ class Resource:
         """The stack named in the URN (``urn:pulumi:<stack>::<project>::...``)."""
         parts = self.urn.split("::")
         if len(parts) >= 3 and parts[0].startswith("urn:pulumi:"):
-            return parts[0][len("urn:pulumi:"):]
+            return parts[0][len("urn:pulumi:") :]
         return None
 
     def describe(self) -> str:
@@ -109,8 +117,12 @@ class Violation:
         return self.enforcement == "mandatory"
 
     def as_json(self) -> dict[str, str]:
-        return {"policy": self.policy, "resource": self.resource, "message": self.message,
-                "enforcement": self.enforcement}
+        return {
+            "policy": self.policy,
+            "resource": self.resource,
+            "message": self.message,
+            "enforcement": self.enforcement,
+        }
 
 
 class Options(BaseModel):

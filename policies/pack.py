@@ -33,8 +33,10 @@ from .model import PACK_NAME, SECRET, Context, Resource, Rule, plain
 from .registry import PACK_RULES
 from .settings import parse_options
 
-DESCRIPTION = ("tricolor: pinned images, blue/green parity, production resources and probes, valid router "
-               "weights, labelled previews, shared stateful resources, an isolated idle color.")
+DESCRIPTION = (
+    "tricolor: pinned images, blue/green parity, production resources and probes, valid router "
+    "weights, labelled previews, shared stateful resources, an isolated idle color."
+)
 
 
 def unwrap(value: Any) -> Any:
@@ -69,8 +71,13 @@ def runtime_context() -> Context:
 def _resource_validation(rule: Rule) -> Callable[[ResourceValidationArgs, ReportViolation], None]:
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         options = parse_options(rule, args.get_config())
-        resource = Resource(type=args.resource_type, name=args.name, urn=args.urn,
-                            props=plain(unwrap(args.props)), parent=getattr(args.opts, "parent", None))
+        resource = Resource(
+            type=args.resource_type,
+            name=args.name,
+            urn=args.urn,
+            props=plain(unwrap(args.props)),
+            parent=getattr(args.opts, "parent", None),
+        )
         for finding in rule.check(resource, options, runtime_context()):
             report(finding.message, None)
 
@@ -81,8 +88,13 @@ def _stack_validation(rule: Rule) -> Callable[[StackValidationArgs, ReportViolat
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
         options = parse_options(rule, args.get_config())
         resources = [
-            Resource(type=r.resource_type, name=r.name, urn=r.urn, props=plain(unwrap(r.props)),
-                     parent=r.parent.urn if r.parent is not None else None)
+            Resource(
+                type=r.resource_type,
+                name=r.name,
+                urn=r.urn,
+                props=plain(unwrap(r.props)),
+                parent=r.parent.urn if r.parent is not None else None,
+            )
             for r in args.resources
         ]
         for finding in rule.check(resources, options, runtime_context()):
@@ -95,12 +107,21 @@ def build_policy(rule: Rule) -> Policy:
     schema = PolicyConfigSchema(properties=rule.config_schema())
     level = EnforcementLevel(rule.enforcement)
     if rule.kind == "resource":
-        return ResourceValidationPolicy(name=rule.name, description=rule.description,
-                                        validate=_resource_validation(rule), enforcement_level=level,
-                                        config_schema=schema)
+        return ResourceValidationPolicy(
+            name=rule.name,
+            description=rule.description,
+            validate=_resource_validation(rule),
+            enforcement_level=level,
+            config_schema=schema,
+        )
     if rule.kind == "stack":
-        return StackValidationPolicy(name=rule.name, description=rule.description,
-                                     validate=_stack_validation(rule), enforcement_level=level, config_schema=schema)
+        return StackValidationPolicy(
+            name=rule.name,
+            description=rule.description,
+            validate=_stack_validation(rule),
+            enforcement_level=level,
+            config_schema=schema,
+        )
     raise ValueError(f"rule {rule.name!r} spans stacks and cannot run in a CrossGuard pack")
 
 

@@ -15,8 +15,13 @@ from .rules_weights import RULE as ROUTER_WEIGHTS
 
 # The rules of the CrossGuard pack: each sees one resource or one stack.
 PACK_RULES: tuple[Rule, ...] = (
-    IMAGES_PINNED, COLOR_PARITY, PRODUCTION_RESOURCES, ROUTER_WEIGHTS,
-    PREVIEW_LABELS, STATEFUL_SHARED, IDLE_COLOR_ISOLATED,
+    IMAGES_PINNED,
+    COLOR_PARITY,
+    PRODUCTION_RESOURCES,
+    ROUTER_WEIGHTS,
+    PREVIEW_LABELS,
+    STATEFUL_SHARED,
+    IDLE_COLOR_ISOLATED,
 )
 # Every rule: the pack's, plus those that span stacks (offline runner only).
 RULES: tuple[Rule, ...] = (*PACK_RULES, CROSS_STACK_PARITY)

@@ -34,8 +34,10 @@ def document(violations: Sequence[Violation]) -> dict[str, Any]:
 
 
 def _sorted(violations: Sequence[Violation]) -> list[Violation]:
-    return sorted(violations, key=lambda v: (v.stack or "", _ORDER.get(v.enforcement, 3), v.policy, v.resource,
-                                             v.message))
+    return sorted(
+        violations,
+        key=lambda v: (v.stack or "", _ORDER.get(v.enforcement, 3), v.policy, v.resource, v.message),
+    )
 
 
 def resource_label(resource: str) -> str:
@@ -54,8 +56,9 @@ def _icon(violations: Sequence[Violation]) -> Text:
     return Text("✅ ", style="bold green")
 
 
-def violations_renderable(violations: Sequence[Violation], stacks: Sequence[str] = (),
-                          source: str = "local: policies") -> RenderableType:
+def violations_renderable(
+    violations: Sequence[Violation], stacks: Sequence[str] = (), source: str = "local: policies"
+) -> RenderableType:
     """The policy section for ``stacks`` (every stack named, even a clean one)."""
     by_stack: dict[str, list[Violation]] = {name: [] for name in stacks}
     for violation in _sorted(violations):
@@ -63,17 +66,31 @@ def violations_renderable(violations: Sequence[Violation], stacks: Sequence[str]
     lines: list[RenderableType] = []
     for stack, found in by_stack.items():
         lines.append(Text(f"Policies (stack {stack}):" if stack else "Policies:", style="bold"))
-        lines.append(Text.assemble("    ", _icon(found), (f"{PACK_NAME}@v{PACK_VERSION}", "bold"), f" ({source})"))
+        lines.append(
+            Text.assemble("    ", _icon(found), (f"{PACK_NAME}@v{PACK_VERSION}", "bold"), f" ({source})")
+        )
         for v in found:
             style = "red" if v.mandatory else "yellow"
-            lines.append(Text.assemble("        - ", (f"[{v.enforcement}]", style), "  ", (v.policy, "bold"),
-                                       f"  ({resource_label(v.resource)})"))
+            lines.append(
+                Text.assemble(
+                    "        - ",
+                    (f"[{v.enforcement}]", style),
+                    "  ",
+                    (v.policy, "bold"),
+                    f"  ({resource_label(v.resource)})",
+                )
+            )
             if v.description:
                 lines.append(Text(f"          {v.description}", style="dim"))
             lines.append(Text(f"          {v.message}"))
     mandatory = sum(v.mandatory for v in violations)
     advisory = sum(v.enforcement == "advisory" for v in violations)
-    summary = (f"{mandatory} mandatory and {advisory} advisory violation(s)" if violations
-               else "no policy violations")
-    lines.append(Text(summary, style="bold red" if mandatory else "bold yellow" if advisory else "bold green"))
+    summary = (
+        f"{mandatory} mandatory and {advisory} advisory violation(s)"
+        if violations
+        else "no policy violations"
+    )
+    lines.append(
+        Text(summary, style="bold red" if mandatory else "bold yellow" if advisory else "bold green")
+    )
     return Group(*lines)

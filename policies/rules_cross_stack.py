@@ -3,8 +3,9 @@ that spans stacks, so only the offline runner has it: CrossGuard sees one stack)
 
 It runs the drift module's pure diff core on rendered resources: each stack becomes
 drift snapshots (production: its blue and green environments), staging is compared
-with each production color of a stack on the same backend, and every difference the spec's ``parity.allowed`` (or
-the release engine's image, color and weight) does not cover is a violation.
+with each production color of a stack on the same backend, and every difference the
+spec's ``parity.allowed`` (or the release engine's image, color and weight) does not
+cover is a violation.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 
 from ..drift.diff import compare
-from ..drift.normalize import color_of as drift_color, role_from_urn, snapshots_from_rendered
+from ..drift.normalize import color_of as drift_color
+from ..drift.normalize import role_from_urn, snapshots_from_rendered
 from .model import Context, Finding, Options, Rule
 
 if TYPE_CHECKING:
@@ -63,15 +65,26 @@ def check(stacks: Sequence[Rendered], options: CrossStackOptions, context: Conte
                 values = difference.values
                 if all(values.get(r.environment) == values.get(left.environment) for r in rights):
                     continue  # blue and green differ from each other only: color-parity's business
-                shown = ", ".join(f"{label} {_show(values.get(label))}"
-                                  for label in (left.environment, *(r.environment for r in rights)))
-                grouped.setdefault(difference.resource, []).append(f"{difference.path or '(whole resource)'}: {shown}")
+                shown = ", ".join(
+                    f"{label} {_show(values.get(label))}"
+                    for label in (left.environment, *(r.environment for r in rights))
+                )
+                grouped.setdefault(difference.resource, []).append(
+                    f"{difference.path or '(whole resource)'}: {shown}"
+                )
             for role, lines in sorted(grouped.items()):
-                more = f"; and {len(lines) - options.max_paths} more" if len(lines) > options.max_paths else ""
-                findings.append(Finding(
-                    f"{role}: {reference.stack.name} and {target.stack.name} differ outside parity.allowed: "
-                    + "; ".join(lines[:options.max_paths]) + more,
-                    urns.get(role, role)))
+                more = (
+                    f"; and {len(lines) - options.max_paths} more" if len(lines) > options.max_paths else ""
+                )
+                findings.append(
+                    Finding(
+                        f"{role}: {reference.stack.name} and {target.stack.name} differ outside "
+                        "parity.allowed: "
+                        + "; ".join(lines[: options.max_paths])
+                        + more,
+                        urns.get(role, role),
+                    )
+                )
     return findings
 
 

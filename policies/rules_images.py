@@ -19,12 +19,16 @@ class ImageOptions(Options):
     environments: list[str] = Field(
         default_factory=lambda: ["production"],
         description="Environments where the rule applies (the tricolor.dev/environment label or the stack's "
-                    "tricolor:environment); '*' for all.")
+        "tricolor:environment); '*' for all.",
+    )
     mutable_tags: list[str] = Field(
         default_factory=lambda: ["latest", "main", "master", "dev", "develop", "edge", "nightly", "stable"],
-        alias="mutableTags", description="Tags that move and so do not pin an image.")
-    require_digest: bool = Field(False, alias="requireDigest",
-                                 description="Demand a @sha256 digest, not only an immutable tag.")
+        alias="mutableTags",
+        description="Tags that move and so do not pin an image.",
+    )
+    require_digest: bool = Field(
+        False, alias="requireDigest", description="Demand a @sha256 digest, not only an immutable tag."
+    )
 
 
 def applies(environment: str | None, environments: list[str]) -> bool:
@@ -59,14 +63,16 @@ def check(resource: Resource, options: ImageOptions, context: Context) -> list[F
     for container in containers:
         problem = image_finding(container.image, options)
         if problem:
-            findings.append(Finding(
-                f"{resource.describe()}: {container.image_field} {problem}", resource.urn))
+            findings.append(
+                Finding(f"{resource.describe()}: {container.image_field} {problem}", resource.urn)
+            )
     return findings
 
 
 RULE = Rule(
     name=NAME,
-    description="Images are pinned by digest or an immutable tag; 'latest' or no tag is forbidden in production.",
+    description="Images are pinned by digest or an immutable tag; 'latest' or no tag is forbidden "
+    "in production.",
     kind="resource",
     enforcement="mandatory",
     options=ImageOptions,

@@ -27,8 +27,11 @@ _LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 class IsolationOptions(Options):
     smoke_header: str | None = Field(
-        None, alias="smokeHeader",
-        description="The header of the smoke-test route (e.g. x-tricolor-color); any header match counts when unset.")
+        None,
+        alias="smokeHeader",
+        description="The header of the smoke-test route (e.g. x-tricolor-color); any header match "
+        "counts when unset.",
+    )
 
 
 def _header_gated(matches: Any, header: str | None) -> bool:
@@ -59,9 +62,13 @@ def _route_findings(resource: Resource, options: IsolationOptions) -> list[Findi
         names = [get(ref, "name") for ref in refs] if isinstance(refs, list) else []
         color = _single_color(names)
         if color and not _header_gated(get(rule, "matches"), options.smoke_header):
-            findings.append(Finding(
-                f"{resource.describe()}: spec.rules[{i}] sends every request it matches to the {color} color "
-                f"without the smoke-test header match (spec.rules[{i}].matches[].headers)", resource.urn))
+            findings.append(
+                Finding(
+                    f"{resource.describe()}: spec.rules[{i}] sends every request it matches to the "
+                    f"{color} color without the smoke-test header match (spec.rules[{i}].matches[].headers)",
+                    resource.urn,
+                )
+            )
     return findings
 
 
@@ -80,13 +87,22 @@ def _alb_findings(resource: Resource, options: IsolationOptions) -> list[Finding
         if color is None:
             continue
         conditions = resource.props.get("conditions")
-        headers = [get(c, "httpHeader", "httpHeaderName") for c in conditions] if isinstance(conditions, list) else []
+        headers = (
+            [get(c, "httpHeader", "httpHeaderName") for c in conditions]
+            if isinstance(conditions, list)
+            else []
+        )
         gated = any(h for h in headers) and (
-            not options.smoke_header or options.smoke_header.lower() in [str(h).lower() for h in headers if h])
+            not options.smoke_header or options.smoke_header.lower() in [str(h).lower() for h in headers if h]
+        )
         if key == "defaultActions" or not gated:
-            findings.append(Finding(
-                f"{resource.describe()}: {key}[{i}] forwards every request to the {color} color's target group "
-                "without an http-header condition (conditions[].httpHeader)", resource.urn))
+            findings.append(
+                Finding(
+                    f"{resource.describe()}: {key}[{i}] forwards every request to the {color} color's "
+                    "target group without an http-header condition (conditions[].httpHeader)",
+                    resource.urn,
+                )
+            )
     return findings
 
 
@@ -96,22 +112,34 @@ def _ingress_backends(props: Mapping[str, Any]) -> list[tuple[str, Any]]:
     for i, rule in enumerate(rules if isinstance(rules, list) else []):
         paths = get(rule, "http", "paths")
         for j, path in enumerate(paths if isinstance(paths, list) else []):
-            out.append((f"spec.rules[{i}].http.paths[{j}].backend.service.name",
-                        get(path, "backend", "service", "name")))
+            out.append(
+                (
+                    f"spec.rules[{i}].http.paths[{j}].backend.service.name",
+                    get(path, "backend", "service", "name"),
+                )
+            )
     return out
 
 
 def check(resource: Resource, options: IsolationOptions, context: Context) -> list[Finding]:
     kind = k8s_kind(resource)
     props = resource.props
-    if kind in ("HTTPRoute", "GRPCRoute") and resource.type.startswith("kubernetes:gateway.networking.k8s.io/"):
+    if kind in ("HTTPRoute", "GRPCRoute") and resource.type.startswith(
+        "kubernetes:gateway.networking.k8s.io/"
+    ):
         return _route_findings(resource, options)
     if resource.type in AWS_ROUTERS:
         return _alb_findings(resource, options)
     if kind == "Ingress":
-        return [Finding(f"{resource.describe()}: {where} exposes the {color_in(name)} color directly, "
-                        "outside the router", resource.urn)
-                for where, name in _ingress_backends(props) if color_in(name)]
+        return [
+            Finding(
+                f"{resource.describe()}: {where} exposes the {color_in(name)} color directly, "
+                "outside the router",
+                resource.urn,
+            )
+            for where, name in _ingress_backends(props)
+            if color_in(name)
+        ]
     color = color_of(resource)
     if color is None:
         return []
@@ -120,25 +148,42 @@ def check(resource: Resource, options: IsolationOptions, context: Context) -> li
     if kind == "Service":
         service_type = get(props, "spec", "type")
         if service_type in ("LoadBalancer", "NodePort"):
-            findings.append(Finding(f"{where}: spec.type is {service_type}; a color is reached only through "
-                                    "the router (use ClusterIP)", resource.urn))
+            findings.append(
+                Finding(
+                    f"{where}: spec.type is {service_type}; a color is reached only through "
+                    "the router (use ClusterIP)",
+                    resource.urn,
+                )
+            )
         if get(props, "spec", "externalIPs"):
-            findings.append(Finding(f"{where}: spec.externalIPs exposes the color outside the router", resource.urn))
+            findings.append(
+                Finding(f"{where}: spec.externalIPs exposes the color outside the router", resource.urn)
+            )
     elif resource.type == ECS_SERVICE:
         if get(props, "networkConfiguration", "assignPublicIp") is True:
-            findings.append(Finding(f"{where}: networkConfiguration.assignPublicIp gives the color a public IP",
-                                    resource.urn))
+            findings.append(
+                Finding(
+                    f"{where}: networkConfiguration.assignPublicIp gives the color a public IP", resource.urn
+                )
+            )
     elif resource.type == DOCKER_CONTAINER:
         ports = props.get("ports")
         for i, port in enumerate(ports if isinstance(ports, list) else []):
             if isinstance(port, Mapping) and get(port, "ip") not in _LOOPBACK:
-                findings.append(Finding(
-                    f"{where}: ports[{i}] publishes port {get(port, 'internal')} on "
-                    f"{get(port, 'ip') or '0.0.0.0'}:{get(port, 'external') or '(random)'}; only the router publishes", resource.urn))
+                findings.append(
+                    Finding(
+                        f"{where}: ports[{i}] publishes port {get(port, 'internal')} on "
+                        f"{get(port, 'ip') or '0.0.0.0'}:{get(port, 'external') or '(random)'}; "
+                        "only the router publishes",
+                        resource.urn,
+                    )
+                )
         if props.get("publishAllPorts") is True:
             findings.append(Finding(f"{where}: publishAllPorts publishes the color's ports", resource.urn))
         if props.get("networkMode") == "host":
-            findings.append(Finding(f"{where}: networkMode host puts the color on the host's network", resource.urn))
+            findings.append(
+                Finding(f"{where}: networkMode host puts the color on the host's network", resource.urn)
+            )
     return findings
 
 

@@ -19,17 +19,30 @@ _CREATED = re.compile(r"^[0-9]{4}-?[0-9]{2}-?[0-9]{2}([T ][0-9:.]+)?(Z|[+-]?[0-9
 
 class PreviewOptions(Options):
     ttl_key: str = Field("tricolor.dev/ttl", alias="ttlKey", description="Label or tag holding the TTL.")
-    pr_key: str = Field("tricolor.dev/pr", alias="prKey", description="Label or tag holding the pull-request number.")
-    created_at_key: str = Field("tricolor.dev/created-at", alias="createdAtKey",
-                                description="Label or tag holding the creation time.")
+    pr_key: str = Field(
+        "tricolor.dev/pr", alias="prKey", description="Label or tag holding the pull-request number."
+    )
+    created_at_key: str = Field(
+        "tricolor.dev/created-at", alias="createdAtKey", description="Label or tag holding the creation time."
+    )
     types: list[str] = Field(
         default_factory=lambda: [
-            "kubernetes:*", "aws:ecs/*", "aws:lb/*", "aws:alb/*", "aws:rds/*", "aws:elasticache/*",
-            "aws:s3/bucket:*", "aws:cloudwatch/logGroup:*", "aws:ec2/securityGroup:*",
-            "docker:index/container:*", "docker:index/network:*", "docker:index/volume:*",
+            "kubernetes:*",
+            "aws:ecs/*",
+            "aws:lb/*",
+            "aws:alb/*",
+            "aws:rds/*",
+            "aws:elasticache/*",
+            "aws:s3/bucket:*",
+            "aws:cloudwatch/logGroup:*",
+            "aws:ec2/securityGroup:*",
+            "docker:index/container:*",
+            "docker:index/network:*",
+            "docker:index/volume:*",
         ],
         description="Type patterns of resources that must carry the labels or tags (any resource that "
-                    "already has labels or tags is checked too).")
+        "already has labels or tags is checked too).",
+    )
 
 
 def _labelled(resource: Resource, options: PreviewOptions) -> bool:
@@ -43,8 +56,13 @@ def check(resource: Resource, options: PreviewOptions, context: Context) -> list
         return []
     labels = labels_of(resource)
     if labels is None:
-        return [Finding(f"{resource.describe()}: has no labels or tags; a preview resource carries "
-                        f"{options.ttl_key}, {options.pr_key} and {options.created_at_key}", resource.urn)]
+        return [
+            Finding(
+                f"{resource.describe()}: has no labels or tags; a preview resource carries "
+                f"{options.ttl_key}, {options.pr_key} and {options.created_at_key}",
+                resource.urn,
+            )
+        ]
     findings = []
     for key, pattern, what in (
         (options.ttl_key, _TTL, "a TTL such as 259200s"),
@@ -53,10 +71,13 @@ def check(resource: Resource, options: PreviewOptions, context: Context) -> list
     ):
         value = labels.get(key)
         if value is None or value == "":
-            findings.append(Finding(f"{resource.describe()}: label or tag {key} is missing ({what})", resource.urn))
+            findings.append(
+                Finding(f"{resource.describe()}: label or tag {key} is missing ({what})", resource.urn)
+            )
         elif not is_opaque(value) and not (isinstance(value, str) and pattern.match(value)):
-            findings.append(Finding(f"{resource.describe()}: label or tag {key} is {value!r}, not {what}",
-                                    resource.urn))
+            findings.append(
+                Finding(f"{resource.describe()}: label or tag {key} is {value!r}, not {what}", resource.urn)
+            )
     return findings
 
 

@@ -12,14 +12,24 @@ NAME = "production-resources"
 
 
 class ResourceOptions(Options):
-    environments: list[str] = Field(default_factory=lambda: ["production"],
-                                    description="Environments where the rule applies; '*' for all.")
-    colored_only: bool = Field(True, alias="coloredOnly",
-                               description="Check only workloads of a color (blue or green), not shared ones.")
-    require_requests: bool = Field(True, alias="requireRequests", description="Demand CPU and memory requests.")
+    environments: list[str] = Field(
+        default_factory=lambda: ["production"],
+        description="Environments where the rule applies; '*' for all.",
+    )
+    colored_only: bool = Field(
+        True,
+        alias="coloredOnly",
+        description="Check only workloads of a color (blue or green), not shared ones.",
+    )
+    require_requests: bool = Field(
+        True, alias="requireRequests", description="Demand CPU and memory requests."
+    )
     require_limits: bool = Field(True, alias="requireLimits", description="Demand CPU and memory limits.")
-    require_readiness: bool = Field(True, alias="requireReadiness",
-                                    description="Demand a readiness probe (a health check on ECS and Docker).")
+    require_readiness: bool = Field(
+        True,
+        alias="requireReadiness",
+        description="Demand a readiness probe (a health check on ECS and Docker).",
+    )
 
 
 def check(resource: Resource, options: ResourceOptions, context: Context) -> list[Finding]:
@@ -35,14 +45,17 @@ def check(resource: Resource, options: ResourceOptions, context: Context) -> lis
     for container in containers:
         missing = [
             container.fields[f"{kind}.{what}"]
-            for kind, enabled in wanted if enabled
+            for kind, enabled in wanted
+            if enabled
             for what in ("cpu", "memory")
             if getattr(container, kind).get(what) in (None, "", 0)
         ]
         if missing:
             findings.append(Finding(f"{where}: no {', '.join(missing)}", resource.urn))
         if options.require_readiness and not container.readiness:
-            findings.append(Finding(f"{where}: no readiness probe ({container.readiness_field})", resource.urn))
+            findings.append(
+                Finding(f"{where}: no readiness probe ({container.readiness_field})", resource.urn)
+            )
     return findings
 
 

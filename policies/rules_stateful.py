@@ -16,17 +16,40 @@ NAME = "stateful-shared"
 class StatefulOptions(Options):
     stateful_types: list[str] = Field(
         default_factory=lambda: [
-            "kubernetes:core/v1:PersistentVolumeClaim", "kubernetes:core/v1:PersistentVolume",
+            "kubernetes:core/v1:PersistentVolumeClaim",
+            "kubernetes:core/v1:PersistentVolume",
             "kubernetes:apps/v1:StatefulSet",
-            "aws:rds/*", "aws:elasticache/*", "aws:dynamodb/table:*", "aws:efs/fileSystem:*",
-            "aws:ebs/volume:*", "aws:docdb/*", "aws:memorydb/*", "aws:s3/bucket:*",
+            "aws:rds/*",
+            "aws:elasticache/*",
+            "aws:dynamodb/table:*",
+            "aws:efs/fileSystem:*",
+            "aws:ebs/volume:*",
+            "aws:docdb/*",
+            "aws:memorydb/*",
+            "aws:s3/bucket:*",
             "docker:index/volume:*",
         ],
-        alias="statefulTypes", description="Type patterns of stateful resources.")
+        alias="statefulTypes",
+        description="Type patterns of stateful resources.",
+    )
     stateful_images: list[str] = Field(
-        default_factory=lambda: ["postgres", "mysql", "mariadb", "redis", "valkey", "mongo", "memcached",
-                                 "cassandra", "elasticsearch", "rabbitmq", "kafka", "zookeeper"],
-        alias="statefulImages", description="Image repositories (last path part) that run a stateful service.")
+        default_factory=lambda: [
+            "postgres",
+            "mysql",
+            "mariadb",
+            "redis",
+            "valkey",
+            "mongo",
+            "memcached",
+            "cassandra",
+            "elasticsearch",
+            "rabbitmq",
+            "kafka",
+            "zookeeper",
+        ],
+        alias="statefulImages",
+        description="Image repositories (last path part) that run a stateful service.",
+    )
 
 
 def _image_repository(image: object) -> str | None:
@@ -70,13 +93,19 @@ def check(resource: Resource, options: StatefulOptions, context: Context) -> lis
     if owner is None:
         return []
     color, evidence = owner
-    return [Finding(f"{resource.describe()} {why} and belongs to the {color} color ({evidence}); "
-                    "declare it once per stack and share it between the colors", resource.urn)]
+    return [
+        Finding(
+            f"{resource.describe()} {why} and belongs to the {color} color ({evidence}); "
+            "declare it once per stack and share it between the colors",
+            resource.urn,
+        )
+    ]
 
 
 RULE = Rule(
     name=NAME,
-    description="Stateful resources (volumes, databases, caches) are shared by the colors, never created per color.",
+    description="Stateful resources (volumes, databases, caches) are shared by the colors, never "
+    "created per color.",
     kind="resource",
     enforcement="mandatory",
     options=StatefulOptions,

@@ -26,8 +26,10 @@ from .shapes import DOCKER_CONTAINER, get
 
 NAME = "router-weights"
 AWS_ROUTERS = {
-    "aws:lb/listener:Listener": "defaultActions", "aws:alb/listener:Listener": "defaultActions",
-    "aws:lb/listenerRule:ListenerRule": "actions", "aws:alb/listenerRule:ListenerRule": "actions",
+    "aws:lb/listener:Listener": "defaultActions",
+    "aws:alb/listener:Listener": "defaultActions",
+    "aws:lb/listenerRule:ListenerRule": "actions",
+    "aws:alb/listenerRule:ListenerRule": "actions",
 }
 
 
@@ -61,7 +63,9 @@ class Split:
 
 
 def is_http_route(resource: Resource) -> bool:
-    return resource.type.startswith("kubernetes:gateway.networking.k8s.io/") and resource.type.endswith(":HTTPRoute")
+    return resource.type.startswith("kubernetes:gateway.networking.k8s.io/") and resource.type.endswith(
+        ":HTTPRoute"
+    )
 
 
 def splits_of(resource: Resource) -> list[Split]:
@@ -74,8 +78,13 @@ def splits_of(resource: Resource) -> list[Split]:
             refs = get(rule, "backendRefs")
             if isinstance(refs, list) and refs:
                 path = f"spec.rules[{i}].backendRefs"
-                out.append(Split(path, [(f"{path}[{j}].weight", get(ref, "weight")) for j, ref in enumerate(refs)],
-                                 GATEWAY))
+                out.append(
+                    Split(
+                        path,
+                        [(f"{path}[{j}].weight", get(ref, "weight")) for j, ref in enumerate(refs)],
+                        GATEWAY,
+                    )
+                )
     elif resource.type in AWS_ROUTERS:
         key = AWS_ROUTERS[resource.type]
         actions = props.get(key)
@@ -83,7 +92,11 @@ def splits_of(resource: Resource) -> list[Split]:
             groups = get(action, "forward", "targetGroups")
             if isinstance(groups, list) and groups:
                 path = f"{key}[{i}].forward.targetGroups"
-                out.append(Split(path, [(f"{path}[{j}].weight", get(g, "weight")) for j, g in enumerate(groups)], ALB))
+                out.append(
+                    Split(
+                        path, [(f"{path}[{j}].weight", get(g, "weight")) for j, g in enumerate(groups)], ALB
+                    )
+                )
     elif resource.type == DOCKER_CONTAINER:
         uploads = props.get("uploads")
         for i, upload in enumerate(uploads if isinstance(uploads, list) else []):
@@ -102,8 +115,16 @@ def nginx_splits(content: Any, where: str) -> list[Split]:
         if not any(weights):
             continue
         path = f"{where} upstream {match.group(1)}"
-        out.append(Split(path, [(f"{path} server {server}", _number(w.group(1)) if w else None)
-                                for (server, _), w in zip(servers, weights, strict=True)], NGINX))
+        out.append(
+            Split(
+                path,
+                [
+                    (f"{path} server {server}", _number(w.group(1)) if w else None)
+                    for (server, _), w in zip(servers, weights, strict=True)
+                ],
+                NGINX,
+            )
+        )
     return out
 
 
@@ -121,9 +142,13 @@ def check(resource: Resource, options: WeightOptions, context: Context) -> list[
         if any(is_opaque(v) for v in values):
             continue
         if len(values) > limits.max_backends:
-            findings.append(Finding(
-                f"{resource.describe()}: {split.path} has {len(values)} backends; "
-                f"a {limits.what} takes at most {limits.max_backends}", resource.urn))
+            findings.append(
+                Finding(
+                    f"{resource.describe()}: {split.path} has {len(values)} backends; "
+                    f"a {limits.what} takes at most {limits.max_backends}",
+                    resource.urn,
+                )
+            )
         valid = True
         for where, value in split.weights:
             problem = _weight_problem(value, limits, split=len(values) > 1)
@@ -132,9 +157,13 @@ def check(resource: Resource, options: WeightOptions, context: Context) -> list[
                 findings.append(Finding(f"{resource.describe()}: {where} {problem}", resource.urn))
         if valid and len(values) > 1 and sum(values) != options.total:
             shown = " + ".join(str(v) for v in values)
-            findings.append(Finding(
-                f"{resource.describe()}: {split.path} weights {shown} = {sum(values)}; "
-                f"stable plus canary must equal {options.total}", resource.urn))
+            findings.append(
+                Finding(
+                    f"{resource.describe()}: {split.path} weights {shown} = {sum(values)}; "
+                    f"stable plus canary must equal {options.total}",
+                    resource.urn,
+                )
+            )
     return findings
 
 

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.console import RenderableType
+
 from .model import Context, Finding, Resource, Violation, plain
+from .report import violations_renderable
 from .settings import RuleSettings, resolve
-from .states import read_state
+from .states import StateResources, read_state
 
 if TYPE_CHECKING:
     from ..stacks.render import Rendered, RenderedResource
@@ -33,7 +36,9 @@ class Subject:
 
 
 def resource_from_rendered(item: RenderedResource) -> Resource:
-    return Resource(type=item.type, name=item.name, urn=item.urn, props=plain(item.inputs), parent=item.parent)
+    return Resource(
+        type=item.type, name=item.name, urn=item.urn, props=plain(item.inputs), parent=item.parent
+    )
 
 
 def subject_from_rendered(rendered: Rendered) -> Subject:
@@ -47,20 +52,27 @@ def subject_from_rendered(rendered: Rendered) -> Subject:
 
 def settings_of(config: Config) -> dict[str, RuleSettings]:
     if config and all(isinstance(v, RuleSettings) for v in config.values()):
-        return dict(config)  # type: ignore[arg-type]
-    return resolve(config)  # type: ignore[arg-type]
+        return dict(config)
+    return resolve(config)
 
 
 def _violations(findings: Iterable[Finding], setting: RuleSettings, stack: str | None) -> list[Violation]:
     return [
-        Violation(policy=setting.rule.name, resource=f.urn or f"stack:{stack}", message=f.message,
-                  enforcement=setting.enforcement, stack=stack, description=setting.rule.description)
+        Violation(
+            policy=setting.rule.name,
+            resource=f.urn or f"stack:{stack}",
+            message=f.message,
+            enforcement=setting.enforcement,
+            stack=stack,
+            description=setting.rule.description,
+        )
         for f in findings
     ]
 
 
-def run(subjects: Sequence[Subject], config: Config = None,
-        rendered: Sequence[Rendered] | None = None) -> list[Violation]:
+def run(
+    subjects: Sequence[Subject], config: Config = None, rendered: Sequence[Rendered] | None = None
+) -> list[Violation]:
     """Every violation of the enabled rules: per resource, per stack, and (with
     ``rendered``) across stacks."""
     settings = settings_of(config)
@@ -73,10 +85,15 @@ def run(subjects: Sequence[Subject], config: Config = None,
             rule = setting.rule
             if rule.kind == "resource":
                 for resource in subject.resources:
-                    out.extend(_violations(rule.check(resource, setting.options, context), setting, subject.stack))
+                    out.extend(
+                        _violations(rule.check(resource, setting.options, context), setting, subject.stack)
+                    )
             elif rule.kind == "stack":
-                out.extend(_violations(rule.check(subject.resources, setting.options, context), setting,
-                                       subject.stack))
+                out.extend(
+                    _violations(
+                        rule.check(subject.resources, setting.options, context), setting, subject.stack
+                    )
+                )
     if rendered:
         names = "+".join(r.stack.name for r in rendered)
         for setting in settings.values():
@@ -95,6 +112,17 @@ def check_state(path: Path, config: Config = None, environment: str | None = Non
     """Every violation in a ``pulumi stack export`` or checkpoint file; ``environment``
     tells the rules which environment the stack is when its resources carry no label."""
     settings = settings_of(config)  # a bad configuration fails before the file is read
-    state = read_state(path)
-    subject = Subject(stack=state.stack, environment=environment, resources=state.resources, source=str(path))
-    return run([subject], settings)
+    return check_state_resources(read_state(path), settings, environment)
+
+
+def check_state_resources(state: StateResources, config: Config = None,
+                          environment: str | None = None) -> list[Violation]:
+    """Every violation among the resources of a state already read (``read_state``)."""
+    subject = Subject(stack=state.stack, environment=environment, resources=state.resources, source=state.source)
+    return run([subject], config)
+
+
+def plan_section(rendered_list: Sequence[Rendered], config: Config = None) -> RenderableType:
+    """The policy section ``tricolor plan`` prints: every rule over the rendered stacks."""
+    violations = check_rendered(rendered_list, config)
+    return violations_renderable(violations, [r.stack.name for r in rendered_list])

@@ -58,11 +58,16 @@ def parse_options(rule: Rule, values: Mapping[str, Any], where: str = "") -> Opt
         for error in exc.errors():
             field = ".".join(str(p) for p in error["loc"])
             lines.append(f"{where or rule.name}.{field}: {error['msg']}")
-        raise PolicyConfigError("invalid policy configuration:\n" + "\n".join(f"  - {x}" for x in lines)) from None
+        raise PolicyConfigError(
+            "invalid policy configuration:\n" + "\n".join(f"  - {x}" for x in lines)
+        ) from None
 
 
-def resolve(config: Mapping[str, Any] | None = None, source: str = "policy configuration",
-            rules: tuple[Rule, ...] = RULES) -> dict[str, RuleSettings]:
+def resolve(
+    config: Mapping[str, Any] | None = None,
+    source: str = "policy configuration",
+    rules: tuple[Rule, ...] = RULES,
+) -> dict[str, RuleSettings]:
     """Each rule's enforcement level and options once ``config`` is applied."""
     config = dict(config or {})
     problems: list[str] = []
@@ -105,7 +110,9 @@ def load_config(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise PolicyConfigError(f"{path}: cannot read the policy configuration: {exc.strerror or exc}") from None
+        raise PolicyConfigError(
+            f"{path}: cannot read the policy configuration: {exc.strerror or exc}"
+        ) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -113,6 +120,7 @@ def load_config(path: Path) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, Mapping):
-        raise PolicyConfigError(f"{path}: the policy configuration must be a mapping of rule names, "
-                                f"got {type(data).__name__}")
+        raise PolicyConfigError(
+            f"{path}: the policy configuration must be a mapping of rule names, got {type(data).__name__}"
+        )
     return dict(data)

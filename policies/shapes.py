@@ -182,16 +182,25 @@ def _k8s_containers(resource: Resource, pod_path: tuple[str, ...]) -> list[Conta
                 continue
             path = f"{prefix}.{group}[{index}]"
             res = item.get("resources")
-            fields = {f"{kind}.{what}": f"{path}.resources.{kind}.{what}"
-                      for kind in ("requests", "limits") for what in ("cpu", "memory")}
-            out.append(Container(
-                path=path, name=item.get("name"), image=item.get("image"), image_field=f"{path}.image",
-                requests={w: get(res, "requests", w) for w in ("cpu", "memory")},
-                limits={w: get(res, "limits", w) for w in ("cpu", "memory")},
-                fields=fields,
-                readiness=item.get("readinessProbe"), readiness_field=f"{path}.readinessProbe",
-                runs_service=group == "containers",
-            ))
+            fields = {
+                f"{kind}.{what}": f"{path}.resources.{kind}.{what}"
+                for kind in ("requests", "limits")
+                for what in ("cpu", "memory")
+            }
+            out.append(
+                Container(
+                    path=path,
+                    name=item.get("name"),
+                    image=item.get("image"),
+                    image_field=f"{path}.image",
+                    requests={w: get(res, "requests", w) for w in ("cpu", "memory")},
+                    limits={w: get(res, "limits", w) for w in ("cpu", "memory")},
+                    fields=fields,
+                    readiness=item.get("readinessProbe"),
+                    readiness_field=f"{path}.readinessProbe",
+                    runs_service=group == "containers",
+                )
+            )
     return out
 
 
@@ -221,17 +230,31 @@ def _ecs_containers(resource: Resource) -> list[Container]:
             return None, candidates[0][1]
 
         req_cpu = first((item.get("cpu"), f"{path}.cpu"), (props.get("cpu"), "cpu"))
-        req_mem = first((item.get("memoryReservation"), f"{path}.memoryReservation"),
-                        (item.get("memory"), f"{path}.memory"), (props.get("memory"), "memory"))
+        req_mem = first(
+            (item.get("memoryReservation"), f"{path}.memoryReservation"),
+            (item.get("memory"), f"{path}.memory"),
+            (props.get("memory"), "memory"),
+        )
         lim_cpu = first((props.get("cpu"), "cpu"), (item.get("cpu"), f"{path}.cpu"))
         lim_mem = first((item.get("memory"), f"{path}.memory"), (props.get("memory"), "memory"))
-        out.append(Container(
-            path=path, name=item.get("name"), image=item.get("image"), image_field=f"{path}.image",
-            requests={"cpu": req_cpu[0], "memory": req_mem[0]}, limits={"cpu": lim_cpu[0], "memory": lim_mem[0]},
-            fields={"requests.cpu": req_cpu[1], "requests.memory": req_mem[1],
-                    "limits.cpu": lim_cpu[1], "limits.memory": lim_mem[1]},
-            readiness=item.get("healthCheck"), readiness_field=f"{path}.healthCheck",
-        ))
+        out.append(
+            Container(
+                path=path,
+                name=item.get("name"),
+                image=item.get("image"),
+                image_field=f"{path}.image",
+                requests={"cpu": req_cpu[0], "memory": req_mem[0]},
+                limits={"cpu": lim_cpu[0], "memory": lim_mem[0]},
+                fields={
+                    "requests.cpu": req_cpu[1],
+                    "requests.memory": req_mem[1],
+                    "limits.cpu": lim_cpu[1],
+                    "limits.memory": lim_mem[1],
+                },
+                readiness=item.get("healthCheck"),
+                readiness_field=f"{path}.healthCheck",
+            )
+        )
     return out
 
 
@@ -251,10 +274,18 @@ def _docker_container(resource: Resource) -> Container:
     cpu_request, memory_request = first("cpuShares", "cpus", "cpuQuota"), first("memoryReservation", "memory")
     health = props.get("healthcheck")
     return Container(
-        path="", name=props.get("name") or resource.name, image=props.get("image"), image_field="image",
+        path="",
+        name=props.get("name") or resource.name,
+        image=props.get("image"),
+        image_field="image",
         requests={"cpu": cpu_request[0], "memory": memory_request[0]},
         limits={"cpu": cpu_limit[0], "memory": memory_limit[0]},
-        fields={"requests.cpu": cpu_request[1], "requests.memory": memory_request[1],
-                "limits.cpu": cpu_limit[1], "limits.memory": memory_limit[1]},
-        readiness=health if get(health, "tests") else None, readiness_field="healthcheck.tests",
+        fields={
+            "requests.cpu": cpu_request[1],
+            "requests.memory": memory_request[1],
+            "limits.cpu": cpu_limit[1],
+            "limits.memory": memory_limit[1],
+        },
+        readiness=health if get(health, "tests") else None,
+        readiness_field="healthcheck.tests",
     )

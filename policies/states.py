@@ -25,6 +25,7 @@ class StateResources:
     stack: str
     version: int
     resources: tuple[Resource, ...]
+    source: str = ""
 
 
 def read_state(path: Path) -> StateResources:
@@ -53,8 +54,14 @@ def read_state(path: Path) -> StateResources:
             continue
         props = item.get("inputs") or item.get("outputs") or {}
         parent = item.get("parent")
-        resources.append(Resource(type=type_, name=urn.rsplit("::", 1)[-1], urn=urn,
-                                  props=plain(props) if isinstance(props, dict) else {},
-                                  parent=parent if isinstance(parent, str) else None))
+        resources.append(
+            Resource(
+                type=type_,
+                name=urn.rsplit("::", 1)[-1],
+                urn=urn,
+                props=plain(props) if isinstance(props, dict) else {},
+                parent=parent if isinstance(parent, str) else None,
+            )
+        )
     stack = next((r.stack for r in resources if r.stack), None) or path.stem
-    return StateResources(stack=stack, version=state.version, resources=tuple(resources))
+    return StateResources(stack=stack, version=state.version, resources=tuple(resources), source=where)

@@ -18,7 +18,7 @@ from typing import Any
 from .. import ROOT
 from ..stacks.config import to_runtime
 from .errors import DestroyError, PreviewError, PreviewExistsError, PulumiUnavailable
-from .tags import TAG_CREATED, TAG_MARKER, PreviewMeta, from_tags
+from .tags import TAG_CREATED, TAG_MARKER, MetadataError, PreviewMeta, from_tags
 
 INSTALL_HINT = "install it (https://www.pulumi.com/docs/install/) and put `pulumi` on PATH"
 Output = Callable[[str], Any]
@@ -38,13 +38,20 @@ def require_pulumi() -> Any:
         raise PulumiUnavailable(f"the Pulumi CLI cannot be used ({exc}); {INSTALL_HINT}") from None
 
 
+def project_dir() -> Path:
+    """The Pulumi project to run: the working directory when it holds ``Pulumi.yaml``
+    (a checkout, with its own ``.venv``), else the installed package's copy."""
+    here = Path.cwd()
+    return here if (here / "Pulumi.yaml").is_file() else ROOT
+
+
 @dataclass
 class Workspace:
     """Where and how the Automation API runs: the project folder, the backend, the
     secrets provider (for new stacks), extra environment."""
 
     backend_url: str | None = None
-    work_dir: Path = ROOT
+    work_dir: Path = field(default_factory=project_dir)
     secrets_provider: str | None = None
     env: dict[str, str] = field(default_factory=dict)
     on_output: Output | None = None
@@ -70,32 +77,42 @@ def up_preview(stack_name: str, meta: PreviewMeta, config: Mapping[str, Any], se
     command = require_pulumi()
     opts = workspace.options(command)
     try:
-        stack = auto.select_stack(stack_name, work_dir=str(workspace.work_dir), opts=opts)
-    except auto.StackNotFoundError:
-        stack = auto.create_stack(stack_name, work_dir=str(workspace.work_dir), opts=opts)
-    else:
-        existing = stack.list_tags()
-        # An empty stack without tags is one a crashed ``preview up`` left half made: adopt it.
-        empty = not (stack.export_stack().deployment or {}).get("resources")
-        if existing.get(TAG_MARKER) != "true" and not empty:
-            raise PreviewExistsError(f"stack {stack_name} exists and is not a preview (no {TAG_MARKER} tag); "
-                                     "refusing to touch it")
-        kept = from_tags(existing)
-        if kept is not None and existing.get(TAG_CREATED):
-            meta = PreviewMeta(pr=meta.pr, created_at=kept.created_at, ttl=meta.ttl, branch=meta.branch,
-                               commit=meta.commit)
-    full = dict(config)
-    full["tricolor:preview"] = meta.to_config()
-    values = {k: auto.ConfigValue(v) for k, v in to_runtime(full).items()}
-    values.update({k: auto.ConfigValue(v, secret=True) for k, v in secrets.items()})
-    try:
-        stack.set_all_config(values)
+        try:
+            stack = auto.select_stack(stack_name, work_dir=str(workspace.work_dir), opts=opts)
+        except auto.StackNotFoundError:
+            stack = auto.create_stack(stack_name, work_dir=str(workspace.work_dir), opts=opts)
+        else:
+            meta = _adopt(stack, stack_name, meta)
+        # Tags first: even if ``up`` fails half way, the reaper knows the stack is a preview.
         for key, value in meta.to_tags().items():
             stack.set_tag(key, value)
+        full = dict(config)
+        full["tricolor:preview"] = meta.to_config()
+        values = {k: auto.ConfigValue(v) for k, v in to_runtime(full).items()}
+        values.update({k: auto.ConfigValue(v, secret=True) for k, v in secrets.items()})
+        stack.set_all_config(values)
         result = stack.up(on_output=workspace.on_output, color="never")
     except auto.CommandError as exc:
         raise PreviewError(f"pulumi up of preview {stack_name} failed: {exc}") from None
     return {key: output.value for key, output in result.outputs.items() if not output.secret}
+
+
+def _adopt(stack: Any, stack_name: str, meta: PreviewMeta) -> PreviewMeta:
+    """Check an existing stack is a preview and keep its creation time.
+
+    An empty stack without tags is one a crashed ``preview up`` left half made: adopted."""
+    existing = stack.list_tags()
+    empty = not (stack.export_stack().deployment or {}).get("resources")
+    if existing.get(TAG_MARKER) != "true" and not empty:
+        raise PreviewExistsError(f"stack {stack_name} exists and is not a preview (no {TAG_MARKER} tag); "
+                                 "refusing to touch it")
+    try:
+        kept = from_tags(existing)
+    except MetadataError:
+        kept = None  # broken tags are rewritten; the TTL counts from now
+    if kept is None or not existing.get(TAG_CREATED):
+        return meta
+    return PreviewMeta(pr=meta.pr, created_at=kept.created_at, ttl=meta.ttl, branch=meta.branch, commit=meta.commit)
 
 
 class AutomationDestroyer:
@@ -113,9 +130,8 @@ class AutomationDestroyer:
         opts = self.workspace.options(self._command)
         try:
             selected = auto.select_stack(stack, work_dir=str(self.workspace.work_dir), opts=opts)
+            selected.destroy(remove=True, on_output=self.workspace.on_output, color="never")
         except auto.StackNotFoundError:
             return  # already gone: destroying twice is a no-op
-        try:
-            selected.destroy(remove=True, on_output=self.workspace.on_output, color="never")
         except auto.CommandError as exc:
             raise DestroyError(f"pulumi destroy of {stack} failed: {exc}") from None

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from .state import CheckpointError, CheckpointInfo, read_info
 from .store import BackendStore
@@ -36,7 +35,6 @@ class StackRecord:
     marked: bool = False  # carries the preview marker (even if its other facts are broken)
     problem: str | None = None
     resources: int = 0
-    updated_at: datetime | None = None
     locked: bool = False
 
     @property
@@ -92,9 +90,9 @@ def read_stack(store: BackendStore, project: str | None, stack: str, checkpoint_
         problem = problem or f"{checkpoint_key}: gone while listing"
     else:
         try:
-            info = read_info(data, gzipped=checkpoint_key.endswith(".gz"))
+            info = read_info(data, gzipped=checkpoint_key.endswith(".gz"), where=checkpoint_key)
         except CheckpointError as exc:
-            problem = problem or f"{checkpoint_key}: {exc}"
+            problem = problem or str(exc)
     meta: PreviewMeta | None = None
     marked = False
     for source, read in (("tags", lambda: from_tags(tags)),
@@ -111,7 +109,6 @@ def read_stack(store: BackendStore, project: str | None, stack: str, checkpoint_
     return StackRecord(
         name=stack, project=project, key=checkpoint_key, tags=tags, meta=meta, marked=marked,
         problem=problem, resources=info.resources if info else 0,
-        updated_at=info.updated_at if info else None,
         locked=_locked(store, project, stack, lock_keys or []),
     )
 
@@ -127,7 +124,7 @@ def list_stacks(store: BackendStore, project: str | None = None) -> list[StackRe
         owner, stack, kind = split
         if kind == "tags" or (project is not None and owner not in (project, None)):
             continue
-        # A stack has one checkpoint; if both forms exist the plain one is the current.
+        # Pulumi removes one form when it writes the other; should both exist, the plain file wins.
         if (owner, stack) not in checkpoints or kind == ".json":
             checkpoints[(owner, stack)] = key
     lock_keys = store.list(LOCKS) if checkpoints else []

@@ -8,8 +8,9 @@ From a pull-request number and a branch name:
   is also a valid Service name and DNS-1035 label).
 
 The hash covers the pull-request number and the exact branch, so two branches that slug
-alike (``feat/x`` and ``feat-x``) still get different names. The pull-request number
-leads every name and is followed by ``-``, so different pull requests never share one.
+alike (``feat/x`` and ``feat-x``) still get different names. Every name holds
+``pr-<n>-`` at a fixed place (after the service name in the namespace), so different
+pull requests never share one.
 Names depend on nothing else, so they stay the same on every push.
 """
 

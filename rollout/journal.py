@@ -3,7 +3,8 @@
 Each change that alters the state is appended as one line (written and fsynced in one
 ``write``); a change equal to the state in force appends nothing. The crash tests use
 it to count applies per step; ``delay_before``/``delay_after`` (seconds) widen the
-moments a test can kill the process in.
+moments a test can kill the process in, for changes of ``delay_scope`` only (all when
+``None``).
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from .applier import ApplyResult, Change
 class JournalApplier:
     name = "journal"
 
-    def __init__(self, path: Path | str, delay_before: float = 0.0, delay_after: float = 0.0) -> None:
+    def __init__(self, path: Path | str, delay_before: float = 0.0, delay_after: float = 0.0,
+                 delay_scope: str | None = None) -> None:
         self.path = Path(path)
         self.delay_before = delay_before
         self.delay_after = delay_after
+        self.delay_scope = delay_scope
 
     def entries(self) -> list[dict[str, object]]:
         if not self.path.exists():
@@ -38,7 +41,8 @@ class JournalApplier:
         return Weights.from_mapping(last["weights"]), dict(last["images"])  # type: ignore[arg-type]
 
     def apply(self, change: Change) -> ApplyResult:
-        time.sleep(self.delay_before)
+        slow = self.delay_scope is None or change.scope == self.delay_scope
+        time.sleep(self.delay_before if slow else 0.0)
         state = (change.weights, dict(change.images))
         if self.current(change.stack) == state and change.scaled_down is None:
             return ApplyResult([], "no change")
@@ -53,5 +57,5 @@ class JournalApplier:
             os.fsync(fd)
         finally:
             os.close(fd)
-        time.sleep(self.delay_after)
+        time.sleep(self.delay_after if slow else 0.0)
         return ApplyResult([], f"journal line {change.label}")

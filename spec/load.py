@@ -55,9 +55,9 @@ def problems_from(error: ValidationError, file: str, prefix: str = "") -> list[P
         message = _MESSAGES.get(item["type"], item["msg"])
         if message.startswith("Value error, "):
             message = message[len("Value error, "):]
-        if item["type"] not in ("missing",) and "input" in item and not isinstance(item["input"], (dict, list)):
-            if repr(item["input"]) not in message:
-                message = f"{message} (got {item['input']!r})"
+        shown = item.get("input")
+        if item["type"] != "missing" and not isinstance(shown, (dict, list)) and repr(shown) not in message:
+            message = f"{message} (got {shown!r})"
         problems.append(Problem(file=file, path=path, message=message))
     return problems
 

@@ -11,7 +11,7 @@ Steps are frozen data. A strategy is either explicit ``steps`` or one ``preset``
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -111,11 +111,7 @@ def _step_kind(value: object) -> str | None:
 
 
 Step = Annotated[
-    Union[
-        Annotated[SetWeight, Tag("setWeight")],
-        Annotated[Pause, Tag("pause")],
-        Annotated[AnalysisStep, Tag("analysis")],
-    ],
+    Annotated[SetWeight, Tag("setWeight")] | Annotated[Pause, Tag("pause")] | Annotated[AnalysisStep, Tag("analysis")],
     Discriminator(
         _step_kind,
         custom_error_type="step",

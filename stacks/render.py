@@ -10,8 +10,8 @@ import asyncio
 import contextvars
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,11 +21,10 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import run_pulumi_func
 
-from ..spec import ServiceSpec, SpecError, Stack
+from .. import STACKS_DIR
+from ..spec import ServiceSpec, SpecError, Stack, load_spec
 from ..spec.errors import Problem
 from ..spec.stack import NAMESPACE
-from .. import STACKS_DIR
-from ..spec import load_spec
 from .config import PROJECT, read_stack_config, resolve, spec_path, stack_file, to_runtime
 
 # Pulumi's marker for a secret value in serialized properties.

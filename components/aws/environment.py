@@ -15,9 +15,6 @@ from . import alb, task
 from .settings import AwsPlan, plan_of
 from .shared import Shared, base_name
 
-# Test listener rule priority of each environment (unique per listener).
-RULE_PRIORITY: dict[Color | None, int] = {None: 1, "blue": 1, "green": 2}
-
 
 def runtime_region() -> str | None:
     """``aws:region`` of the running stack (``pulumi up``), if set."""
@@ -57,12 +54,13 @@ class Environment(pulumi.ComponentResource):
                                        tags=tags, opts=_child(self))
         self.target_group = aws.lb.TargetGroup(
             f"{name}-tg", port=spec.port, protocol="HTTP", target_type="ip", vpc_id=settings.vpc_id,
-            health_check=alb.target_group_health_check(spec.probes.readiness), deregistration_delay=30,
+            health_check=shared._any(alb.target_group_health_check(spec.probes.readiness)), deregistration_delay=30,
             tags=tags, opts=_child(self))
         # The smoke-test route: the header names this color (staging: its environment).
         # ECS only attaches a service to a target group that a listener already uses.
+        # No priority: the header values exclude each other, so AWS's next free one will do.
         rule = aws.lb.ListenerRule(
-            f"{name}-test-rule", listener_arn=shared.test_listener.arn, priority=RULE_PRIORITY[color],
+            f"{name}-test-rule", listener_arn=shared.test_listener.arn,
             **alb.header_rule(spec.routing.header, color or stack.environment, self.target_group.arn),
             tags=tags, opts=_child(self, [shared]))
 

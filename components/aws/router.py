@@ -3,6 +3,8 @@ action forwards to the colors' target groups by weight."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pulumi_aws as aws
 
@@ -29,11 +31,11 @@ class TrafficRouter(pulumi.ComponentResource):
                                  "RouterArgs.shared must be BlueGreen.shared or the Environment")
         super().__init__("tricolor:aws:TrafficRouter", name, None, opts)
         settings = shared.plan.settings
-        tls = {"protocol": "HTTPS", "ssl_policy": TLS_POLICY, "certificate_arn": settings.certificate_arn} \
+        tls: dict[str, Any] = {"protocol": "HTTPS", "ssl_policy": TLS_POLICY, "certificate_arn": settings.certificate_arn} \
             if settings.certificate_arn else {"protocol": "HTTP"}
         self.listener = aws.lb.Listener(
             f"{name}-listener", load_balancer_arn=shared.alb.arn, port=settings.listener_port,
-            default_actions=[action], tags=shared.tags, **tls,
+            default_actions=[shared._any(action)], tags=shared.tags, **tls,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[shared]))
         self.weights = weights
         self.register_outputs({"listener": self.listener.arn, "weights": weights})

@@ -21,7 +21,7 @@ from .settings import AwsPlan
 from .task import Mount
 
 EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
-ALL_EGRESS = [{"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"],
+ALL_EGRESS: list[Any] = [{"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"],
                "ipv6_cidr_blocks": ["::/0"]}]
 EFS_PORT = 2049
 DEPENDENCY_PORTS = {"postgres": 5432, "mysql": 3306, "redis": 6379}
@@ -95,7 +95,7 @@ class Shared(pulumi.ComponentResource):
             drop_invalid_header_fields=True, tags=self.tags, opts=child)
         self.test_listener = aws.lb.Listener(
             f"{name}-test-listener", load_balancer_arn=self.alb.arn, port=settings.test_listener_port,
-            protocol="HTTP", default_actions=[not_found_action(spec.routing.header)], tags=self.tags,
+            protocol="HTTP", default_actions=[self._any(not_found_action(spec.routing.header))], tags=self.tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.alb]))
 
         self.secrets = self._secrets(name, stack, plan)
@@ -119,6 +119,11 @@ class Shared(pulumi.ComponentResource):
             self._dependencies(name, stack, plan)
         self.register_outputs({"cluster": self.cluster, "loadBalancer": self.alb.arn,
                                "testListener": self.test_listener.arn})
+
+    @staticmethod
+    def _any(value: Any) -> Any:
+        """A plain dict where the SDK's typing wants its input classes (it takes both)."""
+        return value
 
     def _secrets(self, name: str, stack: Stack, plan: AwsPlan) -> dict[str, pulumi.Input[str]]:
         """Per spec secret, the ARN ECS reads it from: the one given in ``tricolor:aws.secrets``
@@ -178,7 +183,7 @@ class Shared(pulumi.ComponentResource):
                     engine_version=dep.version, node_type=settings.cache_node_type, num_cache_nodes=1,
                     port=DEPENDENCY_PORTS["redis"], subnet_group_name=cache_subnets.name,
                     security_group_ids=[group.id], tags=tags, opts=child)
-                host = cache.cache_nodes.apply(lambda nodes: nodes[0].address if nodes else UNKNOWN)
+                host = cache.cache_nodes.apply(lambda nodes: (nodes[0].address if nodes else None) or UNKNOWN)
             else:
                 self.mounts.append(self._volume(name, dep, plan, group, tags))
             self._dependency_env(dep, host)

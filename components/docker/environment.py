@@ -23,7 +23,7 @@ DEPENDENCY_ENV = {"postgres": ["POSTGRES_HOST_AUTH_METHOD=trust"], "mysql": ["MY
                   "redis": []}
 
 
-def docker_labels(values: dict[str, str]) -> list[dict[str, str]]:
+def docker_labels(values: dict[str, str]) -> list[Any]:
     return [{"label": k, "value": v} for k, v in sorted(values.items())]
 
 
@@ -46,7 +46,7 @@ class Shared(pulumi.ComponentResource):
         self.secret_envs: list[pulumi.Output[str]] = [
             pulumi.Output.concat(variable, "=", value) for variable, value in sorted(secret_values(stack).items())]
         self.env: dict[str, str] = {}
-        self.volumes: list[dict[str, Any]] = []
+        self.volumes: list[Any] = []
         self.dependencies: dict[str, pulumi.Resource] = {}
         for dep in stack.spec.dependencies:
             self._dependency(name, dep)
@@ -84,7 +84,7 @@ class Shared(pulumi.ComponentResource):
             self.env[variable] = attributes.get(attribute, "")
 
 
-def healthcheck(stack: Stack) -> dict[str, Any]:
+def healthcheck(stack: Stack) -> Any:
     probe = stack.spec.probes.liveness or stack.spec.probes.readiness
     url = f"http://localhost:{probe.port or stack.spec.port}{probe.path}"
     return {

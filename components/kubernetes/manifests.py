@@ -183,7 +183,10 @@ def autoscaler(stack: Stack, color: Color | None, ns: Any) -> dict[str, Any] | N
             "maxReplicas": scaling.max_replicas,
             "metrics": [{
                 "type": "Resource",
-                "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": scaling.target_cpu}},
+                "resource": {
+                    "name": "cpu",
+                    "target": {"type": "Utilization", "averageUtilization": scaling.target_cpu},
+                },
             }],
         },
     }

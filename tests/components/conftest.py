@@ -3,14 +3,12 @@ spy, small HTTP backends and a real nginx on 127.0.0.1."""
 
 from __future__ import annotations
 
-import http.server
 import importlib
 import os
 import shutil
 import signal
 import socket
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -84,38 +82,59 @@ def registrations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-class _ColorHandler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as nginx's upstream keepalive expects
-    color = ""
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's method name
-        body = self.color.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - signature of the base class
-        return
+_BACKENDS = """\
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 512; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/client_body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+{servers}
+}}
+"""
 
 
 @pytest.fixture(scope="module")
-def color_backends() -> Iterator[dict[str, str]]:
-    """Two HTTP servers on 127.0.0.1 answering with their color; yields color -> host:port."""
-    servers = {}
-    for color in ("blue", "green"):
-        handler = type(f"{color}Handler", (_ColorHandler,), {"color": color})
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers[color] = server
+def color_backends(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Two small HTTP servers on 127.0.0.1 that answer with their color (a separate nginx
+    process, so the client's measurements are not slowed by servers in this interpreter).
+    Yields color -> host:port."""
+    directory = tmp_path_factory.mktemp("backends")
+    ports = {"blue": free_port(), "green": free_port()}
+    servers = "\n".join(
+        f'    server {{ listen 127.0.0.1:{port}; location / {{ return 200 "{color}"; }} }}'
+        for color, port in ports.items())
+    (directory / "nginx.conf").write_text(_BACKENDS.format(dir=directory, servers=servers))
+    process = subprocess.Popen(
+        [binary("nginx"), "-g", "daemon off;", "-p", str(directory), "-e", str(directory / "error.log"),
+         "-c", str(directory / "nginx.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        yield {color: f"127.0.0.1:{server.server_address[1]}" for color, server in servers.items()}
+        for port in ports.values():
+            wait_until(lambda p=port: _answers(p), timeout=10, what=f"backend on port {port}")
+        yield {color: f"127.0.0.1:{port}" for color, port in ports.items()}
     finally:
-        for server in servers.values():
-            server.shutdown()
-            server.server_close()
+        _stop(process)
+
+
+def _answers(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 _MAIN = """\
@@ -175,20 +194,30 @@ class Nginx:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_until(self._serving, timeout=10, what="nginx serving its configuration")
 
+    def _workers(self) -> int:
+        """How many worker processes the master has (old ones linger after a reload)."""
+        assert self.process is not None
+        count = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            count += int(fields[1]) == self.process.pid
+        return count
+
     def reload(self, config: str) -> None:
+        """Reload with ``config``; return once only the new worker serves (the old one
+        could otherwise still take a connection with the previous weights)."""
         assert self.process is not None and self.process.poll() is None, "nginx is not running"
         self._write(config)
         os.kill(self.process.pid, signal.SIGHUP)
-        wait_until(self._serving, timeout=10, what=f"nginx reloaded to generation {self.generation}")
+        wait_until(lambda: self._serving() and self._workers() == 1, timeout=10,
+                   what=f"nginx reloaded to generation {self.generation}")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        if self.process is not None:
+            _stop(self.process)
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ nothing, and the smoke-test header reaches the named color."""
 
 from __future__ import annotations
 
+import http.client
 from collections import Counter
 
-import httpx
 import pytest
 
 from tricolor.components.docker.nginx import RouterConfig, render
@@ -18,12 +18,21 @@ HEADER = "x-tricolor-color"
 
 
 def count(port: int, requests: int, headers: dict[str, str] | None = None) -> Counter[str]:
+    """Send ``requests`` GETs over one keep-alive connection; count the answering colors.
+
+    (The standard library's client: per request it costs a third of httpx's, which
+    keeps 8,000 requests within a few seconds.)"""
     seen: Counter[str] = Counter()
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=5) as client:  # keep-alive
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
         for _ in range(requests):
-            response = client.get("/")
-            assert response.status_code == 200, response.text
-            seen[response.text] += 1
+            connection.request("GET", "/", headers=headers or {})
+            response = connection.getresponse()
+            body = response.read().decode()
+            assert response.status == 200, body
+            seen[body] += 1
+    finally:
+        connection.close()
     return seen
 
 

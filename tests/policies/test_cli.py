@@ -35,8 +35,12 @@ def test_json_output_on_a_state_file(cli, fixtures):
 
 def _bad_export(tmp_path, b):
     web = b.deployment(None, image="nginx:latest")
-    export = {"version": 3, "deployment": {"resources": [
-        {"urn": web.urn, "type": web.type, "custom": True, "inputs": dict(web.props)}]}}
+    export = {
+        "version": 3,
+        "deployment": {
+            "resources": [{"urn": web.urn, "type": web.type, "custom": True, "inputs": dict(web.props)}]
+        },
+    }
     path = tmp_path / "export.json"
     path.write_text(json.dumps(export))
     return path
@@ -46,7 +50,7 @@ def test_mandatory_violation_exits_2_grouped_like_pulumi(cli, tmp_path, b):
     result = cli("--state", str(_bad_export(tmp_path, b)))
     assert result.exit_code == 2
     out = result.stdout
-    assert "Policies (stack prod):" in out and "❌ tricolor-policies@v0.1.0" in out
+    assert "Policies (stack prod):" in out and "❌ tricolor-policies@v0.1.0" in out  # the export's URN names prod
     assert "- [mandatory]  images-pinned  (kubernetes:apps/v1:Deployment: checkout-deployment)" in out
     assert "'nginx:latest' uses the mutable tag 'latest'" in out
 
@@ -76,3 +80,14 @@ def test_unreadable_state_file_is_a_clear_error(cli, tmp_path, fixtures):
     assert refused.exit_code == 1 and "unsupported-feature" in refused.stderr
     both = cli("--state", str(tmp_path / "nope.json"), "--stack", "prod")
     assert both.exit_code == 1 and "not both" in both.stderr
+
+
+def test_rules_lists_every_rule_with_configured_levels(tmp_path):
+    config = tmp_path / "policy.yaml"
+    config.write_text("all: advisory\n")
+    result = CliRunner().invoke(app, ["policy", "rules", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    for name in ("images-pinned", "color-parity", "production-resources", "router-weights", "preview-labels",
+                 "stateful-shared", "idle-color-isolated", "cross-stack-parity"):
+        assert name in result.stdout
+    assert "mandatory" not in result.stdout and "advisory" in result.stdout

@@ -33,13 +33,22 @@ def _struct(data: dict[str, Any]) -> struct_pb2.Struct:
 
 def _servicer() -> _PolicyAnalyzerServicer:
     args = pack_arguments()
-    return _PolicyAnalyzerServicer(args["name"], PACK_VERSION, args["policies"], args["enforcement_level"],
-                                   description=args["description"])
+    return _PolicyAnalyzerServicer(
+        args["name"],
+        PACK_VERSION,
+        args["policies"],
+        args["enforcement_level"],
+        description=args["description"],
+    )
 
 
 def _analyze(servicer: _PolicyAnalyzerServicer, resource) -> list[Any]:
-    request = proto.AnalyzeRequest(type=resource.type, urn=resource.urn, name=resource.name,
-                                   properties=_struct(json.loads(json.dumps(dict(resource.props)))))
+    request = proto.AnalyzeRequest(
+        type=resource.type,
+        urn=resource.urn,
+        name=resource.name,
+        properties=_struct(json.loads(json.dumps(dict(resource.props)))),
+    )
     return list(servicer.Analyze(request, None).diagnostics)
 
 
@@ -47,8 +56,14 @@ def test_every_pack_rule_is_declared_with_its_level_and_schema():
     policies = build_policies()
     assert [p.name for p in policies] == [r.name for r in PACK_RULES]
     assert {r.name for r in PACK_RULES} == {
-        "images-pinned", "color-parity", "production-resources", "router-weights", "preview-labels",
-        "stateful-shared", "idle-color-isolated"}
+        "images-pinned",
+        "color-parity",
+        "production-resources",
+        "router-weights",
+        "preview-labels",
+        "stateful-shared",
+        "idle-color-isolated",
+    }
     for policy, rule in zip(policies, PACK_RULES, strict=True):
         expected = StackValidationPolicy if rule.kind == "stack" else ResourceValidationPolicy
         assert isinstance(policy, expected)
@@ -88,17 +103,28 @@ def test_analyze_reports_violations_through_the_protocol(b):
 
 
 def test_unknown_values_during_preview_are_not_violations(b):
-    unknown = b.mutate(b.deployment(None), lambda p: p["spec"]["template"]["spec"]["containers"][0].update(
-        image="04da6b54-80e4-46f7-96ec-b56ff0331ba9"))
+    unknown = b.mutate(
+        b.deployment(None),
+        lambda p: p["spec"]["template"]["spec"]["containers"][0].update(
+            image="04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+        ),
+    )
     assert _analyze(_servicer(), unknown) == []
 
 
 def test_configuration_changes_enforcement_and_options(b):
     servicer = _servicer()
-    servicer.Configure(proto.ConfigureAnalyzerRequest(policyConfig={
-        "images-pinned": proto.PolicyConfig(enforcementLevel=proto.ADVISORY),
-        "router-weights": proto.PolicyConfig(enforcementLevel=proto.MANDATORY, properties=_struct({"total": 1000})),
-    }), None)
+    servicer.Configure(
+        proto.ConfigureAnalyzerRequest(
+            policyConfig={
+                "images-pinned": proto.PolicyConfig(enforcementLevel=proto.ADVISORY),
+                "router-weights": proto.PolicyConfig(
+                    enforcementLevel=proto.MANDATORY, properties=_struct({"total": 1000})
+                ),
+            }
+        ),
+        None,
+    )
     (diagnostic,) = _analyze(servicer, b.deployment(None, image="nginx:latest"))
     assert diagnostic.enforcementLevel == proto.ADVISORY
     assert _analyze(servicer, b.http_route(b.good_route_rules(900, 100))) == []
@@ -106,9 +132,12 @@ def test_configuration_changes_enforcement_and_options(b):
 
 def test_stack_policy_reports_against_the_resource(b):
     resources = [b.deployment("blue"), b.deployment("green", replicas=1)]
-    request = proto.AnalyzeStackRequest(resources=[
-        proto.AnalyzerResource(type=r.type, urn=r.urn, name=r.name, properties=_struct(dict(r.props)))
-        for r in resources])
+    request = proto.AnalyzeStackRequest(
+        resources=[
+            proto.AnalyzerResource(type=r.type, urn=r.urn, name=r.name, properties=_struct(dict(r.props)))
+            for r in resources
+        ]
+    )
     (diagnostic,) = list(_servicer().AnalyzeStack(request, None).diagnostics)
     assert diagnostic.policyName == "color-parity" and diagnostic.urn == resources[1].urn
     assert "spec.replicas: blue 4, green 1" in diagnostic.message
@@ -116,10 +145,18 @@ def test_stack_policy_reports_against_the_resource(b):
 
 def test_pack_serves_as_pulumi_runs_it(root, b):
     """Start ``python -m pulumi.policy`` on the pack folder; the stack's config says production."""
-    env = {**os.environ, "PULUMI_CONFIG": json.dumps({"tricolor:environment": "production"}),
-           "PULUMI_STACK": "prod"}
-    process = subprocess.Popen([sys.executable, "-m", "pulumi.policy", "127.0.0.1:1", str(root / "policies")],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=root)
+    env = {
+        **os.environ,
+        "PULUMI_CONFIG": json.dumps({"tricolor:environment": "production"}),
+        "PULUMI_STACK": "prod",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pulumi.policy", "127.0.0.1:1", str(root / "policies")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=root,
+    )
     try:
         assert process.stdout is not None
         line = process.stdout.readline().decode().strip()  # the analyzer prints its port first
@@ -130,9 +167,15 @@ def test_pack_serves_as_pulumi_runs_it(root, b):
             info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=20)
             assert [p.name for p in info.policies] == [r.name for r in PACK_RULES]
             unlabelled = b.deployment(None, environment=None, image="nginx:latest")
-            response = stub.Analyze(proto.AnalyzeRequest(
-                type=unlabelled.type, urn=unlabelled.urn, name=unlabelled.name,
-                properties=_struct(dict(unlabelled.props))), timeout=20)
+            response = stub.Analyze(
+                proto.AnalyzeRequest(
+                    type=unlabelled.type,
+                    urn=unlabelled.urn,
+                    name=unlabelled.name,
+                    properties=_struct(dict(unlabelled.props)),
+                ),
+                timeout=20,
+            )
             assert [d.policyName for d in response.diagnostics] == ["images-pinned"]
     finally:
         process.terminate()

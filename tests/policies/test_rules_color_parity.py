@@ -28,10 +28,12 @@ def test_other_differences_fail_naming_resources_and_fields(b):
 def test_missing_counterpart_and_missing_fields(b):
     blue, green = b.deployment("blue"), b.deployment("green", probe=False)
     (finding,) = check([blue, green], ColorParityOptions(), b.PROD)
-    assert "readinessProbe.httpGet.path: blue \"/healthz/ready\", green (absent)" in finding.message
+    assert 'readinessProbe.httpGet.path: blue "/healthz/ready", green (absent)' in finding.message
     (alone,) = check([blue], ColorParityOptions(), b.PROD)
     assert "exists for blue only; green has no counterpart" in alone.message
-    empty = [b.resource("kubernetes:core/v1:ConfigMap", f"checkout-{c}-config", {}) for c in ("blue", "green")]
+    empty = [
+        b.resource("kubernetes:core/v1:ConfigMap", f"checkout-{c}-config", {}) for c in ("blue", "green")
+    ]
     assert check(empty, ColorParityOptions(), b.PROD) == []
 
 
@@ -39,3 +41,15 @@ def test_ignore_keys_option(b):
     blue, green = b.deployment("blue"), b.deployment("green", replicas=2)
     options = ColorParityOptions.model_validate({"ignoreKeys": ["replicas"]})
     assert check([blue, green], options, b.PROD) == []
+
+
+def test_secret_values_are_never_shown(b):
+    def env(value):
+        return lambda p: p["spec"]["template"]["spec"]["containers"][0].update(
+            env=[{"name": "DB_PASSWORD", "value": value}])
+
+    blue = b.mutate(b.deployment("blue"), env("hunter2"))
+    green = b.mutate(b.deployment("green"), env("swordfish"))
+    blue_only = check([blue, b.deployment("green")], ColorParityOptions(), b.PROD)
+    assert "[secret]" in blue_only[0].message and "hunter2" not in blue_only[0].message
+    assert check([blue, green], ColorParityOptions(), b.PROD) == []  # both redacted: equal as far as shown

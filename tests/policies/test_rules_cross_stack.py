@@ -41,8 +41,10 @@ def test_unallowed_difference_fails_naming_resource_and_field(rendered):
 
 
 def test_missing_resource_is_reported(rendered):
-    staging = dataclasses.replace(rendered["staging"], resources=[
-        r for r in rendered["staging"].resources if not r.type.endswith(":ConfigMap")])
+    staging = dataclasses.replace(
+        rendered["staging"],
+        resources=[r for r in rendered["staging"].resources if not r.type.endswith(":ConfigMap")],
+    )
     (finding,) = check([staging, rendered["prod"]], CrossStackOptions(), Context())
     assert "ConfigMap" in finding.message and "(whole resource): staging (absent)" in finding.message
 

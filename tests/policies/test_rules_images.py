@@ -9,18 +9,28 @@ from tricolor.policies.rules_images import ImageOptions, check
 DIGEST = "ghcr.io/acme/checkout@sha256:" + "a" * 64
 
 
-@pytest.mark.parametrize("image", ["ghcr.io/acme/checkout:1.4.2", DIGEST, "ghcr.io/acme/checkout:1.4@" + DIGEST[-71:],
-                                   "sha256:" + "b" * 64])
+@pytest.mark.parametrize(
+    "image",
+    [
+        "ghcr.io/acme/checkout:1.4.2",
+        DIGEST,
+        "ghcr.io/acme/checkout:1.4@" + DIGEST[-71:],
+        "sha256:" + "b" * 64,
+    ],
+)
 def test_pinned_images_pass(b, image):
     assert check(b.deployment(image=image), ImageOptions(), b.PROD) == []
 
 
-@pytest.mark.parametrize(("image", "expected"), [
-    ("ghcr.io/acme/checkout:latest", "mutable tag 'latest'"),
-    ("ghcr.io/acme/checkout", "has no tag"),
-    ("ghcr.io/acme/checkout:main", "mutable tag 'main'"),
-    ("Not An Image!", "not a valid image reference"),
-])
+@pytest.mark.parametrize(
+    ("image", "expected"),
+    [
+        ("ghcr.io/acme/checkout:latest", "mutable tag 'latest'"),
+        ("ghcr.io/acme/checkout", "has no tag"),
+        ("ghcr.io/acme/checkout:main", "mutable tag 'main'"),
+        ("Not An Image!", "not a valid image reference"),
+    ],
+)
 def test_unpinned_image_fails_naming_resource_and_field(b, image, expected):
     (finding,) = check(b.deployment(image=image), ImageOptions(), b.PROD)
     assert "checkout-blue-deployment" in finding.message
@@ -37,8 +47,11 @@ def test_every_backend_shape_is_checked(b):
     assert "checkout-blue-container" in docker[0].message and ": image " in docker[0].message
     remote = b.resource("docker:index/remoteImage:RemoteImage", "checkout-image", {"name": "redis"})
     assert "has no tag" in check(remote, ImageOptions(), b.PROD)[0].message
-    function = b.resource("aws:lambda/function:Function", "fn", {"imageUri": latest,
-                                                                 "tags": {"tricolor.dev/environment": "production"}})
+    function = b.resource(
+        "aws:lambda/function:Function",
+        "fn",
+        {"imageUri": latest, "tags": {"tricolor.dev/environment": "production"}},
+    )
     assert "imageUri" in check(function, ImageOptions(), b.PROD)[0].message
 
 

@@ -6,13 +6,22 @@ from tricolor.policies.rules_isolation import IsolationOptions, check
 
 
 def _service(b, color, **spec):
-    return b.resource("kubernetes:core/v1:Service", f"checkout-{color}-service",
-                      {"metadata": {"labels": b.labels(color)}, "spec": {"type": "ClusterIP", **spec}})
+    return b.resource(
+        "kubernetes:core/v1:Service",
+        f"checkout-{color}-service",
+        {"metadata": {"labels": b.labels(color)}, "spec": {"type": "ClusterIP", **spec}},
+    )
 
 
 def test_router_only_exposure_passes(b):
-    items = [b.http_route(b.good_route_rules()), b.listener({"blue": 100, "green": 0}),
-             b.listener_rule("green"), _service(b, "green"), b.docker_container("green"), b.nginx_router()]
+    items = [
+        b.http_route(b.good_route_rules()),
+        b.listener({"blue": 100, "green": 0}),
+        b.listener_rule("green"),
+        _service(b, "green"),
+        b.docker_container("green"),
+        b.nginx_router(),
+    ]
     for item in items:
         assert check(item, IsolationOptions(), b.PROD) == [], item.name
 
@@ -40,18 +49,30 @@ def test_exposed_colors_fail_on_every_backend(b):
     assert "actions[0] forwards every request to the green color's target group" in rule.message
     (default,) = check(b.listener({"green": 100}), IsolationOptions(), b.PROD)
     assert "defaultActions[0]" in default.message
-    ecs = b.resource("aws:ecs/service:Service", "checkout-green-service",
-                     {"networkConfiguration": {"assignPublicIp": True}, "tags": b.labels("green")})
+    ecs = b.resource(
+        "aws:ecs/service:Service",
+        "checkout-green-service",
+        {"networkConfiguration": {"assignPublicIp": True}, "tags": b.labels("green")},
+    )
     assert "networkConfiguration.assignPublicIp" in check(ecs, IsolationOptions(), b.PROD)[0].message
     docker = b.docker_container("green", ports=[{"internal": 8080, "external": 8081}])
-    assert "ports[0] publishes port 8080 on 0.0.0.0:8081" in check(docker, IsolationOptions(), b.PROD)[0].message
-    ingress = b.resource("kubernetes:networking.k8s.io/v1:Ingress", "direct", {"spec": {"rules": [
-        {"http": {"paths": [{"backend": {"service": {"name": "checkout-green"}}}]}}]}})
-    assert "spec.rules[0].http.paths[0].backend.service.name exposes the green color" in \
-        check(ingress, IsolationOptions(), b.PROD)[0].message
+    assert (
+        "ports[0] publishes port 8080 on 0.0.0.0:8081" in check(docker, IsolationOptions(), b.PROD)[0].message
+    )
+    ingress = b.resource(
+        "kubernetes:networking.k8s.io/v1:Ingress",
+        "direct",
+        {"spec": {"rules": [{"http": {"paths": [{"backend": {"service": {"name": "checkout-green"}}}]}}]}},
+    )
+    assert (
+        "spec.rules[0].http.paths[0].backend.service.name exposes the green color"
+        in check(ingress, IsolationOptions(), b.PROD)[0].message
+    )
 
 
 def test_missing_properties_are_handled(b):
-    assert check(b.resource("kubernetes:core/v1:Service", "checkout-blue", {}), IsolationOptions(), b.PROD) == []
+    assert (
+        check(b.resource("kubernetes:core/v1:Service", "checkout-blue", {}), IsolationOptions(), b.PROD) == []
+    )
     assert check(b.http_route([{"backendRefs": None}]), IsolationOptions(), b.PROD) == []
     assert check(b.resource("aws:lb/listener:Listener", "l", {}), IsolationOptions(), b.PROD) == []

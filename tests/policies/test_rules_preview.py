@@ -6,11 +6,17 @@ import pytest
 
 from tricolor.policies.rules_preview import PreviewOptions, check
 
-GOOD = {"tricolor.dev/ttl": "259200s", "tricolor.dev/pr": "12", "tricolor.dev/created-at": "2026-11-26T071600Z"}
+GOOD = {
+    "tricolor.dev/ttl": "259200s",
+    "tricolor.dev/pr": "12",
+    "tricolor.dev/created-at": "2026-11-26T071600Z",
+}
 
 
 def _k8s(b, labels):
-    return b.resource("kubernetes:core/v1:ConfigMap", "checkout-config", {"metadata": {"labels": labels}}, "pr-12")
+    return b.resource(
+        "kubernetes:core/v1:ConfigMap", "checkout-config", {"metadata": {"labels": labels}}, "pr-12"
+    )
 
 
 def _aws(b, tags):
@@ -18,8 +24,12 @@ def _aws(b, tags):
 
 
 def _docker(b, labels):
-    return b.resource("docker:index/container:Container", "checkout-container",
-                      {"labels": [{"label": k, "value": v} for k, v in labels.items()]}, "pr-12")
+    return b.resource(
+        "docker:index/container:Container",
+        "checkout-container",
+        {"labels": [{"label": k, "value": v} for k, v in labels.items()]},
+        "pr-12",
+    )
 
 
 @pytest.mark.parametrize("build", [_k8s, _aws, _docker])
@@ -37,7 +47,12 @@ def test_missing_label_fails_naming_resource_and_key(b, build):
 
 
 def test_malformed_values_fail(b):
-    labels = {**GOOD, "tricolor.dev/ttl": "forever", "tricolor.dev/pr": "abc", "tricolor.dev/created-at": "soon"}
+    labels = {
+        **GOOD,
+        "tricolor.dev/ttl": "forever",
+        "tricolor.dev/pr": "abc",
+        "tricolor.dev/created-at": "soon",
+    }
     messages = [f.message for f in check(_k8s(b, labels), PreviewOptions(), b.PREVIEW)]
     assert len(messages) == 3
     assert any("tricolor.dev/ttl is 'forever'" in m for m in messages)

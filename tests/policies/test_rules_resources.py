@@ -36,8 +36,9 @@ def test_other_backends(b):
 def test_missing_properties_are_handled(b):
     empty = b.resource("kubernetes:apps/v1:Deployment", "checkout-blue-deployment", {})
     assert check(empty, ResourceOptions(), b.PROD) == []  # no containers: nothing to judge
-    partial = b.mutate(b.deployment(), lambda p: p["spec"]["template"]["spec"]["containers"][0]["resources"]
-                       .pop("limits"))
+    partial = b.mutate(
+        b.deployment(), lambda p: p["spec"]["template"]["spec"]["containers"][0]["resources"].pop("limits")
+    )
     (finding,) = check(partial, ResourceOptions(), b.PROD)
     assert "limits.cpu" in finding.message and "requests" not in finding.message
 

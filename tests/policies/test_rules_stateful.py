@@ -6,9 +6,12 @@ from tricolor.policies.rules_stateful import StatefulOptions, check
 
 
 def test_shared_stateful_resources_pass(b):
-    pvc = b.resource("kubernetes:core/v1:PersistentVolumeClaim", "checkout-shared-data",
-                     {"metadata": {"labels": b.labels(None)}}, parent=b.urn("tricolor:kubernetes:Shared",
-                                                                            "checkout-shared"))
+    pvc = b.resource(
+        "kubernetes:core/v1:PersistentVolumeClaim",
+        "checkout-shared-data",
+        {"metadata": {"labels": b.labels(None)}},
+        parent=b.urn("tricolor:kubernetes:Shared", "checkout-shared"),
+    )
     rds = b.resource("aws:rds/instance:Instance", "checkout-shared-orders-db", {"tags": b.labels(None)})
     db = b.docker_container(None, image="postgres:16")
     for item in (pvc, rds, db):
@@ -16,8 +19,11 @@ def test_shared_stateful_resources_pass(b):
 
 
 def test_per_color_volume_fails_naming_the_evidence(b):
-    pvc = b.resource("kubernetes:core/v1:PersistentVolumeClaim", "checkout-data",
-                     {"metadata": {"labels": b.labels("green")}})
+    pvc = b.resource(
+        "kubernetes:core/v1:PersistentVolumeClaim",
+        "checkout-data",
+        {"metadata": {"labels": b.labels("green")}},
+    )
     (finding,) = check(pvc, StatefulOptions(), b.PROD)
     assert "checkout-data" in finding.message and "green color" in finding.message
     assert "label or tag tricolor.dev/color" in finding.message
@@ -26,8 +32,12 @@ def test_per_color_volume_fails_naming_the_evidence(b):
 def test_color_from_name_or_parent(b):
     cache = b.resource("aws:elasticache/cluster:Cluster", "checkout-blue-sessions", {"engine": "redis"})
     assert "its name" in check(cache, StatefulOptions(), b.PROD)[0].message
-    volume = b.resource("docker:index/volume:Volume", "data", {},
-                        parent=b.urn("tricolor:docker:Environment", "checkout-green"))
+    volume = b.resource(
+        "docker:index/volume:Volume",
+        "data",
+        {},
+        parent=b.urn("tricolor:docker:Environment", "checkout-green"),
+    )
     assert "its parent 'checkout-green'" in check(volume, StatefulOptions(), b.PROD)[0].message
 
 

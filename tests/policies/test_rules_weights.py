@@ -25,10 +25,16 @@ def test_sum_must_equal_the_total(b):
     assert "upstream tricolor_weighted" in nginx.message and "= 90" in nginx.message
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("90", "is '90', not an integer"), (2.5, "is 2.5, not an integer"), (True, "is True, not an integer"),
-    (-1, "is -1, outside 0..1000000"), (1_000_001, "is 1000001, outside 0..1000000"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("90", "is '90', not an integer"),
+        (2.5, "is 2.5, not an integer"),
+        (True, "is True, not an integer"),
+        (-1, "is -1, outside 0..1000000"),
+        (1_000_001, "is 1000001, outside 0..1000000"),
+    ],
+)
 def test_bad_gateway_weights_name_the_field(b, value, expected):
     findings = check(b.http_route(b.good_route_rules(value, 0)), WeightOptions(), b.PROD)
     assert any("spec.rules[2].backendRefs[0].weight " + expected in f.message for f in findings), findings
@@ -40,8 +46,10 @@ def test_backend_ranges_differ(b):
     findings = check(b.nginx_router(100, 0), WeightOptions(), b.PROD)
     assert any("server checkout-green:8080 is 0, outside 1.." in f.message for f in findings)
     many = b.listener({f"c{i}": 20 for i in range(6)})
-    assert any("has 6 backends; a AWS ALB forward action takes at most 5" in f.message
-               for f in check(many, WeightOptions(), b.PROD))
+    assert any(
+        "has 6 backends; a AWS ALB forward action takes at most 5" in f.message
+        for f in check(many, WeightOptions(), b.PROD)
+    )
 
 
 def test_missing_weights_are_handled(b):
@@ -51,8 +59,12 @@ def test_missing_weights_are_handled(b):
     assert "spec.rules[2].backendRefs[1].weight is missing" in finding.message
     del rules[0]["backendRefs"][0]["weight"]  # a single backend: Gateway API defaults the weight to 1
     assert len(check(b.http_route(rules), WeightOptions(), b.PROD)) == 1
-    assert check(b.resource("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "r", {}), WeightOptions(),
-                 b.PROD) == []
+    assert (
+        check(
+            b.resource("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "r", {}), WeightOptions(), b.PROD
+        )
+        == []
+    )
     unknown = b.listener({"blue": "[unknown]", "green": 0})
     assert check(unknown, WeightOptions(), b.PROD) == []
 

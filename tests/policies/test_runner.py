@@ -37,9 +37,19 @@ def test_state_resources_use_inputs_and_redact_secrets(fixtures):
 
 
 def test_state_file_violations_name_the_resource(tmp_path, b):
-    export = {"version": 3, "deployment": {"resources": [
-        {"urn": b.urn("kubernetes:apps/v1:Deployment", "web"), "type": "kubernetes:apps/v1:Deployment",
-         "custom": True, "inputs": dict(b.deployment(None, image="nginx:latest").props)}]}}
+    export = {
+        "version": 3,
+        "deployment": {
+            "resources": [
+                {
+                    "urn": b.urn("kubernetes:apps/v1:Deployment", "web"),
+                    "type": "kubernetes:apps/v1:Deployment",
+                    "custom": True,
+                    "inputs": dict(b.deployment(None, image="nginx:latest").props),
+                }
+            ]
+        },
+    }
     path = tmp_path / "prod.json.gz"
     path.write_bytes(gzip.compress(json.dumps(export).encode()))
     violations = check_state(path)
@@ -53,12 +63,15 @@ def test_unsupported_feature_is_refused(fixtures):
         check_state(fixtures / "pulumi-state" / "checkpoint-v4-unsupported-feature.json")
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (None, "cannot read the state file"),
-    (b"{\"version\": 3, \"checkpoint\": ", "not valid JSON"),
-    (b"{\"version\": 9, \"deployment\": {}}", "unsupported state schema version 9"),
-    (b"\x1f\x8b broken", "not a valid gzip file"),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "cannot read the state file"),
+        (b'{"version": 3, "checkpoint": ', "not valid JSON"),
+        (b'{"version": 9, "deployment": {}}', "unsupported state schema version 9"),
+        (b"\x1f\x8b broken", "not a valid gzip file"),
+    ],
+)
 def test_unreadable_state_files_are_clear_errors(tmp_path, content, expected):
     path = tmp_path / ("state.json.gz" if content and content.startswith(b"\x1f") else "state.json")
     if content is not None:
@@ -70,8 +83,12 @@ def test_unreadable_state_files_are_clear_errors(tmp_path, content, expected):
 
 def _bad_subjects(b):
     """For each single-stack rule, a stack that breaks it."""
-    preview = b.resource("kubernetes:core/v1:ConfigMap", "checkout-config",
-                         {"metadata": {"labels": {"tricolor.dev/environment": "preview"}}}, "pr-1")
+    preview = b.resource(
+        "kubernetes:core/v1:ConfigMap",
+        "checkout-config",
+        {"metadata": {"labels": {"tricolor.dev/environment": "preview"}}},
+        "pr-1",
+    )
     rules = b.good_route_rules()
     rules[0]["matches"] = []
     return {
@@ -88,8 +105,9 @@ def _bad_subjects(b):
 def _violations(b, rendered, rule, config):
     if rule == "cross-stack-parity":
         staging = rendered["staging"]
-        staging = dataclasses.replace(staging, resources=[r for r in staging.resources
-                                                          if not r.type.endswith(":ConfigMap")])
+        staging = dataclasses.replace(
+            staging, resources=[r for r in staging.resources if not r.type.endswith(":ConfigMap")]
+        )
         return [v for v in check_rendered([staging, rendered["prod"]], config) if v.policy == rule]
     subject = Subject("prod", "production", tuple(_bad_subjects(b)[rule]))
     return [v for v in run([subject], config) if v.policy == rule]
@@ -113,3 +131,49 @@ def test_json_document(b):
     (entry,) = doc["violations"]
     assert set(entry) == {"policy", "resource", "message", "enforcement"}
     assert entry["policy"] == "images-pinned" and entry["enforcement"] == "mandatory"
+
+
+def test_a_rendered_preview_stack_carries_its_labels():
+    """A real preview stack (named and configured by the previews package) passes; the
+    same stack with its TTL label dropped fails on every labelled resource."""
+    from tricolor.previews.config import preview_plan_config
+    from tricolor.previews.naming import preview_names
+    from tricolor.stacks import load_stacks, render
+
+    stack = preview_names(12, "feat/cart", service="checkout").stack
+    config = preview_plan_config(stack)
+    assert config is not None
+    (item,) = load_stacks([stack], configs={stack: config})
+    preview = render(item)
+    assert preview.stack.environment == "preview"
+    assert check_rendered([preview]) == []
+
+    def drop_ttl(inputs):
+        labels = (inputs.get("metadata") or {}).get("labels") or {}
+        labels.pop("tricolor.dev/ttl", None)
+
+    stripped = []
+    for resource in preview.resources:
+        inputs = json.loads(json.dumps(resource.inputs))
+        drop_ttl(inputs)
+        stripped.append(dataclasses.replace(resource, inputs=inputs))
+    violations = check_rendered([dataclasses.replace(preview, resources=stripped)])
+    assert violations and {v.policy for v in violations} == {"preview-labels"}
+    assert all("tricolor.dev/ttl is missing" in v.message for v in violations)
+    labelled = [r for r in preview.resources if r.type.startswith("kubernetes:")]
+    assert len(violations) == len(labelled)
+
+
+def test_plan_section_renders_the_policy_results(rendered):
+    from rich.console import Console
+
+    from tricolor.policies import plan_section
+
+    console = Console(record=True, width=200)
+    staging = dataclasses.replace(rendered["staging"], resources=[
+        r for r in rendered["staging"].resources if not r.type.endswith(":ConfigMap")])
+    console.print(plan_section([staging, rendered["prod"]]))
+    text = console.export_text()
+    assert "Policies (stack staging):" in text and "Policies (stack prod):" in text
+    assert "Policies (stack staging+prod):" in text and "[mandatory]  cross-stack-parity" in text
+    assert "1 mandatory and 0 advisory violation(s)" in text

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tricolor.policies import PolicyConfigError, RULES, get_rule, load_config, resolve
+from tricolor.policies import RULES, PolicyConfigError, get_rule, load_config, resolve
 from tricolor.policies.rules_weights import WeightOptions
 
 
@@ -17,8 +17,14 @@ def test_defaults():
 
 
 def test_levels_all_and_options():
-    settings = resolve({"all": "advisory", "router-weights": {"enforcementLevel": "mandatory", "total": 1000},
-                        "images-pinned": "disabled", "color-parity": "remediate"})
+    settings = resolve(
+        {
+            "all": "advisory",
+            "router-weights": {"enforcementLevel": "mandatory", "total": 1000},
+            "images-pinned": "disabled",
+            "color-parity": "remediate",
+        }
+    )
     assert settings["stateful-shared"].enforcement == "advisory"
     assert settings["router-weights"].enforcement == "mandatory"
     assert settings["router-weights"].options == WeightOptions(total=1000)
@@ -37,8 +43,14 @@ def test_unknown_rule_name_is_a_clear_error():
 
 def test_every_problem_is_reported_at_once():
     with pytest.raises(PolicyConfigError) as error:
-        resolve({"all": "loud", "router-weights": {"total": "many"}, "images-pinned": {"colour": 1},
-                 "color-parity": 5})
+        resolve(
+            {
+                "all": "loud",
+                "router-weights": {"total": "many"},
+                "images-pinned": {"colour": 1},
+                "color-parity": 5,
+            }
+        )
     text = str(error.value)
     assert "all: 'loud' is not an enforcement level" in text
     assert "router-weights.total" in text

@@ -26,7 +26,9 @@ def stacks_dir(tmp_path: Path) -> Path:
 
 
 def snapshot(*folders: Path) -> list[str]:
-    return sorted(str(p) for folder in folders for p in folder.rglob("*"))
+    """Every file under ``folders``, and any preview stack file in the project's own stacks/."""
+    mine = [str(p) for folder in folders for p in folder.rglob("*")]
+    return sorted(mine + [str(p) for p in (ROOT / "stacks").glob("Pulumi.pr-*")])
 
 
 def test_name_prints_the_names_ci_uses(cli) -> None:  # type: ignore[no-untyped-def]
@@ -50,24 +52,24 @@ def test_name_prints_the_names_ci_uses(cli) -> None:  # type: ignore[no-untyped-
 def test_bad_input_creates_nothing(cli, backend, stacks_dir, monkeypatch, no_pulumi, args, message) -> None:  # type: ignore[no-untyped-def]
     for key, value in SECRETS.items():
         monkeypatch.setenv(key, value)
-    before = snapshot(backend.root, stacks_dir, ROOT / "stacks")
+    before = snapshot(backend.root, stacks_dir)
     result = cli("preview", "up", *args, "--backend", backend.url, "--stacks-dir", str(stacks_dir))
     assert result.exit_code == 2, result.output
     assert message in result.stderr and "Traceback" not in result.output
-    assert snapshot(backend.root, stacks_dir, ROOT / "stacks") == before
+    assert snapshot(backend.root, stacks_dir) == before
 
 
 def test_up_without_pulumi_fails_clearly_and_creates_nothing(cli, backend, stacks_dir, monkeypatch,  # type: ignore[no-untyped-def]
                                                              no_pulumi) -> None:
     for key, value in SECRETS.items():
         monkeypatch.setenv(key, value)
-    before = snapshot(backend.root, stacks_dir, ROOT / "stacks")
+    before = snapshot(backend.root, stacks_dir)
     result = cli("preview", "up", "--pr", "12", "--branch", "feat/x", "--image", "ghcr.io/acme/checkout:pr-12",
                  "--backend", backend.url, "--stacks-dir", str(stacks_dir))
     assert result.exit_code == 1
     assert "the Pulumi CLI is not installed" in result.stderr and "Nothing was created" in result.stderr
     assert "pw-value" not in result.output and "sk-value" not in result.output
-    assert snapshot(backend.root, stacks_dir, ROOT / "stacks") == before
+    assert snapshot(backend.root, stacks_dir) == before
 
 
 def test_up_without_secrets_names_the_variables(cli, backend, stacks_dir, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -128,6 +130,10 @@ def test_reap_asks_github_about_closed_prs(cli, backend, tags_for, github) -> No
     assert outcomes["pr-2-b-00000002"][0] == outcomes["pr-3-c-00000003"][0] == "kept"
     assert "PR #3: state unknown" in result.stderr and "tok-123" not in result.output
     assert {auth for _, auth in state["seen"]} == {"Bearer tok-123"}
+    listed = cli("preview", "list", "--backend", backend.url, "--github-repo", "acme/checkout", "--github-api", url,
+                 "--output", "json")
+    statuses = {r["stack"]: r["status"] for r in json.loads(listed.stdout)["previews"]}
+    assert statuses == {"pr-1-a-00000001": "pr closed", "pr-2-b-00000002": "active", "pr-3-c-00000003": "active"}
 
 
 def test_unsupported_backend_is_a_clear_error(cli) -> None:  # type: ignore[no-untyped-def]

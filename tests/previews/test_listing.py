@@ -41,7 +41,7 @@ def test_folder_backend(backend, now, tags_for, labelled) -> None:  # type: igno
     assert seven.marked and seven.meta is not None and seven.meta.source == "tags"
     assert (seven.meta.pr, seven.meta.branch, seven.meta.commit) == (7, "feat/x", "0a1b2c3")
     assert seven.meta.created_at == now - timedelta(hours=1) and seven.meta.ttl == timedelta(hours=72)
-    assert seven.locked and seven.resources > 10 and seven.updated_at == now
+    assert seven.locked and seven.resources > 10
     assert seven.qualified == "organization/tricolor/pr-7-feat-x-00000007"
     eight = stacks["pr-8-fix-00000008"]
     assert eight.key.endswith(".json.gz") and eight.meta is not None and eight.meta.pr == 8 and not eight.locked
@@ -111,14 +111,14 @@ def test_unsupported_backends(url: str, message: str) -> None:
 def test_real_checkpoints_from_pulumi() -> None:
     for name in ("checkpoint-v3.json", "checkpoint-v4.json", "checkpoint-secrets.json"):
         info = read_info((PULUMI_STATE / name).read_bytes())
-        assert info.resources > 0 and info.labels == {} and info.updated_at is None
+        assert info.resources > 0 and info.labels == {}
     with pytest.raises(CheckpointError, match="unsupported-feature"):
         read_info((PULUMI_STATE / "checkpoint-v4-unsupported-feature.json").read_bytes())
     exported = {"version": 3, "deployment": json.loads((PULUMI_STATE / "checkpoint-v3.json").read_text())
                 ["checkpoint"]["latest"]}
     assert read_info(json.dumps(exported).encode()).resources > 0
-    for bad, message in ((b"{", "not JSON"), (b"[]", "not an object"), (b'{"version": 9}', "version 9"),
-                         (b'{"version": 3}', "no 'checkpoint'")):
+    for bad, message in ((b"{", "not valid JSON"), (b"[]", "JSON object"), (b'{"version": 9}', "version 9"),
+                         (b'{"version": 3}', "neither a checkpoint"), (b"\x1f\x8bxx", "not gzip")):
         with pytest.raises(CheckpointError, match=message):
             read_info(bad)
 
@@ -130,6 +130,18 @@ def test_broken_files_are_reported_not_fatal(backend, now, tags_for) -> None:  #
     (backend.stacks / "pr-5-y-00000005.pulumi-tags").write_text("garbage")
     stacks = {r.name: r for r in list_stacks(open_backend(backend.url), "tricolor")}
     four = stacks["pr-4-x-00000004"]
-    assert four.meta is not None and four.meta.pr == 4 and "not JSON" in (four.problem or "")
+    assert four.meta is not None and four.meta.pr == 4 and "not valid JSON" in (four.problem or "")
     five = stacks["pr-5-y-00000005"]
     assert not five.marked and "pulumi-tags" in (five.problem or "")
+
+
+def test_marker_in_aws_tags_and_docker_labels() -> None:
+    from tricolor.previews.state import preview_labels
+
+    marks = {"tricolor.dev/preview": "true", "tricolor.dev/pr": "5", "tricolor.dev/ttl": "3600s",
+             "tricolor.dev/created-at": "2026-11-26T070000Z"}
+    aws = [{"type": "aws:ecs/service:Service", "inputs": {"tags": marks}}]
+    docker = [{"type": "docker:index/container:Container",
+               "outputs": {"labels": [{"label": k, "value": v} for k, v in marks.items()]}}]
+    plain = [{"type": "aws:s3/bucket:Bucket", "inputs": {"tags": {"team": "x"}}}, "not a resource"]
+    assert preview_labels(aws) == marks and preview_labels(docker) == marks and preview_labels(plain) == {}

@@ -33,11 +33,11 @@ def test_same_input_same_names(pr: int, branch: str) -> None:
     assert preview_names(pr, branch, "checkout") == preview_names(str(pr), branch, "checkout")
 
 
-@given(prs, prs, branches, branches)
-def test_different_prs_never_share_a_name(a: int, b: int, branch_a: str, branch_b: str) -> None:
+@given(prs, prs, branches, branches, services)
+def test_different_prs_never_share_a_name(a: int, b: int, branch_a: str, branch_b: str, service: str) -> None:
     if a == b:
         return
-    one, two = preview_names(a, branch_a, "checkout"), preview_names(b, branch_b, "checkout")
+    one, two = preview_names(a, branch_a, service), preview_names(b, branch_b, service)
     assert one.stack != two.stack and one.namespace != two.namespace and one.host != two.host
 
 
@@ -48,6 +48,16 @@ def test_branches_that_slug_alike_get_different_names(pr: int, a: str, b: str) -
     assert one.slug == two.slug == "feat-x"
     assert (one.stack == two.stack) is (a == b)
     assert (one.namespace == two.namespace) is (a == b)
+
+
+@given(prs, st.lists(st.sampled_from(["a", "b", "1", "é", "/", "-", "_", ".", " ", "Z"]), min_size=1, max_size=30),
+       st.lists(st.sampled_from(["/", "-", "_", ".", "//"]), min_size=1, max_size=30))
+def test_any_two_branches_that_slug_alike_differ(pr: int, chars: list[str], seps: list[str]) -> None:
+    one = "feat" + "".join(chars)
+    two = "feat" + "".join(seps[i % len(seps)] if c in "/-_. " else c for i, c in enumerate(chars))
+    a, b = preview_names(pr, one, "checkout"), preview_names(pr, two, "checkout")
+    if a.branch != b.branch:
+        assert a.stack != b.stack and a.namespace != b.namespace and a.host != b.host
 
 
 def test_examples() -> None:
@@ -74,7 +84,8 @@ def test_empty_branch(branch: str) -> None:
         preview_names(1, branch)
 
 
-@pytest.mark.parametrize("name", ["staging", "prod", "pr-0-x-0123abcd", "pr-1-x", "pr-1-x-0123ABCD", "pr-01-x-0123abcd"])
+@pytest.mark.parametrize("name", ["staging", "prod", "pr-0-x-0123abcd", "pr-1-x", "pr-1-x-0123ABCD",
+                                  "pr-01-x-0123abcd"])
 def test_other_stack_names_are_not_previews(name: str) -> None:
     assert pr_of_stack(name) is None
     assert names_of_stack(name) is None

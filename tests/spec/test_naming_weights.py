@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tricolor.spec import Weights, check_weight, dns_label, dns_label_problem, is_dns_label, stack_name_problem
+from tricolor.spec import (
+    Weights,
+    check_weight,
+    dns_label,
+    dns_label_problem,
+    is_dns_label,
+    stack_name_problem,
+)
 
 
 @given(st.lists(st.text(min_size=0, max_size=80), min_size=1, max_size=4))

@@ -1,0 +1,65 @@
+"""Preview figures: naming speed, listing a folder backend, the reaper's decisions.
+
+Run: ``.venv/bin/python bench/previews_bench.py [--stacks 2000]``. Prints figures; it
+is never a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from tricolor.previews import PreviewMeta, decide, list_stacks, open_backend, preview_names
+from tricolor.previews.ttl import utcnow
+
+
+def timed(label: str, count: int, func) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    func()
+    elapsed = time.perf_counter() - start
+    print(f"{label:<44} {count:>7} in {elapsed * 1000:9.1f} ms  ({count / elapsed:>10,.0f}/s)")
+    return elapsed
+
+
+def write_backend(root: Path, count: int) -> None:
+    folder = root / ".pulumi" / "stacks" / "tricolor"
+    folder.mkdir(parents=True)
+    now = utcnow()
+    resources = [{"urn": f"urn:pulumi:s::tricolor::kubernetes:core/v1:ConfigMap::c{i}", "custom": True,
+                  "type": "kubernetes:core/v1:ConfigMap", "inputs": {"metadata": {"labels": {}}}} for i in range(15)]
+    for i in range(count):
+        name = f"pr-{i + 1}-branch-{i:08x}" if i % 4 else f"team-{i}"
+        doc = {"version": 3, "checkpoint": {"stack": name, "latest": {"resources": resources}}}
+        (folder / f"{name}.json").write_text(json.dumps(doc))
+        if i % 4:
+            meta = PreviewMeta(pr=i + 1, created_at=now - timedelta(hours=i % 100), ttl=timedelta(hours=72),
+                               branch=f"feature/{i}")
+            (folder / f"{name}.pulumi-tags").write_text(json.dumps({"version": 1, "tags": meta.to_tags()}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--stacks", type=int, default=2000)
+    args = parser.parse_args()
+    branches = [f"feature/JIRA-{i}-some-long-description-{'x' * (i % 80)}" for i in range(20000)]
+    timed("preview_names (branches up to 120 chars)", len(branches),
+          lambda: [preview_names(i + 1, b, "checkout") for i, b in enumerate(branches)])
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        write_backend(root, args.stacks)
+        store = open_backend(f"file://{root}")
+        records: list = []
+        timed("list_stacks, folder backend (3/4 previews)", args.stacks,
+              lambda: records.extend(list_stacks(store, "tricolor")))
+        decisions: list = []
+        timed("decide (pure)", len(records), lambda: decisions.extend(decide(records, utcnow())))
+        counts = {a: sum(d.action == a for d in decisions) for a in ("destroy", "keep", "skip")}
+        print(f"decisions: {counts}")
+
+
+if __name__ == "__main__":
+    main()
