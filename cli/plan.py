@@ -13,8 +13,10 @@ from rich.tree import Tree
 from .. import STACKS_DIR
 from ..policies import check_rendered, violations_renderable
 from ..policies import document as policy_document
+from ..previews import preview_plan_config
 from ..spec import describe_step
 from ..stacks import Rendered, load_stacks, render, stack_names
+from ..stacks.config import stack_file
 from .common import console, guarded, print_json
 
 
@@ -61,6 +63,17 @@ def schedule_table(r: Rendered) -> Table:
     return table
 
 
+def preview_configs(names: list[str], stacks_dir: Path, spec: Path | None) -> dict[str, tuple[dict, set[str]]]:
+    """Configs of the named preview stacks that have no file: derived from staging."""
+    configs = {}
+    for name in names:
+        if not stack_file(name, stacks_dir).exists():
+            derived = preview_plan_config(name, stacks_dir, spec)
+            if derived is not None:
+                configs[name] = derived
+    return configs
+
+
 @guarded
 def plan(
     stack: Annotated[list[str] | None, typer.Option("--stack", "-s", help="Only this stack (repeatable).")] = None,
@@ -72,7 +85,8 @@ def plan(
 ) -> None:
     """Render every environment from the spec offline: resources, parity, release schedule."""
     names = stack or stack_names(stacks_dir)
-    inputs = load_stacks(names, spec, stacks_dir)  # every stack validated before anything renders
+    inputs = load_stacks(names, spec, stacks_dir, configs=preview_configs(names, stacks_dir, spec))
+    # (every stack is validated above, before anything renders)
     rendered = [render(item) for item in inputs]
     violations = check_rendered(rendered)
     if output is Output.json:

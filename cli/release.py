@@ -190,6 +190,12 @@ def start(
 ) -> None:
     """Release IMAGE to the idle color of STACK and walk the steps with analysis."""
     target = _stack(stack, spec)
+    problem = image_problem(image)
+    if problem:
+        raise InvalidRequestError(f"--image: {problem}")
+    if target.environment != "production":
+        raise InvalidRequestError(f"stack {stack!r} is {target.environment}: releases are for production stacks "
+                                  "(blue, green and a router)")
     store = Ledger.open(ledger)
     if dry:
         doc = dry_run(target, image, store, spec, simulate=output == Output.text)

@@ -95,6 +95,8 @@ def preview_config(names: PreviewNames, meta: PreviewMeta, image: str | None = N
     overrides, dropped = preview_overrides(spec, base_overrides)
     config[f"{NAMESPACE}:environment"] = "preview"
     config[f"{NAMESPACE}:namespace"] = names.namespace
+    # The preview answers on its own host under each production hostname, never on them.
+    config[f"{NAMESPACE}:hostnames"] = [f"{names.host}.{host}" for host in spec.routing.hostnames]
     config[f"{NAMESPACE}:overrides"] = overrides
     config[f"{NAMESPACE}:preview"] = meta.to_config()
     if image is not None:

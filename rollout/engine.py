@@ -23,7 +23,7 @@ from .errors import InvalidRequestError, LockedError, NoReleaseError, ProviderEr
 from .judge import Judge, MetricVerdict, MetricWindow, combine
 from .ledger import Ledger
 from .lock import Owner, check_takeover
-from .metrics import MetricsProvider, Window, version_of
+from .metrics import MetricsProvider, Window, metric_problems, version_of
 from .notify import NoNotifier, Notifier
 from .plan import build_plan
 from .record import LedgerRecord, Request, VerdictEntry
@@ -69,6 +69,10 @@ class Engine:
             raise InvalidRequestError(f"stack {self.name!r} is {self.stack.environment}: releases are for "
                                       "production stacks (blue, green and a router)")
         release = self.stack.spec.release
+        if self.provider is not None and any(step.action == "analysis" for step in build_plan(release)):
+            problems = metric_problems(self.provider.name, release.analysis.metrics)
+            if problems:
+                raise InvalidRequestError("the analysis cannot run:\n  - " + "\n  - ".join(problems))
         plan = build_plan(release)
         settings = machine.settings_of(release.analysis, release)
 

@@ -71,6 +71,19 @@ def version_of(image: str) -> str:
 PROVIDERS = ("prometheus", "cloudwatch", "webhook", "synthetic")
 
 
+def metric_problems(provider: str, metrics: list[Metric]) -> list[str]:
+    """What a provider cannot measure in ``metrics`` (checked before a release starts)."""
+    problems = []
+    if provider == "prometheus":
+        for m in metrics:
+            if not m.query:
+                problems.append(f"release.analysis.metrics {m.name!r}: prometheus needs a PromQL query")
+            if m.kind == "rate" and not m.total_query:
+                problems.append(f"release.analysis.metrics {m.name!r}: totalQuery is missing; a rate metric needs the total "
+                                "(requests) next to query (the events) for prometheus")
+    return problems
+
+
 def get_provider(name: str, settings: dict[str, Any] | None = None) -> MetricsProvider:
     settings = dict(settings or {})
     if name == "prometheus":

@@ -7,6 +7,7 @@ A Pulumi stack file ``stacks/Pulumi.<stack>.yaml`` holds ``tricolor:*`` keys::
     tricolor:overrides: {replicas: 6}       # only paths in the spec's parity.allowed
     tricolor:weights: {blue: 100, green: 0} # production only (the ledger wins later)
     tricolor:images: {blue: ..., green: ...}
+    tricolor:hostnames: [checkout.staging.example.com]   # else the spec's routing.hostnames
     tricolor:dbPassword: {secure: ...}      # secret config named by the spec's secrets
 
 Keys of other namespaces (``kubernetes:context``, ``aws:region``) pass through.
@@ -48,6 +49,13 @@ def _label(value: str) -> str:
     return value
 
 
+def _hostname(value: str) -> str:
+    labels = value.split(".")
+    if len(value) > 253 or any(dns_label_problem(label) for label in labels):
+        raise ValueError(f"{value!r} is not a host name of DNS-1123 labels")
+    return value
+
+
 Image = Annotated[str, AfterValidator(_image)]
 
 
@@ -70,6 +78,9 @@ class StackConfig(Strict):
     weights: dict[str, Any] | None = None
     images: dict[Color, Image] | None = None
     image: Image | None = None
+    # Each environment answers on its own hostnames (staging, previews); the spec's
+    # routing.hostnames are production's.
+    hostnames: list[Annotated[str, AfterValidator(_hostname)]] | None = None
     preview: PreviewInfo | None = None
     kubernetes: dict[str, Any] = Field(default_factory=dict)
     aws: dict[str, Any] = Field(default_factory=dict)

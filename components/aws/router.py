@@ -31,8 +31,9 @@ class TrafficRouter(pulumi.ComponentResource):
                                  "RouterArgs.shared must be BlueGreen.shared or the Environment")
         super().__init__("tricolor:aws:TrafficRouter", name, None, opts)
         settings = shared.plan.settings
-        tls: dict[str, Any] = {"protocol": "HTTPS", "ssl_policy": TLS_POLICY, "certificate_arn": settings.certificate_arn} \
-            if settings.certificate_arn else {"protocol": "HTTP"}
+        tls: dict[str, Any] = {"protocol": "HTTP"}
+        if settings.certificate_arn:
+            tls = {"protocol": "HTTPS", "ssl_policy": TLS_POLICY, "certificate_arn": settings.certificate_arn}
         self.listener = aws.lb.Listener(
             f"{name}-listener", load_balancer_arn=shared.alb.arn, port=settings.listener_port,
             default_actions=[shared._any(action)], tags=shared.tags, **tls,

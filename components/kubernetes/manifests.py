@@ -283,8 +283,9 @@ def http_route(
         }],
         "rules": rules,
     }
-    if routing.hostnames:
-        body["hostnames"] = list(routing.hostnames)
+    hostnames = stack.config.hostnames if stack.config.hostnames is not None else routing.hostnames
+    if hostnames:
+        body["hostnames"] = list(hostnames)
     return {
         "apiVersion": "gateway.networking.k8s.io/v1",
         "kind": "HTTPRoute",

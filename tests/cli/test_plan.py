@@ -115,3 +115,24 @@ def test_the_real_command_exits_non_zero_without_traceback(tmp_path: Path) -> No
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert "does not exist" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_plan_renders_a_preview_stack_offline(cli) -> None:
+    from tricolor.previews import preview_names
+
+    name = preview_names(42, "feat/new-cart", "checkout").stack
+    result = cli("plan", "--stack", name, "--output", "json")
+    assert result.exit_code == 0, result.stderr
+    (stack,) = json.loads(result.stdout)["stacks"]
+    assert (stack["stack"], stack["environment"]) == (name, "preview")
+    route = next(r for r in stack["resources"] if r["type"].endswith("HTTPRoute"))["inputs"]
+    assert route["metadata"]["labels"]["tricolor.dev/pr"] == "42"
+    assert route["spec"]["hostnames"] == [f"{name}.checkout.example.com"]  # never production's host
+
+
+def test_each_environment_answers_on_its_own_hostnames(rendered_k8s: dict) -> None:
+    def hosts(stack: str) -> list[str]:
+        return rendered_k8s[stack].find("checkout-router-route").inputs["spec"]["hostnames"]
+
+    assert hosts("staging") == ["checkout.staging.example.com"]
+    assert hosts("prod") == ["checkout.example.com"]

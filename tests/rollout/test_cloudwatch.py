@@ -16,10 +16,9 @@ from tricolor.spec.release import Metric
 pytestmark = pytest.mark.servers
 
 
-def put(cw, group: str, name: str, value: float, at: float) -> None:
-    cw.put_metric_data(Namespace="AWS/ApplicationELB", MetricData=[{
-        "MetricName": name, "Dimensions": [{"Name": "TargetGroup", "Value": group}],
-        "Timestamp": datetime.fromtimestamp(at, UTC), "Value": value}])
+def datum(group: str, name: str, value: float, at: float) -> dict[str, object]:
+    return {"MetricName": name, "Dimensions": [{"Name": "TargetGroup", "Value": group}],
+            "Timestamp": datetime.fromtimestamp(at, UTC), "Value": value}
 
 
 def test_cloudwatch_rates_and_latency(aws_env):
@@ -27,14 +26,16 @@ def test_cloudwatch_rates_and_latency(aws_env):
     suffix = uuid.uuid4().hex[:8]
     groups = {"blue": f"targetgroup/blue-{suffix}/1", "green": f"targetgroup/green-{suffix}/2"}
     now = time.time()
+    data = []
     for minute in range(1, 6):
         at = now - minute * 60
-        put(cw, groups["blue"], "RequestCount", 10_000, at)
-        put(cw, groups["blue"], "HTTPCode_Target_5XX_Count", 100, at)
-        put(cw, groups["green"], "RequestCount", 1_000, at)
-        put(cw, groups["green"], "HTTPCode_Target_5XX_Count", 50, at)
-        put(cw, groups["blue"], "TargetResponseTime", 0.1, at)
-        put(cw, groups["green"], "TargetResponseTime", 0.3, at)
+        data += [datum(groups["blue"], "RequestCount", 10_000, at),
+                 datum(groups["blue"], "HTTPCode_Target_5XX_Count", 100, at),
+                 datum(groups["green"], "RequestCount", 1_000, at),
+                 datum(groups["green"], "HTTPCode_Target_5XX_Count", 50, at),
+                 datum(groups["blue"], "TargetResponseTime", 0.1, at),
+                 datum(groups["green"], "TargetResponseTime", 0.3, at)]
+    cw.put_metric_data(Namespace="AWS/ApplicationELB", MetricData=data)
     provider = get_provider("cloudwatch", {"targetGroups": groups, "statistic": "Average", "period": 60})
     window = Window(start=now - 3600, end=now + 60, canary="green", baseline="blue", canary_weight=10)
     m = provider.measure(Metric(name="error-rate", kind="rate", max=0.01), window)

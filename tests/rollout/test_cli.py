@@ -1,0 +1,152 @@
+"""`tricolor release ...` and `tricolor judge` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tricolor.spec import SpecError, load_spec
+
+ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute::checkout-router-route"
+
+
+def test_dry_run_json_lists_what_each_step_changes(cli, tmp_path):
+    result = cli("release", "start", "--stack", "prod", "--image", "repo/app:v2", "--dry-run", "--output", "json",
+                 "--ledger", str(tmp_path / "ledger"))
+    assert result.exit_code == 0, result.output
+    steps = json.loads(result.stdout)["steps"]
+    assert [s["index"] for s in steps] == list(range(len(steps)))
+    for s in steps:
+        assert set(s) == {"index", "action", "weights", "changes"}
+        assert s["weights"]["blue"] + s["weights"]["green"] == 100
+        if s["action"] == "setWeight":
+            assert len(s["changes"]) == 1 and s["changes"][0].endswith(ROUTE)
+        elif s["action"] == "deploy":
+            assert [c.rsplit("::", 1)[1] for c in s["changes"]] == ["checkout-green-deployment"]
+        else:
+            assert s["changes"] == []
+    assert [s["weights"]["green"] for s in steps if s["action"] == "setWeight"] == [10, 25, 50, 100]
+    assert not (tmp_path / "ledger").exists()  # a dry run writes nothing
+
+
+def test_dry_run_text_simulates_on_synthetic_traffic(cli, tmp_path):
+    result = cli("release", "start", "-s", "prod", "-i", "repo/app:v2", "--dry-run", "--ledger", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "checkout-router-route" in result.stdout and "simulated on synthetic traffic" in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["release", "promote", "--stack", "prod"], "no release on stack 'prod': nothing to promote"),
+    (["release", "abort", "--stack", "prod"], "nothing to abort"),
+    (["release", "status", "--stack", "prod"], "no release recorded for stack 'prod'"),
+    (["release", "start", "--stack", "prod", "--image", "Repo/App:v2!"], "--image: 'Repo/App:v2!' is not a valid"),
+    (["release", "start", "--stack", "staging", "--image", "repo/app:v2"], "releases are for production stacks"),
+    (["release", "start", "--stack", "nope", "--image", "repo/app:v2"], "no such stack 'nope'"),
+])
+def test_bad_input_is_a_clear_error_and_changes_nothing(cli, tmp_path, args, message):
+    result = cli(*args, "--ledger", str(tmp_path / "ledger"))
+    assert result.exit_code == 1
+    assert message in " ".join(result.stderr.split())
+    assert not (tmp_path / "ledger").exists()
+
+
+def test_a_release_through_the_cli_writes_a_report(cli, spec_with, tmp_path):
+    spec = spec_with({"steps": [{"setWeight": 30}, {"pause": "100ms"}, {"analysis": {}}, {"setWeight": 100}]})
+    ledger, reports = tmp_path / "ledger", tmp_path / "reports"
+    result = cli("release", "start", "--stack", "prod", "--image", "ghcr.io/acme/checkout:2.0.0", "--spec", str(spec),
+                 "--ledger", str(ledger), "--applier", "offline", "--poll", "0.05", "--report-dir", str(reports),
+                 "--output", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["status"] == "completed" and doc["weights"] == {"blue": 0, "green": 100}
+    html = Path(doc["report"]["html"]).read_text()
+    assert "data:image/png;base64," in html and "checkout" in html and "pass" in html
+    report = json.loads(Path(doc["report"]["json"]).read_text())
+    assert report["status"] == "completed" and report["verdicts"][0]["verdict"] == "pass"
+    status = cli("release", "status", "--stack", "prod", "--ledger", str(ledger), "--output", "json")
+    assert json.loads(status.stdout)["release_id"] == doc["release_id"]
+    text = cli("release", "status", "--stack", "prod", "--ledger", str(ledger))
+    assert "completed" in text.stdout
+    again = cli("release", "rollback", "--stack", "prod", "--ledger", str(ledger))
+    assert again.exit_code == 1 and "nothing to rollback" in " ".join(again.stderr.split())
+
+
+def judge_file(tmp_path: Path, data: Any) -> str:
+    path = tmp_path / "windows.json"
+    path.write_text(data if isinstance(data, str) else json.dumps(data))
+    return str(path)
+
+
+ISSUE_EXAMPLE = {"judge": "statistical", "metrics": [
+    {"name": "error-rate", "kind": "rate", "baseline": {"total": 57000, "events": 570},
+     "canary": {"total": 3000, "events": 60}, "max": 0.05},
+    {"name": "latency-ms", "kind": "distribution", "baseline": [12.1, 13.0, 12.7] * 60,
+     "canary": [12.4, 12.9, 13.1] * 60, "tolerance": 0.1}]}
+
+
+@pytest.mark.parametrize("data, code, verdict", [
+    (ISSUE_EXAMPLE, 2, "fail"),
+    ({**ISSUE_EXAMPLE, "metrics": [{**ISSUE_EXAMPLE["metrics"][0], "canary": {"total": 3000, "events": 29}}]},
+     0, "pass"),
+    ({"judge": "statistical", "metrics": [{"name": "e", "kind": "rate", "baseline": {"total": 5000, "events": 5},
+                                           "canary": {"total": 20, "events": 0}}]}, 3, "inconclusive"),
+    ({"judge": "threshold", "metrics": [{"name": "e", "kind": "rate", "canary": {"total": 1000, "events": 70},
+                                         "max": 0.05}]}, 2, "fail"),
+    ('{"judge": "statistical", "metrics": [{"name": "e", "kind": "rate", "baseline": {"total": NaN, "events": 1},'
+     ' "canary": {"total": 3000, "events": 1}}]}', 3, "inconclusive"),
+])
+def test_judge_command(cli, tmp_path, data, code, verdict):
+    result = cli("judge", "--input", judge_file(tmp_path, data))
+    assert result.exit_code == code, result.output
+    doc = json.loads(result.stdout)
+    assert doc["verdict"] == verdict and all({"name", "verdict", "reason"} <= set(m) for m in doc["metrics"])
+
+
+@pytest.mark.parametrize("data, message", [
+    ("{nope", "not JSON"),
+    ({"judge": "vibes", "metrics": []}, "judge: 'vibes' is not one of"),
+    ({"judge": "statistical"}, "metrics: a non-empty list is required"),
+    ({"metrics": [{"name": "e", "kind": "rate", "canary": {"total": "many", "events": 1}}]},
+     "metrics[0].canary.total: 'many' is not a number"),
+    ({"metrics": [{"name": "e", "kind": "histogram"}]}, "metrics[0].kind: 'histogram'"),
+])
+def test_judge_bad_input(cli, tmp_path, data, message):
+    result = cli("judge", "--input", judge_file(tmp_path, data))
+    assert result.exit_code == 1 and message in " ".join(result.stderr.split()) and result.stdout == ""
+
+
+def test_judge_missing_file(cli, tmp_path):
+    result = cli("judge", "--input", str(tmp_path / "absent.json"))
+    assert result.exit_code == 1 and "cannot read" in result.stderr
+
+
+@pytest.mark.parametrize("release, message", [
+    ({"steps": [{"setWeight": 150}]}, "less than or equal to 100"),
+    ({"steps": [{"setWeight": 10}, {"pause": "-5m"}, {"setWeight": 100}]}, "'-5m' is negative"),
+    ({"preset": "yolo"}, "unknown preset 'yolo'"),
+    ({"steps": [{"setWeight": 50}, {"setWeight": 20}, {"setWeight": 100}]}, "setWeight goes down from 50 to 20"),
+    ({"steps": [{"setWeight": 10}, {"setWeight": 90}]}, "the last setWeight must be 100"),
+    ({"steps": [{"setWeight": 10}, {"analysis": {"metrics": ["nope"]}}, {"setWeight": 100}]},
+     "unknown metric(s) nope"),
+    ({"preset": "blue-green", "smokeTests": []}, "blue-green smoke-tests the idle color"),
+    ({"steps": [{"setWeight": "10"}, {"setWeight": 100}]}, "valid integer"),
+])
+def test_strategy_validation(spec_with, release, message):
+    path = spec_with(release)
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+    assert message in str(info.value) and "release" in str(info.value)
+
+
+def test_analysis_steps_need_metrics(spec_with, tmp_path):
+    path = spec_with({"preset": "canary-10-5m"}, metrics=[])
+    with pytest.raises(SpecError, match="no data is never a pass"):
+        load_spec(path)
+    ok = spec_with({"preset": "all-at-once"}, metrics=[])
+    assert load_spec(ok).release.schedule[0].set_weight == 100
+    data = yaml.safe_load(path.read_text())
+    assert data["release"]["preset"] == "canary-10-5m"
