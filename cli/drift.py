@@ -7,7 +7,7 @@ Exit codes as ``terraform plan -detailed-exitcode``: 0 parity, 2 drift, 1 error.
 from __future__ import annotations
 
 import os
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,13 +22,13 @@ app = typer.Typer(help="Compare environments with each other and report every di
 DEFAULT_HISTORY = Path(".tricolor/drift-history.sqlite")
 
 
-class SourceName(str, Enum):
+class SourceName(StrEnum):
     state = "state"
     kubernetes = "kubernetes"
     aws = "aws"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     markdown = "markdown"
     json = "json"
@@ -109,20 +109,26 @@ def _emit(result: Any, formats: list[Format], out: Path | None) -> None:
 @guarded
 def drift(
     ctx: typer.Context,
-    stacks: Annotated[str | None, typer.Option("--stacks", help="Stacks to compare, comma separated: staging,prod.")] = None,
-    backend_url: Annotated[str | None, typer.Option("--backend-url", envvar="PULUMI_BACKEND_URL",
-                                                    help="DIY backend: folder, file://PATH or s3://BUCKET/PREFIX.")] = None,
+    stacks: Annotated[str | None, typer.Option(
+        "--stacks", help="Stacks to compare, comma separated: staging,prod.")] = None,
+    backend_url: Annotated[str | None, typer.Option(
+        "--backend-url", envvar="PULUMI_BACKEND_URL",
+        help="DIY backend: folder, file://PATH or s3://BUCKET/PREFIX.")] = None,
     source: Annotated[SourceName, typer.Option("--source", help="Where to read each stack.")] = SourceName.state,
     formats: Annotated[list[Format] | None, typer.Option("--format", help="Report format (repeatable).")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write the reports into this folder.")] = None,
-    ignore: Annotated[Path | None, typer.Option("--ignore", help="Accepted differences (RESOURCE [PATH] per line).")] = None,
+    ignore: Annotated[Path | None, typer.Option(
+        "--ignore", help="Accepted differences (RESOURCE [PATH] per line).")] = None,
     spec_file: Annotated[Path, typer.Option("--spec", help="The shared spec (its parity.allowed).")] = DEFAULT_SPEC,
     project: Annotated[str, typer.Option("--project", help="Pulumi project name in the backend.")] = "tricolor",
-    export: Annotated[list[str] | None, typer.Option("--export", help="STACK=FILE of 'pulumi stack export' ('-' = stdin).")] = None,
-    namespace: Annotated[list[str] | None, typer.Option("--namespace", help="STACK=NAMESPACE for --source kubernetes.")] = None,
+    export: Annotated[list[str] | None, typer.Option(
+        "--export", help="STACK=FILE of 'pulumi stack export' ('-' = stdin).")] = None,
+    namespace: Annotated[list[str] | None, typer.Option(
+        "--namespace", help="STACK=NAMESPACE for --source kubernetes.")] = None,
     kube_context: Annotated[str | None, typer.Option("--kube-context", help="kubeconfig context.")] = None,
     region: Annotated[str | None, typer.Option("--region", help="AWS region for --source aws.")] = None,
-    endpoint_url: Annotated[str | None, typer.Option("--endpoint-url", help="AWS endpoint (tests, LocalStack).")] = None,
+    endpoint_url: Annotated[str | None, typer.Option(
+        "--endpoint-url", help="AWS endpoint (tests, LocalStack).")] = None,
     history: Annotated[Path, typer.Option("--history", envvar="TRICOLOR_DRIFT_HISTORY",
                                           help="SQLite file each run is appended to.")] = DEFAULT_HISTORY,
     no_history: Annotated[bool, typer.Option("--no-history", help="Do not record this run.")] = False,

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from ..rollout.errors import JudgeInputError
-from ..rollout.judge import EXIT_CODES, JUDGES, Counts, MetricWindow, get_judge, judge_all
+from ..rollout.judge import EXIT_CODES, JUDGES, Counts, MetricWindow, Sample, get_judge, judge_all
 from .common import guarded, print_json
 
 
@@ -29,7 +29,7 @@ def parse_windows(data: Any, where: str) -> tuple[str, int, float, list[MetricWi
     min_samples = data.get("minSamples", 100)
     if isinstance(min_samples, bool) or not isinstance(min_samples, int) or min_samples < 1:
         raise JudgeInputError(f"{where}: minSamples: {min_samples!r} is not a positive integer")
-    alpha = data.get("alpha", 0.003)
+    alpha = data.get("alpha", 0.01)
     if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 0.5:
         raise JudgeInputError(f"{where}: alpha: {alpha!r} must be a number between 0 and 0.5")
     metrics = data.get("metrics")
@@ -47,6 +47,13 @@ def _number(value: Any, where: str) -> float | None:
     return float(value)
 
 
+def _required(value: Any, where: str) -> float:
+    number = _number(value, where)
+    if number is None:
+        raise JudgeInputError(f"{where}: a number is required")
+    return number
+
+
 def _window(m: Any, where: str) -> MetricWindow:
     if not isinstance(m, dict):
         raise JudgeInputError(f"{where}: must be an object")
@@ -59,7 +66,7 @@ def _window(m: Any, where: str) -> MetricWindow:
         raise JudgeInputError(f"{where}.name: a non-empty string is required")
     if kind not in ("rate", "distribution"):
         raise JudgeInputError(f"{where}.kind: {kind!r} is not rate or distribution")
-    samples = {}
+    samples: dict[str, Sample] = {}
     for role in ("baseline", "canary"):
         value = m.get(role)
         at = f"{where}.{role}"
@@ -68,12 +75,12 @@ def _window(m: Any, where: str) -> MetricWindow:
         elif kind == "rate":
             if not isinstance(value, dict) or set(value) != {"total", "events"}:
                 raise JudgeInputError(f"{at}: a rate sample is {{\"total\": N, \"events\": N}}")
-            samples[role] = Counts(total=_number(value["total"], f"{at}.total") or 0.0,
-                                   events=_number(value["events"], f"{at}.events") or 0.0)
+            samples[role] = Counts(total=_required(value["total"], f"{at}.total"),
+                                   events=_required(value["events"], f"{at}.events"))
         else:
             if not isinstance(value, list):
                 raise JudgeInputError(f"{at}: a distribution sample is a list of numbers")
-            samples[role] = [float("nan") if v is None else _number(v, f"{at}[{i}]") for i, v in enumerate(value)]
+            samples[role] = [float("nan") if v is None else _required(v, f"{at}[{i}]") for i, v in enumerate(value)]
     tolerance = _number(m.get("tolerance"), f"{where}.tolerance")
     if tolerance is not None and tolerance < 0:
         raise JudgeInputError(f"{where}.tolerance: {tolerance:g} is negative")

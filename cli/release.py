@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +21,7 @@ from ..rollout.offline import OfflineApplier
 from ..rollout.report import write_report
 from ..rollout.smoke import SkippedSmoke, SmokeTester
 from ..rollout.store import MemoryStore
-from ..spec import Stack, Weights, image_problem
+from ..spec import Color, Stack, Weights, image_problem, other
 from ..stacks import load_stacks
 from .common import console, err_console, guarded, print_json
 
@@ -29,7 +29,7 @@ app = typer.Typer(name="release", help="Step-wise canary and blue-green releases
                   no_args_is_help=True)
 
 
-class Output(str, Enum):
+class Output(StrEnum):
     text = "text"
     json = "json"
 
@@ -64,7 +64,7 @@ def _engine(stack: Stack, ledger: Ledger, applier_name: str, spec: Path | None, 
     base = smoke_url or f"https://{routing.hostnames[0]}"
     engine = Engine(stack=stack, ledger=ledger, applier=applier,
                     provider=get_provider(analysis.provider, analysis.provider_settings) if analysis.metrics else None,
-                    judge=get_judge(analysis.judge, analysis.min_samples, analysis.alpha),
+                    judge=get_judge(analysis.judge, analysis.min_samples, analysis.alpha, analysis.looks),
                     smoke=SmokeTester(base, routing.header), notifier=get_notifier(),
                     lock_timeout=lock_timeout, poll=poll, exit_when_waiting=detach)
     if output == Output.text:
@@ -122,6 +122,10 @@ def status_table(rec: LedgerRecord, now: float) -> Table:
     return table
 
 
+def state_of(rec: LedgerRecord) -> tuple[Weights, dict[Color, str]]:
+    return rec.in_force, {"blue": rec.images["blue"], "green": rec.images["green"]}
+
+
 def dry_run(stack: Stack, image: str, ledger: Ledger, spec: Path | None, simulate: bool = True) -> dict[str, Any]:
     """The schedule with the resources each step changes (offline), and a simulated run
     of it on synthetic traffic (nothing is written to the ledger)."""
@@ -129,27 +133,25 @@ def dry_run(stack: Stack, image: str, ledger: Ledger, spec: Path | None, simulat
     if problem:
         raise InvalidRequestError(f"--image: {problem}")
     current = ledger.read(stack.name)
-    weights, images = (current.in_force, dict(current.images)) if current else (stack.weights, stack.images)
+    weights, images = state_of(current) if current else (stack.weights, stack.images)
     if weights.blue not in (0, 100):
         raise InvalidRequestError(f"weights in force are split ({weights.as_dict()}): abort or finish first")
-    stable = weights.active
-    canary = "green" if stable == "blue" else "blue"
-    applier = OfflineApplier(stack.name, spec_file=spec, initial=(weights, images))  # type: ignore[arg-type]
-    state = (weights, dict(images))
+    canary: Color = other(weights.active)
+    applier = OfflineApplier(stack.name, spec_file=spec, initial=(weights, images))
+    state: tuple[Weights, dict[Color, str]] = (weights, dict(images))
     steps = []
     for step in build_plan(stack.spec.release):
         changes: list[str] = []
+        after = state
         if step.action == "deploy":
             after = (weights, {**images, canary: image})
         elif step.action == "setWeight":
-            after = (Weights.canary(canary, step.weight), state[1])  # type: ignore[arg-type]
-        else:
-            after = state
+            after = (Weights.canary(canary, step.weight), state[1])
         if after != state:
-            changes = applier.diff(state, after)  # type: ignore[arg-type]
-            state = after  # type: ignore[assignment]
+            changes = applier.diff(state, after)
+            state = after
         steps.append({"index": step.index, "action": step.action,
-                      "weights": Weights.canary(canary, step.weight).as_dict(),  # type: ignore[arg-type]
+                      "weights": Weights.canary(canary, step.weight).as_dict(),
                       "description": step.description, "changes": changes})
     result: dict[str, Any] = {"steps": [{k: s[k] for k in ("index", "action", "weights", "changes")}
                                         for s in steps], "_text": steps}
@@ -162,7 +164,7 @@ def dry_run(stack: Stack, image: str, ledger: Ledger, spec: Path | None, simulat
         sim_ledger.update(stack.name, lambda _: current)
     engine = Engine(stack=stack, ledger=sim_ledger, applier=applier,
                     provider=get_provider("synthetic", {"seed": 0}),
-                    judge=get_judge(analysis.judge, analysis.min_samples, analysis.alpha),
+                    judge=get_judge(analysis.judge, analysis.min_samples, analysis.alpha, analysis.looks),
                     smoke=SkippedSmoke(), clock=VirtualClock())
     engine.start(image)
     result["_simulation"] = engine.run()

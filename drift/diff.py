@@ -36,16 +36,37 @@ def _get(document: Any, path: Sequence[str]) -> Any:
     return node
 
 
-def field_paths(documents: Sequence[Any]) -> list[tuple[str, ...]]:
-    """Paths at which any document differs from the first (deepdiff), shallowest only."""
-    from deepdiff import DeepDiff  # only imported when some fingerprints differ
+def _narrow(a: Any, b: Any, path: tuple[str, ...], out: list[tuple[tuple[str, ...], Any, Any]]) -> None:
+    """Descend through mappings while subtrees differ (``==`` is cheap); collect the
+    smallest differing non-mapping subtrees for deepdiff."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in a.keys() | b.keys():
+            left, right = a.get(key, _MISSING), b.get(key, _MISSING)
+            if left is _MISSING or right is _MISSING:
+                out.append((path + (str(key),), None, None))
+            elif left != right:
+                _narrow(left, right, path + (str(key),), out)
+    else:
+        out.append((path, a, b))
 
+
+def field_paths(documents: Sequence[Any]) -> list[tuple[str, ...]]:
+    """Paths at which any document differs from the first, shallowest only: mappings
+    are narrowed with ``==``, the differing lists and values are compared by deepdiff."""
     first, paths = documents[0], set()
     for other in documents[1:]:
-        tree = DeepDiff(first, other, view="tree", ignore_order=False)
-        for levels in tree.values():
-            for level in levels:
-                paths.add(tuple(str(p) for p in level.path(output_format="list")))
+        pending: list[tuple[tuple[str, ...], Any, Any]] = []
+        _narrow(first, other, (), pending)
+        for prefix, left, right in pending:
+            if left is None and right is None or not isinstance(left, list) or not isinstance(right, list):
+                paths.add(prefix)  # a key on one side only, or a changed value: the path itself
+                continue
+            from deepdiff import DeepDiff  # imported only when lists differ
+
+            tree = DeepDiff(left, right, view="tree", ignore_order=False)
+            for levels in tree.values():
+                for level in levels:
+                    paths.add(prefix + tuple(str(p) for p in level.path(output_format="list")))
     ordered = sorted(paths, key=lambda p: (len(p), p))
     kept: list[tuple[str, ...]] = []
     for path in ordered:

@@ -92,7 +92,8 @@ class History:
                     (now, environments, counts["drift"], counts["allowed"], counts["ignored"], result.resources,
                      result.exit_code))
                 self.db.executemany(
-                    "INSERT INTO differences (run_id, key, resource, path, status, first_seen) VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO differences (run_id, key, resource, path, status, first_seen) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
                     [(cursor.lastrowid, d.key, d.resource, d.path, d.status, d.first_seen) for d in annotated])
         except sqlite3.Error as exc:
             raise HistoryError(f"drift history {self.path}: cannot be written ({exc})") from None

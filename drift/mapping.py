@@ -16,6 +16,9 @@ from fnmatch import fnmatchcase
 # Mirrors tricolor.spec.parity.RELEASE_MANAGED (a test keeps them equal); drift's hot path
 # does not import the spec's pydantic models.
 RELEASE_MANAGED = ("image", "color", "weight")
+# Spec paths each environment sets for itself in its stack config (``tricolor:hostnames``:
+# staging and previews answer on their own hostnames). Reported as allowed, never hidden.
+PER_ENVIRONMENT = ("routing.hostnames",)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ KUBERNETES: list[Rule] = [
             ("spec.maxUnavailable", "disruptionBudget.maxUnavailable")),
     *_rules("kubernetes:gateway.networking.k8s.io/*:HTTPRoute",
             ("spec.rules.*.backendRefs.*.weight", "weight"),
+            ("spec.hostnames", "routing.hostnames"),
             ("colorRoute", "color")),
     *_rules("kubernetes:*", (("metadata", "labels", _VERSION), "image"),
             (("metadata", "labels", _COLOR), "color"),
@@ -151,6 +155,9 @@ def allowed_reason(type_: str, path: Sequence[str], allowed: Sequence[str]) -> s
     head = target.split(".", 1)[0]
     if head in RELEASE_MANAGED:
         return f"release-managed: {head}"
+    for path in PER_ENVIRONMENT:
+        if _covers(target, path):
+            return f"per-environment: {path} (stack config)"
     for pattern in allowed:
         if _covers(target, pattern):
             return f"parity.allowed: {pattern} (spec path {target})"

@@ -17,8 +17,9 @@ stack and color tokens taken out (``checkout-blue-deployment`` -> ``checkout-dep
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +45,7 @@ COLOR_HEADER = "x-tricolor-color"
 loads = orjson.loads
 
 # Fields that change on every apply or name the environment itself.
-TOP_VOLATILE = frozenset({"id", "arn", "urn", "__inputs", "__meta", "status", "provider"})
+TOP_VOLATILE = frozenset({"id", "arn", "urn", "__inputs", "__meta", "status", "provider", "revision"})
 META_VOLATILE = frozenset({"uid", "resourceVersion", "generation", "creationTimestamp", "managedFields",
                            "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds", "namespace"})
 VOLATILE_ANNOTATIONS = frozenset({"kubectl.kubernetes.io/last-applied-configuration",
@@ -75,55 +76,91 @@ class Affixes:
     def tokens(self) -> tuple[str, ...]:
         return tuple(t for t in (self.color, self.stack) if t)
 
-    def strip(self, name: str) -> str:
+    def without(self, name: str) -> str:
         """``name`` without the stack and color tokens (``checkout-blue-config`` -> ``checkout-config``)."""
-        if self.namespace:
-            name = re.sub(rf"(?<![a-z0-9-]){re.escape(self.namespace)}(?![a-z0-9-])", "{namespace}", name)
-        for token in self.tokens:
-            name = re.sub(rf"(?:(?<=[-_.])|^){re.escape(token)}(?:[-_.]|$)", "", name)
-        return name.strip("-_.") or name
+        pattern = _name_pattern(self.stack, self.color, self.namespace)
+        if pattern is None:
+            return name
+        return pattern.sub(lambda m: "{namespace}" if m.lastindex else "", name).strip("-_.") or name
 
-    def pattern(self) -> re.Pattern[bytes]:
-        return _affix_pattern(self.stack, self.color, self.namespace)
+    def passes(self) -> list[Pass]:
+        return _passes(self.stack, self.color, self.namespace)
 
     def apply(self, data: bytes) -> bytes:
-        return self.pattern().sub(_replace, data)
+        """Replace this environment's names in serialised JSON; each pass runs only when
+        its literal trigger occurs (bytes ``in`` is fast, regex scans are not)."""
+        for trigger, pattern, replacement in self.passes():
+            if trigger in data:
+                data = pattern.sub(replacement, data)
+        return data
 
 
-_PATTERNS: dict[tuple[str, str | None, str | None], re.Pattern[bytes]] = {}
-_LABELS = re.compile(rb'^"tricolor\.dev/(stack|environment)":"[^"]*"$')
-_ARN = re.compile(rb"^arn:(aws[a-z-]*):([a-z0-9-]+):[a-z0-9-]*:[0-9]*:$")
+Pass = tuple[bytes, "re.Pattern[bytes]", "bytes | Callable[[re.Match[bytes]], bytes]"]
+def _after_name(replacement: bytes) -> Callable[[re.Match[bytes]], bytes]:
+    """Replace a match only where it follows a name character (``name-1a2b3c4``)."""
+    def replace(match: re.Match[bytes]) -> bytes:
+        start = match.start()
+        before = match.string[start - 1:start]
+        return replacement if before and (before.isalnum() or before == b"_") else match.group(0)
+    return replace
 
 
-def _affix_pattern(stack: str, color: str | None, namespace: str | None) -> re.Pattern[bytes]:
+def _arn(match: re.Match[bytes]) -> bytes:
+    return b"arn:" + match.group(1) + b":" + match.group(2) + b":{region}:{account}:"
+
+
+def _revision(match: re.Match[bytes]) -> bytes:
+    return match.group(1) + b":{revision}"
+
+
+# Literal replacements where possible: template expansion (``\1``) is slow in Python.
+_COMMON: list[Pass] = [
+    (b'"tricolor.dev/stack"', re.compile(rb'"tricolor\.dev/stack":"[^"]*"'), b'"tricolor.dev/stack":"{stack}"'),
+    (b'"tricolor.dev/environment"', re.compile(rb'"tricolor\.dev/environment":"[^"]*"'),
+     b'"tricolor.dev/environment":"{environment}"'),
+    (b"task-definition/", re.compile(rb"(task-definition/[A-Za-z0-9_-]+):[0-9]+(?=\")"), _revision),
+    (b"arn:", re.compile(rb"arn:(aws[a-z-]*):([a-z0-9-]+):[a-z0-9-]*:[0-9]*:"), _arn),
+    # Pulumi's auto-name suffix (``-1a2b3c4`` or 16 hex digits) differs per stack.
+    (b"-", re.compile(rb"-[0-9a-f]{7}(?:[0-9a-f]{9})?(?=[\":/])"), _after_name(b"-{suffix}")),
+]
+_PASSES: dict[tuple[str, str | None, str | None], list[Pass]] = {}
+
+
+@functools.lru_cache(maxsize=256)
+def _name_pattern(stack: str, color: str | None, namespace: str | None) -> re.Pattern[str] | None:
+    """Namespace (group 1) or a stack or color token between separators, in a name."""
+    parts = [rf"(?<![a-z0-9-])({re.escape(namespace)})(?![a-z0-9-])"] if namespace else []
+    tokens = "|".join(re.escape(t) for t in (color, stack) if t)
+    if tokens:
+        parts.append(rf"(?:(?<=[-_.])|^)(?:{tokens})(?:[-_.]|$)")
+    return re.compile("|".join(parts)) if parts else None
+
+
+def _bounded(replacement: bytes) -> Callable[[re.Match[bytes]], bytes]:
+    """Replace a match only where it starts a name (not inside a longer one)."""
+    def replace(match: re.Match[bytes]) -> bytes:
+        start = match.start()
+        before = match.string[start - 1:start]
+        if before and (before.isalnum() or before == b"-"):
+            return match.group(0)
+        return replacement
+    return replace
+
+
+def _passes(stack: str, color: str | None, namespace: str | None) -> list[Pass]:
     key = (stack, color, namespace)
-    if key not in _PATTERNS:
-        tokens = b"|".join(re.escape(t.encode()) for t in (color, stack) if t)
-        parts = [rb'"tricolor\.dev/(?:stack|environment)":"[^"]*"',
-                 rb"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:",
-                 rb"(?<=[A-Za-z0-9_])-[0-9a-f]{7}(?:[0-9a-f]{9})?(?=[\":/])"]
+    if key not in _PASSES:
+        passes: list[Pass] = []
         if namespace:
-            parts.insert(0, rb"(?<![a-z0-9-])" + re.escape(namespace.encode()) + rb"(?![a-z0-9-])")
-        if tokens:
-            parts.append(rb"[-_](?:" + tokens + rb")(?=[-_\"./:])")
-            parts.append(rb'(?<=")(?:' + tokens + rb")[-_](?=[a-z0-9])")
-        _PATTERNS[key] = re.compile(b"|".join(parts))
-    return _PATTERNS[key]
-
-
-def _replace(match: re.Match[bytes]) -> bytes:
-    text = match.group(0)
-    label = _LABELS.match(text)
-    if label:
-        return b'"tricolor.dev/' + label.group(1) + b'":"{' + label.group(1) + b'}"'
-    arn = _ARN.match(text)
-    if arn:
-        return b"arn:" + arn.group(1) + b":" + arn.group(2) + b":{region}:{account}:"
-    if text.startswith(b"-") and len(text) in (8, 17) and re.fullmatch(rb"-[0-9a-f]+", text):
-        return b"-{suffix}"
-    if text[:1] in (b"-", b"_") or text[-1:] in (b"-", b"_"):
-        return b""
-    return b"{namespace}"
+            ns = namespace.encode()
+            passes.append((ns, re.compile(re.escape(ns) + rb"(?![a-z0-9-])"), _bounded(b"{namespace}")))
+        passes.extend(_COMMON)
+        for token in (t.encode() for t in (color, stack) if t):
+            passes.append((b"-" + token, re.compile(rb"-" + re.escape(token) + rb"(?=[-_\"./:\\])"), b""))
+            passes.append((b"_" + token, re.compile(rb"_" + re.escape(token) + rb"(?=[-_\"./:\\])"), b""))
+            passes.append((b'"' + token, re.compile(rb'"' + re.escape(token) + rb"[-_](?=[a-z0-9])"), b'"'))
+        _PASSES[key] = passes
+    return _PASSES[key]
 
 
 def _assigned(key: str, value: Any) -> bool:
@@ -260,7 +297,7 @@ def parse_urn(urn: str) -> tuple[str, str, str]:
 
 def role_from_urn(urn: str, color: str | None = None) -> str:
     stack, type_, name = parse_urn(urn)
-    return f"{type_}::{Affixes(stack, color).strip(name)}"
+    return f"{type_}::{Affixes(stack, color).without(name)}"
 
 
 def _split_http_route(body: dict[str, Any], color: str) -> dict[str, Any]:
@@ -350,7 +387,7 @@ def build_snapshots(stack: str, items: Sequence[Item], colors: Sequence[str] | N
     """Snapshots of one stack: one environment (labelled with the stack name), or one per
     color when the stack has colors; shared resources and routers belong to each color."""
     if colors is None:
-        colors = sorted({item.color for item in items if item.color in COLORS})  # type: ignore[misc]
+        colors = sorted({item.color for item in items if item.color is not None and item.color in COLORS})
     if namespace is None:
         namespace = guess_namespace(items)
     targets: list[tuple[str, str | None]] = (
@@ -362,7 +399,7 @@ def build_snapshots(stack: str, items: Sequence[Item], colors: Sequence[str] | N
         for item in items:
             if color is not None and item.color not in (None, color):
                 continue
-            role = f"{item.type}::{affixes.strip(item.name)}"
+            role = f"{item.type}::{affixes.without(item.name)}"
             if role in resources:
                 role = f"{role}#{sum(1 for r in resources if r.startswith(role))+1}"
             body = _router_view(item.type, dict(item.body), color)

@@ -32,6 +32,12 @@ def show(value: Any, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def short_role(role: str) -> str:
+    """``kubernetes:apps/v1:Deployment::checkout-deployment`` -> ``Deployment checkout-deployment``."""
+    type_, _, name = role.partition("::")
+    return f"{type_.rsplit(':', 1)[-1]} {name}" if name else role
+
+
 def summary_line(result: DriftResult) -> str:
     counts = result.counts
     verdict = "DRIFT" if result.has_drift else "parity"
@@ -72,7 +78,7 @@ def table(result: DriftResult, statuses: Sequence[str] = ("drift", "allowed", "i
         if d.status not in statuses:
             continue
         note = d.reason + (" [new]" if d.new else f" (since {d.first_seen})" if d.first_seen else "")
-        grid.add_row(f"[{STYLE[d.status]}]{d.status}[/]", d.resource, d.path or "(resource)",
+        grid.add_row(f"[{STYLE[d.status]}]{d.status}[/]", short_role(d.resource), d.path or "(resource)",
                      *[show(d.values.get(e), 40) for e in result.environments], note.strip())
     return grid
 
@@ -125,8 +131,8 @@ def to_junit(result: DriftResult) -> str:
                              name=role)
         drift = [d for d in diffs if d.status == "drift"]
         if drift:
-            failure = ET.SubElement(case, "failure", type="drift",
-                                    message=f"{len(drift)} field(s) differ: {', '.join(d.path or '(resource)' for d in drift)}")
+            fields = ", ".join(d.path or "(resource)" for d in drift)
+            failure = ET.SubElement(case, "failure", type="drift", message=f"{len(drift)} field(s) differ: {fields}")
             failure.text = "\n".join(_line(d, result.environments) for d in drift)
         rest = [d for d in diffs if d.status != "drift"]
         if rest:

@@ -39,6 +39,10 @@ class ApplyResult:
 class Applier(Protocol):
     name: str
 
+    def preflight(self) -> None:
+        """Raise ``ApplyError`` if this applier cannot work (checked before a release starts)."""
+        ...
+
     def apply(self, change: Change) -> ApplyResult: ...
 
     def current(self, stack: str) -> tuple[Weights, dict[Color, str]] | None: ...

@@ -12,14 +12,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ..spec import Stack, Weights, image_problem
 from ..spec.release import Metric
 from . import machine
 from .applier import Applier, Change
 from .clock import Clock, SystemClock
-from .errors import InvalidRequestError, LockedError, NoReleaseError, ProviderError
+from .errors import ApplyError, InvalidRequestError, LockedError, NoReleaseError, ProviderError
 from .judge import Judge, MetricVerdict, MetricWindow, combine
 from .ledger import Ledger
 from .lock import Owner, check_takeover
@@ -32,7 +32,7 @@ NOTIFY_ON = {"aborting": "failure", "aborted": "aborted", "rolled-back": "rolled
              "succeeded": "succeeded", "completed": "completed"}
 
 
-class SmokeRunner:
+class SmokeRunner(Protocol):
     """What the engine needs from a smoke tester (``smoke.SmokeTester`` and friends)."""
 
     def run(self, checks: list[Any], color: str) -> tuple[bool, str, list[Any]]: ...
@@ -75,6 +75,7 @@ class Engine:
                 raise InvalidRequestError("the analysis cannot run:\n  - " + "\n  - ".join(problems))
         plan = build_plan(release)
         settings = machine.settings_of(release.analysis, release)
+        self.applier.preflight()
 
         def create(current: LedgerRecord | None) -> LedgerRecord:
             now = self.clock.now()
@@ -106,8 +107,8 @@ class Engine:
             if current.lock is not None and current.lock.owner == self.owner.id:
                 return current
             taken = current.model_copy(update={"lock": self.owner.lock(now)})
-            return machine._log(taken, now, "takeover",
-                                f"lock taken by {self.owner.id}" + (f" from {current.lock.owner}" if current.lock else ""))
+            previous = f" from {current.lock.owner}" if current.lock else ""
+            return machine._log(taken, now, "takeover", f"lock taken by {self.owner.id}{previous}")
 
         return self.ledger.update(self.name, take)
 
@@ -172,8 +173,7 @@ class Engine:
             elif action.kind == "smoke":
                 rec = self._smoke(rec)
             elif action.kind == "measure":
-                entry = self.measure(rec)
-                rec = self._write(lambda r: machine.measurement(r, self.clock.now(), entry))
+                rec = self._write(self._judged(self.measure(rec)))
             elif action.kind == "advance":
                 rec = self._write(lambda r: machine.advance(r, self.clock.now()))
             elif action.kind == "finish":
@@ -185,6 +185,9 @@ class Engine:
                     return self._write(lambda r: r.model_copy(update={"lock": None}))
                 left = self.poll if action.until is None else min(self.poll, action.until - now)
                 self.clock.sleep(max(left, 0.0))
+
+    def _judged(self, entry: VerdictEntry) -> Callable[[LedgerRecord], LedgerRecord]:
+        return lambda r: machine.measurement(r, self.clock.now(), entry)
 
     def _apply(self, rec: LedgerRecord, scope: str) -> LedgerRecord:
         resumed = rec.step_state == "applying" and rec.target is not None
@@ -199,7 +202,15 @@ class Engine:
                         step=rec.step_index, label=f"{rec.status} step {rec.step_index}", scaled_down=scaled)
         if not (resumed and self.applier.current(self.name) == (change.weights, change.images)
                 and scaled is None):
-            self.applier.apply(change)
+            try:
+                self.applier.apply(change)
+            except ApplyError as exc:
+                if rec.status != "running":
+                    raise  # aborting or rolling back: the target stays recorded; resume retries it
+                reason = f"applying step {rec.step_index} failed: {exc}"
+                return self._write(lambda r: machine.abort(
+                    machine._log(r, self.clock.now(), "apply-failed", f"target was {r.target}"),
+                    self.clock.now(), reason))
         return self._write(lambda r: machine.end_apply(r, self.clock.now()))  # persisted after
 
     def _smoke(self, rec: LedgerRecord) -> LedgerRecord:
@@ -236,7 +247,7 @@ class Engine:
                 continue
             verdicts.append(self.judge.judge_metric(MetricWindow(
                 name=metric.name, kind=metric.kind, baseline=m.baseline, canary=m.canary, min=metric.min,
-                max=metric.max, tolerance=metric.tolerance, quantile=metric.quantile)))
+                max=metric.max, tolerance=metric.tolerance, quantile=metric.quantile), rec.counters.measurements + 1))
         judgement = combine(verdicts, self.judge.name)
         return VerdictEntry(at=now, step=rec.step_index, verdict=judgement.verdict, reason=judgement.reason,
                             metrics=[{**v.as_dict(), "window_start": window.start, "window_end": window.end}

@@ -13,9 +13,11 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from ..spec import Color, Weights
 from .applier import ApplyResult, Change
+from .errors import ApplyError
 
 
 class JournalApplier:
@@ -28,17 +30,23 @@ class JournalApplier:
         self.delay_after = delay_after
         self.delay_scope = delay_scope
 
-    def entries(self) -> list[dict[str, object]]:
+    def entries(self) -> list[dict[str, Any]]:
         if not self.path.exists():
             return []
         return [json.loads(line) for line in self.path.read_text().splitlines() if line.strip()]
+
+    def preflight(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ApplyError(f"{self.path.parent}: cannot write the journal: {exc.strerror}") from None
 
     def current(self, stack: str) -> tuple[Weights, dict[Color, str]] | None:
         mine = [e for e in self.entries() if e["stack"] == stack]
         if not mine:
             return None
         last = mine[-1]
-        return Weights.from_mapping(last["weights"]), dict(last["images"])  # type: ignore[arg-type]
+        return Weights.from_mapping(last["weights"]), {"blue": last["images"]["blue"], "green": last["images"]["green"]}
 
     def apply(self, change: Change) -> ApplyResult:
         slow = self.delay_scope is None or change.scope == self.delay_scope

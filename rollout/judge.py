@@ -71,7 +71,9 @@ class Judgement:
 class Judge(Protocol):
     name: str
 
-    def judge_metric(self, window: MetricWindow) -> MetricVerdict: ...
+    def judge_metric(self, window: MetricWindow, look: int = 1) -> MetricVerdict:
+        """Judge one metric at measurement ``look`` (1-based) of an analysis step."""
+        ...
 
 
 def _finite(value: Any) -> Any:
@@ -109,18 +111,18 @@ def combine(verdicts: list[MetricVerdict], judge: str) -> Judgement:
     for wanted in ("fail", "inconclusive"):
         hit = [v for v in verdicts if v.verdict == wanted]
         if hit:
-            return Judgement(wanted, "; ".join(f"{v.name}: {v.reason}" for v in hit), verdicts, judge)  # type: ignore[arg-type]
+            return Judgement(wanted, "; ".join(f"{v.name}: {v.reason}" for v in hit), verdicts, judge)
     return Judgement("pass", "; ".join(f"{v.name}: {v.reason}" for v in verdicts), verdicts, judge)
 
 
-def judge_all(judge: Judge, windows: list[MetricWindow]) -> Judgement:
-    return combine([judge.judge_metric(w) for w in windows], judge.name)
+def judge_all(judge: Judge, windows: list[MetricWindow], look: int = 1) -> Judgement:
+    return combine([judge.judge_metric(w, look) for w in windows], judge.name)
 
 
 JUDGES = ("threshold", "statistical")
 
 
-def get_judge(name: str, min_samples: int = 100, alpha: float = 0.003) -> Judge:
+def get_judge(name: str, min_samples: int = 100, alpha: float = 0.01, looks: int = 1) -> Judge:
     if name == "threshold":
         from .threshold import ThresholdJudge
 
@@ -128,5 +130,5 @@ def get_judge(name: str, min_samples: int = 100, alpha: float = 0.003) -> Judge:
     if name == "statistical":
         from .statistical import StatisticalJudge
 
-        return StatisticalJudge(min_samples=min_samples, alpha=alpha)
+        return StatisticalJudge(min_samples=min_samples, alpha=alpha, looks=looks)
     raise UnknownNameError("judge", name, JUDGES)

@@ -84,5 +84,5 @@ def state_in_force(stack: str, url: str | None = None) -> tuple[Weights, dict[Co
         return None
     if record.step_state == "applying" and record.target is not None:
         images = record.target_images or record.images
-        return Weights.from_mapping(record.target), {c: images[c] for c in ("blue", "green")}  # type: ignore[misc]
-    return record.in_force, {c: record.images[c] for c in ("blue", "green")}  # type: ignore[misc]
+        return Weights.from_mapping(record.target), {"blue": images["blue"], "green": images["green"]}
+    return record.in_force, {"blue": record.images["blue"], "green": record.images["green"]}

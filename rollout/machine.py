@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..spec import Color, Weights
-from .errors import InvalidRequestError
 from .analysis import decide, tally
+from .errors import InvalidRequestError
 from .plan import APPLYING, PlanStep
 from .record import Counters, Event, LedgerRecord, LockInfo, Request, VerdictEntry
 
@@ -57,7 +57,7 @@ def new_record(*, stack: str, release_id: str, image: str, plan: list[PlanStep],
     canary: Color = "green" if stable == "blue" else "blue"
     record = LedgerRecord(
         stack=stack, release_id=release_id, status="running", canary=canary, stable=stable, image=image,
-        weights=weights.as_dict(), images=dict(images), plan=[s.as_dict() for s in plan],
+        weights=weights.as_dict(), images={str(c): i for c, i in images.items()}, plan=[s.as_dict() for s in plan],
         settings=settings, started_at=now, updated_at=now, step_started_at=now, weight_since=now, lock=lock,
     )
     return _log(record, now, "start", f"release {release_id}: {image} on {canary}, {stable} stable")

@@ -79,8 +79,8 @@ def metric_problems(provider: str, metrics: list[Metric]) -> list[str]:
             if not m.query:
                 problems.append(f"release.analysis.metrics {m.name!r}: prometheus needs a PromQL query")
             if m.kind == "rate" and not m.total_query:
-                problems.append(f"release.analysis.metrics {m.name!r}: totalQuery is missing; a rate metric needs the total "
-                                "(requests) next to query (the events) for prometheus")
+                problems.append(f"release.analysis.metrics {m.name!r}: totalQuery is missing; a rate metric "
+                                "needs the total (requests) next to query (the events) for prometheus")
     return problems
 
 

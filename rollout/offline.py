@@ -31,8 +31,10 @@ class OfflineApplier:
                  initial: tuple[Weights, dict[Color, str]] | None = None) -> None:
         from ..stacks.render import load_stacks
 
-        kwargs = {"stacks_dir": stacks_dir} if stacks_dir is not None else {}
-        (self.item,) = load_stacks([stack], spec_file, **kwargs)
+        if stacks_dir is not None:
+            (self.item,) = load_stacks([stack], spec_file, stacks_dir)
+        else:
+            (self.item,) = load_stacks([stack], spec_file)
         self.stack = stack
         self.state = initial or (self.item.stack.weights, self.item.stack.images)
         self._cache: dict[str, dict[str, str]] = {}
@@ -52,6 +54,9 @@ class OfflineApplier:
     def diff(self, before: tuple[Weights, dict[Color, str]], after: tuple[Weights, dict[Color, str]]) -> list[str]:
         old, new = self.render(*before), self.render(*after)
         return sorted(urn for urn in set(old) | set(new) if old.get(urn) != new.get(urn))
+
+    def preflight(self) -> None:
+        self.render(*self.state)  # the program renders with the state in force
 
     def current(self, stack: str) -> tuple[Weights, dict[Color, str]] | None:
         return self.state if stack == self.stack else None

@@ -44,6 +44,9 @@ class PulumiApplier:
                 raise ApplyError(f"pulumi: cannot select stack {self.stack_name!r}: {exc}") from None
         return self._stack
 
+    def preflight(self) -> None:
+        self._select()
+
     def router_urns(self) -> list[str]:
         """The URNs of the router component and its children, from the program itself."""
         from ..stacks.render import load_stacks, render
@@ -71,7 +74,8 @@ class PulumiApplier:
         try:
             outputs = self._select().outputs()
             weights = Weights.from_mapping(outputs["weights"].value)
-            images = dict(outputs["images"].value)
+            images: dict[Color, str] = {"blue": str(outputs["images"].value["blue"]),
+                                        "green": str(outputs["images"].value["green"])}
         except (KeyError, ValueError, TypeError, ApplyError):
             return None
-        return weights, images  # type: ignore[return-value]
+        return weights, images

@@ -12,8 +12,9 @@ same window.
   inflated by the tolerance (a non-inferiority test).
 - Below ``min_samples`` on either side the verdict is INCONCLUSIVE, never PASS.
 
-``alpha`` defaults to 0.003 per look, so that ten looks at one release keep the
-chance of a false abort under 1 %.
+``alpha`` (default 1 %) is the chance of failing a canary as good as its baseline over
+all the ``looks`` an analysis step plans (default 1: a single test); the level of each
+look follows the O'Brien-Fleming boundary (``rollout.sequential``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import numpy as np
 from scipy import stats
 
 from .judge import Counts, MetricVerdict, MetricWindow, sample_problem
+from .sequential import nominal_alpha
 
 PASS_ALPHA = 0.05
 RATE_TOLERANCE = 0.5
@@ -31,27 +33,29 @@ DISTRIBUTION_TOLERANCE = 0.1
 class StatisticalJudge:
     name = "statistical"
 
-    def __init__(self, min_samples: int = 100, alpha: float = 0.003) -> None:
+    def __init__(self, min_samples: int = 100, alpha: float = 0.01, looks: int = 1) -> None:
         self.min_samples = min_samples
         self.alpha = alpha
+        self.looks = looks
 
-    def judge_metric(self, window: MetricWindow) -> MetricVerdict:
+    def judge_metric(self, window: MetricWindow, look: int = 1) -> MetricVerdict:
+        level = nominal_alpha(self.alpha, look, self.looks)
         for who, sample in (("canary", window.canary), ("baseline", window.baseline)):
             problem = sample_problem(window.kind, sample, who)
             if problem:
                 return MetricVerdict(window.name, "inconclusive", problem)
         if window.kind == "rate":
             assert isinstance(window.canary, Counts) and isinstance(window.baseline, Counts)
-            return self._rate(window, window.baseline, window.canary)
-        return self._distribution(window, np.asarray(window.baseline, float), np.asarray(window.canary, float))
+            return self._rate(window, window.baseline, window.canary, level)
+        return self._distribution(window, np.asarray(window.baseline, float), np.asarray(window.canary, float), level)
 
-    def _rate(self, w: MetricWindow, base: Counts, can: Counts) -> MetricVerdict:
+    def _rate(self, w: MetricWindow, base: Counts, can: Counts, level: float) -> MetricVerdict:
         bn, be, cn, ce = (int(round(x)) for x in (base.total, base.events, can.total, can.events))
         tol = RATE_TOLERANCE if w.tolerance is None else w.tolerance
         numbers: dict[str, object] = {
             "baseline_total": bn, "baseline_events": be, "canary_total": cn, "canary_events": ce,
             "baseline_rate": be / bn if bn else None, "canary_rate": ce / cn if cn else None,
-            "alpha": self.alpha, "tolerance": tol, "min_samples": self.min_samples, "max": w.max,
+            "alpha": level, "tolerance": tol, "min_samples": self.min_samples, "max": w.max,
         }
         small = min(bn, cn)
         if small < self.min_samples:
@@ -62,13 +66,13 @@ class StatisticalJudge:
         numbers["p_worse"] = p_worse
         ratio = (ce / cn) / (be / bn) if be else (float("inf") if ce else 1.0)
         numbers["ratio"] = ratio
-        if p_worse < self.alpha:
+        if p_worse < level:
             return MetricVerdict(w.name, "fail", f"canary rate {ce}/{cn} worse than baseline {be}/{bn} "
-                                 f"(x{ratio:.2f}, Fisher p={p_worse:.2g} < {self.alpha:g})", numbers)
+                                 f"(x{ratio:.2f}, Fisher p={p_worse:.2g} < {level:.2g})", numbers)
         if w.max is not None:
             p_above = float(stats.binomtest(ce, cn, w.max, alternative="greater").pvalue)
             numbers["p_above_max"] = p_above
-            if p_above < self.alpha:
+            if p_above < level:
                 return MetricVerdict(w.name, "fail", f"canary rate {ce / cn:.4g} above max {w.max:g} "
                                      f"(binomial p={p_above:.2g})", numbers)
             upper = float(stats.binomtest(ce, cn).proportion_ci(1 - 2 * PASS_ALPHA, "exact").high)
@@ -89,13 +93,13 @@ class StatisticalJudge:
                              f"not enough evidence either way (p_worse={p_worse:.2g}, p_not_worse={p_ni:.2g})",
                              numbers)
 
-    def _distribution(self, w: MetricWindow, base: np.ndarray, can: np.ndarray) -> MetricVerdict:
+    def _distribution(self, w: MetricWindow, base: np.ndarray, can: np.ndarray, level: float) -> MetricVerdict:
         tol = DISTRIBUTION_TOLERANCE if w.tolerance is None else w.tolerance
         bmed, cmed = float(np.median(base)), float(np.median(can))
         shift = (cmed - bmed) / abs(bmed) if bmed else (0.0 if cmed == bmed else float("inf"))
         numbers: dict[str, object] = {
             "baseline_size": int(base.size), "canary_size": int(can.size), "baseline_median": bmed,
-            "canary_median": cmed, "median_shift": shift, "tolerance": tol, "alpha": self.alpha,
+            "canary_median": cmed, "median_shift": shift, "tolerance": tol, "alpha": level,
             "min_samples": self.min_samples, "max": w.max,
         }
         small = min(base.size, can.size)
@@ -108,7 +112,7 @@ class StatisticalJudge:
         p_worse = float(test.pvalue)
         numbers["p_worse"] = p_worse
         numbers["effect_size"] = float(test.statistic) / (can.size * base.size)  # P(canary > baseline)
-        if p_worse < self.alpha and shift > tol:
+        if p_worse < level and shift > tol:
             return MetricVerdict(w.name, "fail", f"canary median {cmed:.4g} is {shift:+.1%} from baseline "
                                  f"{bmed:.4g}, beyond {tol:.0%} (Mann-Whitney p={p_worse:.2g})", numbers)
         if w.max is not None:

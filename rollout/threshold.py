@@ -18,7 +18,7 @@ class ThresholdJudge:
     def __init__(self, min_samples: int = 100) -> None:
         self.min_samples = min_samples
 
-    def judge_metric(self, window: MetricWindow) -> MetricVerdict:
+    def judge_metric(self, window: MetricWindow, look: int = 1) -> MetricVerdict:
         problem = sample_problem(window.kind, window.canary, "canary")
         if problem:
             return MetricVerdict(window.name, "inconclusive", problem)

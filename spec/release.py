@@ -169,7 +169,8 @@ class Analysis(Strict):
     inconclusive_limit: StrictInt = Field(3, alias="inconclusiveLimit", ge=0)
     consecutive_error_limit: StrictInt = Field(3, alias="consecutiveErrorLimit", ge=1)
     consecutive_success_limit: StrictInt = Field(1, alias="consecutiveSuccessLimit", ge=1)
-    alpha: float = Field(0.003, gt=0, lt=0.5)
+    alpha: float = Field(0.01, gt=0, lt=0.5)
+    looks: StrictInt = Field(10, ge=1)
     provider_settings: dict[str, Any] = Field(default_factory=dict, alias="providerSettings")
     metrics: list[Metric] = Field(default_factory=list)
 
@@ -213,7 +214,7 @@ class Release(Strict):
     smoke_tests: list[HttpCheck] = Field(default_factory=list, alias="smokeTests")
     rollback_window: Duration = Field(timedelta(minutes=30), alias="rollbackWindow")
     scale_down_idle: bool = Field(True, alias="scaleDownIdle")
-    analysis: Analysis = Field(default_factory=Analysis)
+    analysis: Analysis = Field(default_factory=lambda: Analysis.model_validate({}))
 
     @field_validator("preset")
     @classmethod

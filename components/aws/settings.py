@@ -151,7 +151,7 @@ class AwsPlan:
 
 
 def stack_file(stack: Stack) -> str:
-    return f"stacks/Pulumi.{stack.name}.yaml"
+    return f"Pulumi.{stack.name}.yaml"
 
 
 def plan_of(stack: Stack, runtime_region: str | None = None) -> AwsPlan:

@@ -11,7 +11,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from ...spec import Stack
+from ...spec import Stack, dns_label
 from ...spec.model import Dependency
 from ..args import common_labels
 from ..secrets import secret_values
@@ -31,7 +31,8 @@ UNKNOWN = "(known after deployment)"
 
 
 def base_name(stack: Stack) -> str:
-    return f"{stack.spec.name}-{stack.name}"
+    """``checkout-prod``: valid for every AWS name it prefixes (a DNS label, at most 63)."""
+    return dns_label(stack.spec.name, stack.name)
 
 
 def assume_role(service: str) -> str:
@@ -49,6 +50,13 @@ def secrets_policy(arns: list[str]) -> str:
     if parameters:
         statements.append({"Effect": "Allow", "Action": ["ssm:GetParameters"], "Resource": parameters})
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+def redis_version(version: str | None) -> str | None:
+    """ElastiCache takes ``7.1`` or ``6.x``, not a bare major version."""
+    if version is None or "." in version:
+        return version
+    return f"{version}.x" if version == "6" else f"{version}.0"
 
 
 def size_gib(quantity: str) -> int:
@@ -168,19 +176,19 @@ class Shared(pulumi.ComponentResource):
             if dep.kind in ("postgres", "mysql"):
                 assert db_subnets is not None
                 db = aws.rds.Instance(
-                    f"{name}-{dep.name}", identifier=f"{base}-{dep.name}", engine=dep.kind,
+                    f"{name}-{dep.name}", identifier=dns_label(base, dep.name), engine=dep.kind,
                     engine_version=dep.version, instance_class=settings.db_instance_class,
                     allocated_storage=size_gib(dep.size), storage_encrypted=True,
                     db_subnet_group_name=db_subnets.name, vpc_security_group_ids=[group.id],
                     username="tricolor", manage_master_user_password=True, backup_retention_period=7,
                     deletion_protection=stack.environment == "production", skip_final_snapshot=False,
-                    final_snapshot_identifier=f"{base}-{dep.name}-final", tags=tags, opts=child)
+                    final_snapshot_identifier=dns_label(base, dep.name, "final"), tags=tags, opts=child)
                 host = db.address.apply(lambda a: a or UNKNOWN)
             elif dep.kind == "redis":
                 assert cache_subnets is not None
                 cache = aws.elasticache.Cluster(
-                    f"{name}-{dep.name}", cluster_id=f"{base}-{dep.name}"[:50], engine="redis",
-                    engine_version=dep.version, node_type=settings.cache_node_type, num_cache_nodes=1,
+                    f"{name}-{dep.name}", cluster_id=dns_label(base, dep.name, max_length=50), engine="redis",
+                    engine_version=redis_version(dep.version), node_type=settings.cache_node_type, num_cache_nodes=1,
                     port=DEPENDENCY_PORTS["redis"], subnet_group_name=cache_subnets.name,
                     security_group_ids=[group.id], tags=tags, opts=child)
                 host = cache.cache_nodes.apply(lambda nodes: (nodes[0].address if nodes else None) or UNKNOWN)

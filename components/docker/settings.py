@@ -66,7 +66,7 @@ class DockerSettings(Strict):
 
 def settings_of(stack: Stack) -> DockerSettings:
     """``tricolor:docker`` validated; ``SpecError`` names each bad key."""
-    return validate_model(DockerSettings, stack.config.docker, f"stacks/Pulumi.{stack.name}.yaml", prefix=KEY)
+    return validate_model(DockerSettings, stack.config.docker, f"Pulumi.{stack.name}.yaml", prefix=KEY)
 
 
 def network_name(stack: Stack, settings: DockerSettings) -> str:

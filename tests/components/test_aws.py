@@ -295,3 +295,23 @@ def test_listener_forward_action_within_alb_limits(rendered_with: Callable[..., 
     (stored,) = elb.describe_listeners(ListenerArns=[listener["ListenerArn"]])["Listeners"][0]["DefaultActions"]
     weights = {g["TargetGroupArn"]: g["Weight"] for g in stored["ForwardConfig"]["TargetGroups"]}
     assert weights == {arns["blue"]: 75, arns["green"]: 25}
+
+
+def test_https_listener_with_a_certificate(rendered_with: Callable[..., Rendered]) -> None:
+    certificate = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d"
+    r = _aws(rendered_with, certificateArn=certificate, listenerPort=443)
+    listener = r.find("checkout-router-listener").inputs
+    assert (listener["protocol"], listener["port"], listener["certificateArn"]) == ("HTTPS", 443, certificate)
+    assert listener["sslPolicy"].startswith("ELBSecurityPolicy-TLS13")
+    ingress = r.find("checkout-shared-alb-sg").inputs["ingress"]
+    assert {rule["fromPort"] for rule in ingress} == {443, 8443}
+
+
+def test_shared_dependencies_exist_once(prod: Rendered) -> None:
+    (db,) = prod.by_type("aws:rds/instance:Instance")
+    assert db.inputs["engine"] == "postgres" and db.inputs["allocatedStorage"] == 20
+    assert db.inputs["manageMasterUserPassword"] is True and "password" not in db.inputs
+    assert db.inputs["deletionProtection"] is True
+    (cache,) = prod.by_type("aws:elasticache/cluster:Cluster")
+    assert cache.inputs["engineVersion"] == "7.0"
+    assert all(x.parent.endswith("checkout-shared") for x in (db, cache))  # type: ignore[union-attr]

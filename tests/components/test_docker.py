@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tricolor.components import BackendLimitError
 from tricolor.components.docker import RouterConfig, render, weighted_servers
@@ -112,3 +114,12 @@ def test_bad_settings_before_any_resource(rendered_with: Callable[..., Rendered]
     assert paths == {"config.tricolor:docker.routerPort", "config.tricolor:docker.bindAddress",
                      "config.tricolor:docker.nginxImage"}
     assert [t for t in registrations if t != "pulumi:pulumi:Stack"] == []
+
+
+@given(blue=st.integers(0, 100))
+def test_weighted_servers_property(blue: int) -> None:
+    green = 100 - blue
+    servers = weighted_servers(TARGETS, {"blue": blue, "green": green})
+    assert sum(weight for _, weight in servers) == 100
+    assert all(weight > 0 for _, weight in servers)
+    assert {address for address, _ in servers} == {TARGETS[c] for c, w in (("blue", blue), ("green", green)) if w}

@@ -64,3 +64,11 @@ def test_weights_and_header_through_real_nginx(nginx, color_backends, router_por
             assert count(port, 50, {HEADER: color}) == Counter({color: 50})
         # An unknown color in the header falls back to the weighted split.
         assert set(count(port, 20, {HEADER: "purple"})) <= {c for c, w in (("blue", blue), ("green", green)) if w}
+
+
+def test_staging_router_sends_everything_to_its_one_environment(nginx, color_backends, router_port) -> None:
+    config = render(RouterConfig(targets={"main": color_backends["green"]}, weights=None, header=HEADER,
+                                 listen=f"127.0.0.1:{router_port}"))
+    nginx.start(config)
+    assert count(router_port, 200) == Counter({"green": 200})
+    assert count(router_port, 20, {HEADER: "blue"}) == Counter({"green": 20})  # no color routes in staging

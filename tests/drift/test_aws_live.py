@@ -74,7 +74,8 @@ def test_aws_environments_compared(world: dict[str, Any]) -> None:
         "aws:lb/targetGroup:TargetGroup::checkout", "aws:lb/listener:Listener::checkout-80"}
     result = compare(snapshots, ALLOWED)
     drift = {(d.resource, d.path): d for d in result.of_status("drift")}
-    key = ("aws:ecs/taskDefinition:TaskDefinition::checkout", "containerDefinitions.checkout.environment.HTTP_TIMEOUT_MS")
+    key = ("aws:ecs/taskDefinition:TaskDefinition::checkout",
+           "containerDefinitions.checkout.environment.HTTP_TIMEOUT_MS")
     assert set(drift) == {key}, [d.as_json() for d in result.of_status("drift")]
     assert drift[key].values == {"staging": "3000", "prod/blue": "3000", "prod/green": "9000"}
     allowed = {(d.path, d.reason.split(" (")[0]) for d in result.of_status("allowed")}

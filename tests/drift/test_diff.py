@@ -49,6 +49,8 @@ def test_shipped_stacks_have_no_drift(rendered: dict[str, Any]) -> None:
     assert ("checkout-config", "data.LOG_LEVEL") in found
     assert ("checkout-router-route", "spec.rules.0.backendRefs.checkout.weight") in found
     assert all(d.status == "allowed" and d.reason for d in result.differences)
+    hostnames = [d for d in result.differences if d.path.startswith("spec.hostnames")]
+    assert all(d.reason.startswith("per-environment: routing.hostnames") for d in hostnames)
     # Resources whose fingerprints are equal were never diffed field by field.
     assert result.fingerprinted_equal >= 6
 

@@ -43,9 +43,9 @@ def _as_live(obj: dict[str, Any], number: int) -> dict[str, Any]:
         for container in pod["containers"]:
             container.setdefault("terminationMessagePath", "/dev/termination-log")
             container.setdefault("imagePullPolicy", "IfNotPresent")
+        condition = {"type": "Available", "status": "True", "lastUpdateTime": f"2026-11-2{number % 9}T00:00:00Z"}
         live["status"] = {"observedGeneration": 2, "replicas": spec.get("replicas", 1),
-                          "readyReplicas": spec.get("replicas", 1), "conditions": [
-                              {"type": "Available", "status": "True", "lastUpdateTime": f"2026-11-2{number % 9}T00:00:00Z"}]}
+                          "readyReplicas": spec.get("replicas", 1), "conditions": [condition]}
     if live.get("kind") == "Service" or "ports" in spec and "selector" in spec:
         spec.setdefault("clusterIP", f"10.96.{number}.{number}")
         spec.setdefault("clusterIPs", [spec["clusterIP"]])

@@ -14,7 +14,8 @@ def test_release_managed_mirrors_the_spec() -> None:
 
 
 def test_role_takes_stack_and_color_out_of_the_urn() -> None:
-    staging = "urn:pulumi:staging::tricolor::tricolor:kubernetes:Environment$kubernetes:apps/v1:Deployment::checkout-deployment"
+    staging = ("urn:pulumi:staging::tricolor::tricolor:kubernetes:Environment"
+               "$kubernetes:apps/v1:Deployment::checkout-deployment")
     blue = ("urn:pulumi:prod::tricolor::tricolor:kubernetes:BlueGreen$tricolor:kubernetes:Environment"
             "$kubernetes:apps/v1:Deployment::checkout-blue-deployment")
     assert role_from_urn(staging) == "kubernetes:apps/v1:Deployment::checkout-deployment"
@@ -26,9 +27,9 @@ def test_role_takes_stack_and_color_out_of_the_urn() -> None:
 
 def test_affixes_strip_environment_and_color_from_names() -> None:
     affixes = Affixes("prod", "green", "checkout-prod")
-    assert affixes.strip("checkout-green-config") == "checkout-config"
-    assert affixes.strip("green-checkout") == "checkout"
-    assert affixes.strip("checkout-production") == "checkout-production"  # not a whole token
+    assert affixes.without("checkout-green-config") == "checkout-config"
+    assert affixes.without("green-checkout") == "checkout"
+    assert affixes.without("checkout-production") == "checkout-production"  # not a whole token
     assert color_of("checkout-blue-deployment") == "blue"
     assert color_of("checkout-deployment") is None
     assert color_of("x", {"tricolor.dev/color": "green"}) == "green"

@@ -20,7 +20,7 @@ def main() -> None:
     engine = Engine(stack=item.stack, ledger=Ledger.open(ledger),
                     applier=JournalApplier(journal, float(before), float(after), delay_scope="router"),
                     provider=get_provider(analysis.provider, analysis.provider_settings),
-                    judge=get_judge(analysis.judge, analysis.min_samples, analysis.alpha),
+                    judge=get_judge(analysis.judge, analysis.min_samples, analysis.alpha, analysis.looks),
                     lock_timeout=0.3, poll=0.05)
     engine.start("ghcr.io/acme/checkout:1.5.0")
     print(engine.run().status, flush=True)

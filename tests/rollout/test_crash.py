@@ -66,7 +66,7 @@ def engine(tmp_path: Path, lock_timeout: float = 0.3) -> Engine:
     return Engine(stack=item.stack, ledger=Ledger.open(str(tmp_path / "ledger")),
                   applier=JournalApplier(tmp_path / "journal.jsonl"),
                   provider=get_provider(analysis.provider, analysis.provider_settings),
-                  judge=get_judge(analysis.judge, analysis.min_samples, analysis.alpha),
+                  judge=get_judge(analysis.judge, analysis.min_samples, analysis.alpha, analysis.looks),
                   lock_timeout=lock_timeout, poll=0.05)
 
 

@@ -23,7 +23,7 @@ def make_engine(stack: Any, tmp_path: Path, provider: Any = None, **kw: Any) -> 
     return Engine(stack=stack, ledger=Ledger.open(str(tmp_path / "ledger")),
                   applier=JournalApplier(tmp_path / "journal.jsonl"),
                   provider=provider or get_provider(analysis.provider, analysis.provider_settings),
-                  judge=get_judge(analysis.judge, analysis.min_samples, analysis.alpha),
+                  judge=get_judge(analysis.judge, analysis.min_samples, analysis.alpha, analysis.looks),
                   clock=kw.pop("clock", VirtualClock()), poll=0.5, **kw)
 
 
@@ -199,3 +199,41 @@ def test_second_release_starts_from_the_ledger(spec_with, load_prod, tmp_path):
     assert rec.canary == "blue" or rec.stable == "blue"
     assert rec.weights == {"blue": 100, "green": 0}
     assert rec.images == {"blue": "ghcr.io/acme/checkout:1.6.0", "green": IMAGE}
+
+
+class FailingRouter(JournalApplier):
+    """A journal applier whose router updates fail (as a `pulumi up` can)."""
+
+    def apply(self, change: Any) -> Any:
+        from tricolor.rollout.errors import ApplyError
+
+        if change.scope == "router" and change.weights.green > 0:
+            raise ApplyError("pulumi up failed: the gateway rejected the route")
+        return super().apply(change)
+
+
+def test_a_failed_apply_aborts_the_release(spec_with, load_prod, tmp_path):
+    stack = load_prod(spec_with())
+    engine = make_engine(stack, tmp_path)
+    engine.applier = FailingRouter(tmp_path / "journal.jsonl")
+    engine.start(IMAGE)
+    rec = engine.run()
+    assert rec.status == "aborted" and "gateway rejected" in (rec.reason or "")
+    assert rec.weights == {"blue": 100, "green": 0}
+    assert any(e.kind == "apply-failed" and "'green': 20" in e.detail for e in rec.events)
+
+
+def test_an_applier_that_cannot_work_stops_the_start(spec_with, load_prod, tmp_path):
+    import shutil
+
+    from tricolor.rollout.errors import ApplyError
+    from tricolor.rollout.pulumi_applier import PulumiApplier
+
+    if shutil.which("pulumi"):
+        pytest.skip("a Pulumi CLI is installed here")
+    stack = load_prod(spec_with())
+    engine = make_engine(stack, tmp_path)
+    engine.applier = PulumiApplier("prod", ledger=str(tmp_path / "ledger"))
+    with pytest.raises(ApplyError, match="pulumi: cannot select stack 'prod'"):
+        engine.start(IMAGE)
+    assert engine.ledger.read("prod") is None

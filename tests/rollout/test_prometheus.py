@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -44,7 +43,8 @@ def openmetrics() -> str:
             errors += e
             ok_lines.append(f'http_requests_total{{color="{color}",code="200"}} {ok} {ts}')
             err_lines.append(f'http_requests_total{{color="{color}",code="500"}} {errors} {ts}')
-            lat_lines.append(f'http_request_duration_ms{{color="{color}"}} {rng.lognormal(np.log(median), 0.2):.3f} {ts}')
+            value = rng.lognormal(np.log(median), 0.2)
+            lat_lines.append(f'http_request_duration_ms{{color="{color}"}} {value:.3f} {ts}')
         lines += ok_lines + err_lines
         latency += lat_lines
     return "\n".join(lines + latency + ["# EOF", ""])
@@ -63,18 +63,17 @@ def prometheus(tmp_path_factory: pytest.TempPathFactory, tools: Any) -> Iterator
     config = work / "prometheus.yml"
     config.write_text("global:\n  scrape_interval: 1m\n")
     port = free_port()
-    log = open(work / "prometheus.log", "wb")
-    process = subprocess.Popen([server, f"--config.file={config}", f"--storage.tsdb.path={tsdb}",
-                                f"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=30d"],
-                               stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: httpx.get(f"{url}/-/ready", timeout=1).status_code == 200, timeout=30,
-                   what="prometheus ready")
-        yield url
-    finally:
-        stop(process)
-        log.close()
+    with open(work / "prometheus.log", "wb") as log:
+        process = subprocess.Popen([server, f"--config.file={config}", f"--storage.tsdb.path={tsdb}",
+                                    f"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=30d"],
+                                   stdout=log, stderr=log)
+        try:
+            wait_until(lambda: httpx.get(f"{url}/-/ready", timeout=1).status_code == 200, timeout=30,
+                       what="prometheus ready")
+            yield url
+        finally:
+            stop(process)
 
 
 def window() -> Window:
