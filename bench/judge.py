@@ -36,7 +36,7 @@ from tricolor.rollout.synthetic import Traffic, errors, latencies, requests  # n
 
 MINUTES = 10
 MIN_SAMPLES = 200
-ALPHA = 0.01  # over the 10 looks (O'Brien-Fleming boundary)
+ALPHA = 0.008  # over the 10 looks (O'Brien-Fleming boundary)
 BASE_ERRORS = 0.01
 SETTINGS = {"failure_limit": 0, "inconclusive_limit": MINUTES, "consecutive_error_limit": 3,
             "consecutive_success_limit": 1}
@@ -75,7 +75,7 @@ def simulate(rng: np.random.Generator, judge_name: str, traffic: Traffic, weight
         base_lat.append(latencies(rng, capped, nb, False))
         can_lat.append(latencies(rng, capped, nc, True))
         if judge_name == "statistical":
-            windows = [MetricWindow("error-rate", "rate", Counts(bn, be), Counts(cn, ce)),
+            windows = [MetricWindow("error-rate", "rate", Counts(bn, be), Counts(cn, ce), expected_share=weight / 100),
                        MetricWindow("latency", "distribution", np.concatenate(base_lat).tolist() or None,
                                     np.concatenate(can_lat).tolist() or None, tolerance=0.1)]
         else:
@@ -114,8 +114,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     started = time.perf_counter()
-    print(f"judges: statistical (alpha {ALPHA} over {MINUTES} looks, min {MIN_SAMPLES} samples, rate tolerance 50 %, latency "
-          f"tolerance 10 %) and threshold (errors <= {1.5 * BASE_ERRORS:.3f}, p99 <= {1.1 * USUAL_P99:.0f} ms);")
+    print(f"judges: statistical (alpha {ALPHA} over {MINUTES} looks, min {MIN_SAMPLES} samples, rate tolerance "
+          f"50 %, latency tolerance 10 %) and threshold (errors <= {1.5 * BASE_ERRORS:.3f}, "
+          f"p99 <= {1.1 * USUAL_P99:.0f} ms);")
     print(f"baseline: {BASE_ERRORS:.0%} errors, lognormal latency median 100 ms sigma 0.5; a look a minute, "
           f"{MINUTES} minutes at most; failure limit 0.\n")
     header = (f"{'judge':<12}{'scenario':<11}{'weight':>7}{'rps':>6}{'runs':>6}{'fail':>8}{'pass':>8}"

@@ -5,8 +5,11 @@ from __future__ import annotations
 import typer
 
 from .drift import app as drift_app
+from .judge import judge
 from .plan import plan
 from .policy import app as policy_app
+from .preview import app as preview_app
+from .release import app as release_app
 
 app = typer.Typer(
     name="tricolor",
@@ -16,16 +19,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("plan")(plan)
-from .judge import judge  # noqa: E402
-from .release import app as release_app  # noqa: E402
-
 app.command("judge")(judge)
 app.add_typer(release_app, name="release")
 app.add_typer(drift_app, name="drift")
-from .preview import app as preview_app  # noqa: E402 - registered beside the other commands
-
-app.add_typer(preview_app, name="preview")
 app.add_typer(policy_app, name="policy")
+app.add_typer(preview_app, name="preview")
 
 
 @app.callback()

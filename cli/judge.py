@@ -29,7 +29,7 @@ def parse_windows(data: Any, where: str) -> tuple[str, int, float, list[MetricWi
     min_samples = data.get("minSamples", 100)
     if isinstance(min_samples, bool) or not isinstance(min_samples, int) or min_samples < 1:
         raise JudgeInputError(f"{where}: minSamples: {min_samples!r} is not a positive integer")
-    alpha = data.get("alpha", 0.01)
+    alpha = data.get("alpha", 0.008)
     if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 0.5:
         raise JudgeInputError(f"{where}: alpha: {alpha!r} must be a number between 0 and 0.5")
     metrics = data.get("metrics")

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from .. import STACKS_DIR
+from ..drift.matrix import parity_matrix
 from ..policies import check_rendered, violations_renderable
 from ..policies import document as policy_document
 from ..previews import preview_plan_config
@@ -89,13 +90,16 @@ def plan(
     # (every stack is validated above, before anything renders)
     rendered = [render(item) for item in inputs]
     violations = check_rendered(rendered)
+    parity_view, parity_rows = parity_matrix(rendered, changed_only=True)
     if output is Output.json:
         document = plan_document(rendered)
+        document["parity"] = parity_rows
         document["policies"] = policy_document(violations)["violations"]
         print_json(document)
         return
     for r in rendered:
         console.print(resource_tree(r))
+    console.print(parity_view)
     console.print(violations_renderable(violations, [r.stack.name for r in rendered]), soft_wrap=True)
     production = next((r for r in rendered if r.stack.environment == "production"), rendered[0])
     console.print(schedule_table(production))

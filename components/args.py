@@ -28,12 +28,15 @@ class EnvironmentArgs:
     # Resources shared by both colors (namespace, secrets, stateful dependencies) when
     # BlueGreen owns them; ``None`` means the environment creates its own.
     shared: Any = None
+    # The idle color after its rollback window: kept declared, running no replicas.
+    scaled_down: bool = False
 
 
 @dataclass(frozen=True)
 class BlueGreenArgs:
     stack: Stack
     images: Mapping[Color, str]
+    scaled_down: Color | None = None
 
 
 @dataclass(frozen=True)

@@ -41,4 +41,4 @@ def get_backend(name: str) -> Backend:
     if name not in BACKENDS:
         raise UnknownBackendError(name, BACKENDS)
     module: ModuleType = importlib.import_module(f"{__package__}.{name}")
-    return module  # type: ignore[return-value]
+    return module

@@ -7,6 +7,7 @@ ignore rules cover it, ``drift`` otherwise.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -75,6 +76,13 @@ def field_paths(documents: Sequence[Any]) -> list[tuple[str, ...]]:
     return sorted(kept)
 
 
+def _is_color(values: Mapping[str, Any], colors: Mapping[str, str | None]) -> bool:
+    """Whether every value present is its environment's own color (a color label, a
+    log prefix, a header value): the color, which exists to differ."""
+    present = [(label, v) for label, v in values.items() if v is not None]
+    return bool(present) and all(colors.get(label) is not None and v == colors[label] for label, v in present)
+
+
 def classify(resource: str, type_: str, path: tuple[str, ...], values: Mapping[str, Any], kind: Kind,
              allowed: Sequence[str], ignore: IgnoreRules) -> Difference:
     dotted = ".".join(path)
@@ -106,6 +114,7 @@ def compare(snapshots: Sequence[Snapshot], allowed: Sequence[str],
     differences: list[Difference] = []
     equal = unknown = 0
     roles = _roles(snapshots)
+    colors = {s.environment: s.color for s in snapshots}
     types: dict[str, str] = {}
     for role in roles:
         present: dict[str, Resource] = {s.environment: s.resources[role] for s in snapshots
@@ -128,7 +137,11 @@ def compare(snapshots: Sequence[Snapshot], allowed: Sequence[str],
             if any(v == SECRET_TEXT for v in values.values() if isinstance(v, str)):
                 # Secret in one environment, plain text in another: report it, show neither.
                 values = {label: None if v is None else SECRET_TEXT for label, v in values.items()}
-            differences.append(classify(role, type_, path, values, kind, allowed, ignore))
+            difference = classify(role, type_, path, values, kind, allowed, ignore)
+            if difference.status != "allowed" and _is_color(values, colors):
+                difference = dataclasses.replace(difference, status="allowed",
+                                                 reason="release-managed: color (each value is its color)")
+            differences.append(difference)
     return DriftResult(
         environments=labels,
         differences=tuple(sorted(differences, key=lambda d: (d.resource, d.path))),

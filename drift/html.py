@@ -17,20 +17,20 @@ def matrix(result: DriftResult) -> list[dict[str, Any]]:
     """Rows of the matrix: per resource, per environment the worst status and the
     fields whose value there differs from the first environment that has the field."""
     grouped = result.by_resource()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for role in result.roles or tuple(grouped):
         diffs = grouped.get(role, [])
-        cells = []
+        cells: list[dict[str, Any]] = []
         for label in result.environments:
-            fields = []
-            status = "parity"
+            fields: list[dict[str, Any]] = []
+            status: str = "parity"
             for d in diffs:
                 fields.append({"path": d.path or "(resource)", "value": show(d.values.get(label), 120),
                                "status": d.status, "reason": d.reason, "new": bool(d.new)})
                 if RANK[d.status] > RANK[status]:
                     status = d.status
             cells.append({"environment": label, "status": status, "fields": fields})
-        worst = max((c["status"] for c in cells), key=RANK.__getitem__, default="parity")
+        worst = max((str(c["status"]) for c in cells), key=RANK.__getitem__, default="parity")
         rows.append({"resource": role, "type": result.types.get(role, ""), "status": worst, "cells": cells})
     rows.sort(key=lambda r: (-RANK[r["status"]], r["resource"]))
     return rows

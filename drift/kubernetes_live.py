@@ -56,7 +56,10 @@ def load_client(context: str | None = None, in_cluster: bool | None = None) -> A
         if in_cluster or (in_cluster is None and context is None and _in_cluster()):
             config.load_incluster_config()
         else:
-            config.load_kube_config(context=context)
+            import os
+
+            # KUBECONFIG is read now, not when the client was first imported.
+            config.load_kube_config(config_file=os.environ.get("KUBECONFIG") or None, context=context)
     except (ConfigException, OSError, TypeError) as exc:
         raise SourceError(f"kubernetes: no usable cluster configuration ({exc})") from None
     return client.ApiClient()
@@ -92,7 +95,7 @@ class KubernetesSource:
             self.api_client = self.client_factory()
         return self.api_client
 
-    def list(self, kind: Kind, namespace: str) -> list[dict[str, Any]]:
+    def list_objects(self, kind: Kind, namespace: str) -> list[dict[str, Any]]:
         """Every labelled object of ``kind`` in ``namespace`` as the API server sends it."""
         from kubernetes.client.exceptions import ApiException
         from urllib3.exceptions import HTTPError
@@ -139,7 +142,7 @@ class KubernetesSource:
         namespace = self._namespace(stack)
         items: list[Item] = []
         for kind in KINDS:
-            for obj in self.list(kind, namespace):
+            for obj in self.list_objects(kind, namespace):
                 obj = {"apiVersion": kind.api_version, "kind": kind.kind, **obj}
                 meta = obj.get("metadata") or {}
                 name = str(meta.get("name", ""))

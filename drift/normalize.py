@@ -395,6 +395,7 @@ def build_snapshots(stack: str, items: Sequence[Item], colors: Sequence[str] | N
     snapshots = []
     for label, color in targets:
         affixes = Affixes(stack, color, namespace)
+        shared = Affixes(stack, None, namespace)  # shared resources name both colors: keep them
         resources: dict[str, Resource] = {}
         for item in items:
             if color is not None and item.color not in (None, color):
@@ -402,8 +403,10 @@ def build_snapshots(stack: str, items: Sequence[Item], colors: Sequence[str] | N
             role = f"{item.type}::{affixes.without(item.name)}"
             if role in resources:
                 role = f"{role}#{sum(1 for r in resources if r.startswith(role))+1}"
-            body = _router_view(item.type, dict(item.body), color)
-            resources[role] = Resource(role, item.type, item.name, canonical(body, affixes))
+            original = dict(item.body)
+            body = _router_view(item.type, original, color)
+            own = affixes if item.color is not None or body is not original else shared
+            resources[role] = Resource(role, item.type, item.name, canonical(body, own))
         snapshots.append(Snapshot(stack=stack, environment=label, resources=resources, source=source,
                                   color=color))
     return snapshots

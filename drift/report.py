@@ -105,7 +105,10 @@ def to_markdown(result: DriftResult) -> str:
         rows = result.of_status(status)  # type: ignore[arg-type]
         if not rows:
             continue
-        lines += [f"### {title} ({len(rows)})", "",
+        # Allowed differences are expected: folded, so a comment or issue leads with drift.
+        head = ([f"<details><summary>Allowed ({len(rows)})</summary>", ""] if status == "allowed"
+                else [f"### {title} ({len(rows)})", ""])
+        lines += [*head,
                   "| resource | field | " + " | ".join(_md(e) for e in result.environments) + " | note |",
                   "|---|---|" + "---|" * len(result.environments) + "---|"]
         for d in rows:
@@ -113,7 +116,7 @@ def to_markdown(result: DriftResult) -> str:
             cells = [f"`{_md(d.resource)}`", f"`{_md(d.path or '(resource)')}`",
                      *[_md(show(d.values.get(e), 60)) for e in result.environments], _md(note.strip())]
             lines.append("| " + " | ".join(cells) + " |")
-        lines.append("")
+        lines += ["", "</details>", ""] if status == "allowed" else [""]
     return "\n".join(lines)
 
 
@@ -137,7 +140,7 @@ def to_junit(result: DriftResult) -> str:
         rest = [d for d in diffs if d.status != "drift"]
         if rest:
             ET.SubElement(case, "system-out").text = "\n".join(_line(d, result.environments) for d in rest)
-    return ET.tostring(ET.ElementTree(suite).getroot(), encoding="unicode", xml_declaration=True)
+    return ET.tostring(suite, encoding="unicode", xml_declaration=True)
 
 
 def _line(d: Difference, environments: Sequence[str]) -> str:

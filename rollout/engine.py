@@ -142,7 +142,10 @@ class Engine:
 
     def _heartbeat(self, rec: LedgerRecord) -> LedgerRecord:
         now = self.clock.now()
-        assert rec.lock is not None
+        if rec.lock is None or rec.lock.owner != self.owner.id:
+            holder = rec.lock.owner if rec.lock else "nobody"
+            raise LockedError(f"stack {self.name!r}: this engine does not hold the release lock ({holder} does); "
+                              "resume, promote or abort takes it over when it is free or stale")
         if now - rec.lock.heartbeat < self.lock_timeout / 4:
             return rec
 
@@ -247,7 +250,8 @@ class Engine:
                 continue
             verdicts.append(self.judge.judge_metric(MetricWindow(
                 name=metric.name, kind=metric.kind, baseline=m.baseline, canary=m.canary, min=metric.min,
-                max=metric.max, tolerance=metric.tolerance, quantile=metric.quantile), rec.counters.measurements + 1))
+                max=metric.max, tolerance=metric.tolerance, quantile=metric.quantile,
+                expected_share=window.canary_weight / 100), rec.counters.measurements + 1))
         judgement = combine(verdicts, self.judge.name)
         return VerdictEntry(at=now, step=rec.step_index, verdict=judgement.verdict, reason=judgement.reason,
                             metrics=[{**v.as_dict(), "window_start": window.start, "window_end": window.end}

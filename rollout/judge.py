@@ -42,6 +42,7 @@ class MetricWindow:
     max: float | None = None
     tolerance: float | None = None
     quantile: float = 0.99
+    expected_share: float | None = None  # the canary's weight / 100, for rate metrics
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def judge_all(judge: Judge, windows: list[MetricWindow], look: int = 1) -> Judge
 JUDGES = ("threshold", "statistical")
 
 
-def get_judge(name: str, min_samples: int = 100, alpha: float = 0.01, looks: int = 1) -> Judge:
+def get_judge(name: str, min_samples: int = 100, alpha: float = 0.008, looks: int = 1) -> Judge:
     if name == "threshold":
         from .threshold import ThresholdJudge
 

@@ -12,6 +12,7 @@ import contextlib
 import time
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from ..spec import Color, Weights
 from .errors import ConflictError, LedgerError
@@ -19,7 +20,17 @@ from .record import LedgerRecord
 from .store import LedgerStore, open_store
 
 #: set by the offline applier: the state a render must use instead of the ledger's
-_FORCED: ContextVar[tuple[Weights, dict[Color, str]] | None] = ContextVar("tricolor_forced_state", default=None)
+_FORCED: ContextVar[InForce | None] = ContextVar("tricolor_forced_state", default=None)
+
+
+@dataclass(frozen=True)
+class InForce:
+    """What the Pulumi program builds for a production stack: the weights, the image of
+    each color, and the color scaled down after its rollback window (if any)."""
+
+    weights: Weights
+    images: dict[Color, str]
+    scaled_down: Color | None = None
 
 
 class Ledger:
@@ -61,16 +72,16 @@ class Ledger:
 
 
 @contextlib.contextmanager
-def forced_state(weights: Weights, images: dict[Color, str]) -> Iterator[None]:
+def forced_state(weights: Weights, images: dict[Color, str], scaled_down: Color | None = None) -> Iterator[None]:
     """Within this block the stack program uses exactly these weights and images."""
-    token = _FORCED.set((weights, dict(images)))
+    token = _FORCED.set(InForce(weights, dict(images), scaled_down))
     try:
         yield
     finally:
         _FORCED.reset(token)
 
 
-def state_in_force(stack: str, url: str | None = None) -> tuple[Weights, dict[Color, str]] | None:
+def state_in_force(stack: str, url: str | None = None) -> InForce | None:
     """The weights and images the ledger holds for ``stack`` (``None``: no release yet).
 
     While a change is being applied the target is what the program must build: the
@@ -84,5 +95,7 @@ def state_in_force(stack: str, url: str | None = None) -> tuple[Weights, dict[Co
         return None
     if record.step_state == "applying" and record.target is not None:
         images = record.target_images or record.images
-        return Weights.from_mapping(record.target), {"blue": images["blue"], "green": images["green"]}
-    return record.in_force, {"blue": record.images["blue"], "green": record.images["green"]}
+        return InForce(Weights.from_mapping(record.target), {"blue": images["blue"], "green": images["green"]},
+                       record.scaled_down)
+    return InForce(record.in_force, {"blue": record.images["blue"], "green": record.images["green"]},
+                   record.scaled_down)

@@ -37,22 +37,24 @@ class OfflineApplier:
             (self.item,) = load_stacks([stack], spec_file)
         self.stack = stack
         self.state = initial or (self.item.stack.weights, self.item.stack.images)
+        self.scaled_down: Color | None = None
         self._cache: dict[str, dict[str, str]] = {}
         self.history: list[tuple[Change, list[str]]] = []
 
-    def render(self, weights: Weights, images: dict[Color, str]) -> dict[str, str]:
+    def render(self, weights: Weights, images: dict[Color, str], scaled_down: Color | None = None) -> dict[str, str]:
         """URN -> canonical JSON of the resource's inputs, for that state."""
         from ..stacks.render import render
 
-        key = json.dumps([weights.as_dict(), images], sort_keys=True)
+        key = json.dumps([weights.as_dict(), images, scaled_down], sort_keys=True)
         if key not in self._cache:
-            with forced_state(weights, images):
+            with forced_state(weights, images, scaled_down):
                 rendered = render(self.item)
             self._cache[key] = {r.urn: json.dumps(r.inputs, sort_keys=True) for r in rendered.resources}
         return self._cache[key]
 
-    def diff(self, before: tuple[Weights, dict[Color, str]], after: tuple[Weights, dict[Color, str]]) -> list[str]:
-        old, new = self.render(*before), self.render(*after)
+    def diff(self, before: tuple[Weights, dict[Color, str]], after: tuple[Weights, dict[Color, str]],
+             scaled: tuple[Color | None, Color | None] = (None, None)) -> list[str]:
+        old, new = self.render(*before, scaled[0]), self.render(*after, scaled[1])
         return sorted(urn for urn in set(old) | set(new) if old.get(urn) != new.get(urn))
 
     def preflight(self) -> None:
@@ -63,12 +65,13 @@ class OfflineApplier:
 
     def apply(self, change: Change) -> ApplyResult:
         after = (change.weights, dict(change.images))
-        changed = self.diff(self.state, after)
+        changed = self.diff(self.state, after, (self.scaled_down, change.scaled_down))
         if change.scope == "router":
             outside = [urn for urn in changed if not is_router(urn)]
             if outside:
                 raise ApplyError(f"step {change.step} ({change.label}) is a router update but would change "
                                  f"{', '.join(outside)}")
         self.state = after
+        self.scaled_down = change.scaled_down
         self.history.append((change, changed))
         return ApplyResult(changed, f"{len(changed)} resource(s) changed")

@@ -10,9 +10,12 @@ same window.
   stochastically larger at level ``alpha`` and its median shifted by more than
   ``tolerance`` (default 10 %); PASS when it is stochastically smaller than the baseline
   inflated by the tolerance (a non-inferiority test).
+- Traffic: when the window says which share of the requests the canary should get (its
+  weight), a canary getting less than half of it, significantly, FAILs (its traffic
+  collapsed: a sample ratio mismatch).
 - Below ``min_samples`` on either side the verdict is INCONCLUSIVE, never PASS.
 
-``alpha`` (default 1 %) is the chance of failing a canary as good as its baseline over
+``alpha`` (default 0.8 %) is the chance of failing a canary as good as its baseline over
 all the ``looks`` an analysis step plans (default 1: a single test); the level of each
 look follows the O'Brien-Fleming boundary (``rollout.sequential``).
 """
@@ -28,12 +31,13 @@ from .sequential import nominal_alpha
 PASS_ALPHA = 0.05
 RATE_TOLERANCE = 0.5
 DISTRIBUTION_TOLERANCE = 0.1
+COLLAPSE_TOLERANCE = 0.5  # a canary with less than half the traffic its weight implies
 
 
 class StatisticalJudge:
     name = "statistical"
 
-    def __init__(self, min_samples: int = 100, alpha: float = 0.01, looks: int = 1) -> None:
+    def __init__(self, min_samples: int = 100, alpha: float = 0.008, looks: int = 1) -> None:
         self.min_samples = min_samples
         self.alpha = alpha
         self.looks = looks
@@ -57,6 +61,9 @@ class StatisticalJudge:
             "baseline_rate": be / bn if bn else None, "canary_rate": ce / cn if cn else None,
             "alpha": level, "tolerance": tol, "min_samples": self.min_samples, "max": w.max,
         }
+        collapsed = self._collapsed(w, bn, cn, level, numbers)
+        if collapsed is not None:
+            return collapsed
         small = min(bn, cn)
         if small < self.min_samples:
             who = "canary" if cn <= bn else "baseline"
@@ -92,6 +99,20 @@ class StatisticalJudge:
         return MetricVerdict(w.name, "inconclusive", f"canary rate {ce}/{cn} vs baseline {be}/{bn}: "
                              f"not enough evidence either way (p_worse={p_worse:.2g}, p_not_worse={p_ni:.2g})",
                              numbers)
+
+    def _collapsed(self, w: MetricWindow, bn: int, cn: int, level: float,
+                   numbers: dict[str, object]) -> MetricVerdict | None:
+        """A canary that gets far less traffic than its weight (a sample ratio mismatch)."""
+        share = w.expected_share
+        if share is None or not 0 < share < 1 or bn + cn < self.min_samples:
+            return None
+        p_short = float(stats.binomtest(cn, bn + cn, share, alternative="less").pvalue)
+        observed = cn / (bn + cn)
+        numbers.update(expected_share=share, canary_share=observed, p_traffic=p_short)
+        if p_short < level and observed < share * (1 - COLLAPSE_TOLERANCE):
+            return MetricVerdict(w.name, "fail", f"canary traffic collapsed: {observed:.2%} of the requests at "
+                                 f"weight {share:.0%} (binomial p={p_short:.2g})", numbers)
+        return None
 
     def _distribution(self, w: MetricWindow, base: np.ndarray, can: np.ndarray, level: float) -> MetricVerdict:
         tol = DISTRIBUTION_TOLERANCE if w.tolerance is None else w.tolerance

@@ -169,7 +169,7 @@ class Analysis(Strict):
     inconclusive_limit: StrictInt = Field(3, alias="inconclusiveLimit", ge=0)
     consecutive_error_limit: StrictInt = Field(3, alias="consecutiveErrorLimit", ge=1)
     consecutive_success_limit: StrictInt = Field(1, alias="consecutiveSuccessLimit", ge=1)
-    alpha: float = Field(0.01, gt=0, lt=0.5)
+    alpha: float = Field(0.008, gt=0, lt=0.5)
     looks: StrictInt = Field(10, ge=1)
     provider_settings: dict[str, Any] = Field(default_factory=dict, alias="providerSettings")
     metrics: list[Metric] = Field(default_factory=list)

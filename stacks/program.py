@@ -16,14 +16,17 @@ from ..spec import Color, Stack, Weights
 from .config import resolve, runtime_config
 
 
-def release_state(stack: Stack) -> tuple[Weights, dict[Color, str]]:
-    """Weights and images in force for a production stack: from the release ledger when
-    it has a record for the stack (``$TRICOLOR_LEDGER`` or ``.tricolor/ledger``), else
-    from the stack's configuration. A plain ``pulumi up`` never undoes a canary."""
+def release_state(stack: Stack) -> tuple[Weights, dict[Color, str], Color | None]:
+    """Weights, images and the scaled-down color in force for a production stack: from
+    the release ledger when it has a record for the stack (``$TRICOLOR_LEDGER`` or
+    ``.tricolor/ledger``), else from the stack's configuration. A plain ``pulumi up``
+    never undoes a canary, nor wakes a color the release scaled down."""
     from ..rollout.ledger import state_in_force
 
     in_force = state_in_force(stack.name)
-    return in_force if in_force is not None else (stack.weights, stack.images)
+    if in_force is None:
+        return stack.weights, stack.images, None
+    return in_force.weights, in_force.images, in_force.scaled_down
 
 
 def build(stack: Stack) -> dict[str, Any]:
@@ -32,11 +35,12 @@ def build(stack: Stack) -> dict[str, Any]:
     name = stack.spec.name
     outputs: dict[str, Any] = {"environment": stack.environment, "backend": stack.backend}
     if stack.environment == "production":
-        weights, images = release_state(stack)
-        pair = backend.BlueGreen(name, BlueGreenArgs(stack=stack, images=images))
+        weights, images, scaled_down = release_state(stack)
+        pair = backend.BlueGreen(name, BlueGreenArgs(stack=stack, images=images, scaled_down=scaled_down))
         backend.TrafficRouter(f"{name}-router", RouterArgs(
             stack=stack, targets=pair.targets, weights=weights, shared=pair.shared))
-        outputs.update(services=pair.targets, weights=weights.as_dict(), images=dict(images))
+        outputs.update(services=pair.targets, weights=weights.as_dict(), images=dict(images),
+                       scaled_down=scaled_down)
         outputs["namespace"] = getattr(pair, "namespace", None)
     else:
         env = backend.Environment(name, EnvironmentArgs(stack=stack, image=stack.image_of()))

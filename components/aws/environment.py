@@ -77,7 +77,9 @@ class Environment(pulumi.ComponentResource):
             tags=tags, opts=_child(self, [logs]))
 
         scaling = spec.autoscaling
-        desired = max(spec.replicas, scaling.min_replicas) if scaling else spec.replicas
+        if args.scaled_down:
+            scaling = None  # a scaled-down color runs no tasks, so no autoscaler may wake it
+        desired = 0 if args.scaled_down else max(spec.replicas, scaling.min_replicas) if scaling else spec.replicas
         probe = spec.probes.liveness or spec.probes.readiness
         self.service = aws.ecs.Service(
             f"{name}-service", name=instance, cluster=shared.cluster, task_definition=self.task_definition.arn,
@@ -129,7 +131,8 @@ class BlueGreen(pulumi.ComponentResource):
         self.colors: dict[Color, Environment] = {
             color: Environment(
                 f"{name}-{color}",
-                EnvironmentArgs(stack=args.stack, image=args.images[color], color=color, shared=self.shared),
+                EnvironmentArgs(stack=args.stack, image=args.images[color], color=color, shared=self.shared,
+                                scaled_down=args.scaled_down == color),
                 opts=_child(self),
             )
             for color in COLORS

@@ -120,7 +120,7 @@ class Environment(pulumi.ComponentResource):
             f"{name}-container", name=container_name(stack, color or "main"), image=image.name, envs=envs,
             networks_advanced=[{"name": shared.network.name, "aliases": [self.alias]}],
             healthcheck=healthcheck(stack), restart="unless-stopped", labels=docker_labels(labels),
-            volumes=shared.volumes or None,
+            volumes=shared.volumes or None, start=not args.scaled_down, must_run=not args.scaled_down,
             memory=memory if settings.limits else None, cpus=cpu if settings.limits else None,
             opts=_child(self, [shared]))
         # The router's upstream address; as an output of the container, the router (whose
@@ -146,7 +146,8 @@ class BlueGreen(pulumi.ComponentResource):
         self.colors: dict[Color, Environment] = {
             color: Environment(
                 f"{name}-{color}",
-                EnvironmentArgs(stack=args.stack, image=args.images[color], color=color, shared=self.shared),
+                EnvironmentArgs(stack=args.stack, image=args.images[color], color=color, shared=self.shared,
+                                scaled_down=args.scaled_down == color),
                 opts=_child(self),
             )
             for color in COLORS

@@ -63,9 +63,11 @@ class Environment(pulumi.ComponentResource):
         after = [shared]
         config = k8s.core.v1.ConfigMap(f"{name}-config", **m.config_map(stack, color, ns), opts=_child(self, after))
         self.deployment = k8s.apps.v1.Deployment(
-            f"{name}-deployment", **m.deployment(stack, color, args.image, ns), opts=_child(self, [config, *after]))
+            f"{name}-deployment", **m.deployment(stack, color, args.image, ns, 0 if args.scaled_down else None),
+            opts=_child(self, [config, *after]))
         self.service = k8s.core.v1.Service(f"{name}-service", **m.service(stack, color, ns), opts=_child(self, after))
-        hpa = m.autoscaler(stack, color, ns)
+        # A scaled-down color runs no replicas, so no autoscaler may wake it.
+        hpa = None if args.scaled_down else m.autoscaler(stack, color, ns)
         if hpa is not None:
             k8s.autoscaling.v2.HorizontalPodAutoscaler(f"{name}-autoscaler", **hpa,
                                                         opts=_child(self, [self.deployment]))
@@ -89,7 +91,8 @@ class BlueGreen(pulumi.ComponentResource):
         self.colors: dict[Color, Environment] = {
             color: Environment(
                 f"{name}-{color}",
-                EnvironmentArgs(stack=args.stack, image=args.images[color], color=color, shared=self.shared),
+                EnvironmentArgs(stack=args.stack, image=args.images[color], color=color, shared=self.shared,
+                                scaled_down=args.scaled_down == color),
                 opts=_child(self),
             )
             for color in COLORS

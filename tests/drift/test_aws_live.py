@@ -65,7 +65,7 @@ def world(aws_env: str) -> dict[str, Any]:
     return {"endpoint": aws_env}
 
 
-def test_aws_environments_compared(world: dict[str, Any]) -> None:
+def test_aws_environments_compared(world: dict[str, Any], cli: Any) -> None:
     source = AwsSource(region="us-east-1")
     snapshots = source.snapshots("staging") + source.snapshots("prod")
     assert [s.environment for s in snapshots] == ["staging", "prod/blue", "prod/green"]
@@ -83,6 +83,11 @@ def test_aws_environments_compared(world: dict[str, Any]) -> None:
     assert ("containerDefinitions.checkout.environment.LOG_LEVEL", "parity.allowed: env.LOG_LEVEL") in allowed
     assert ("containerDefinitions.checkout.image", "release-managed: image") in allowed
     assert any(p.endswith(".Weight") and r == "release-managed: weight" for p, r in allowed)
+    # The same world through the command line: exit 2, the drift in the Markdown report.
+    result = cli("drift", "--stacks", "staging,prod", "--source", "aws", "--region", "us-east-1",
+                 "--format", "markdown", "--no-history")
+    assert result.exit_code == 2, result.stderr
+    assert "### Drift (1)" in result.stdout and "HTTP_TIMEOUT_MS" in result.stdout
 
 
 def test_aws_errors_name_the_stack(aws_env: str) -> None:

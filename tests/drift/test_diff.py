@@ -178,3 +178,13 @@ def test_difference_json_is_stable() -> None:
     d = Difference("r", "t", "a.b", {"x": 1, "y": None}, "missing", "drift")
     assert d.as_json() == {"resource": "r", "type": "t", "path": "a.b", "values": {"x": 1, "y": None},
                            "kind": "missing", "status": "drift", "reason": "", "first_seen": None, "new": None}
+
+
+@pytest.mark.parametrize("stack", ["prod", "aws-prod", "local"])
+def test_blue_and_green_at_parity_on_every_backend(stack: str) -> None:
+    """Each backend's production stack: blue and green differ only in release-managed ways."""
+    from tricolor.stacks import render_stack
+
+    result = compare(snapshots_from_rendered(render_stack(stack)), ALLOWED)
+    assert result.counts["drift"] == 0, [d.as_json() for d in result.of_status("drift")]
+    assert {d.reason.split(":")[0] for d in result.differences} == {"release-managed"}

@@ -190,3 +190,21 @@ def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def test_cli_reads_the_cluster_from_kubeconfig(api: _Server, cli: Any, tmp_path: Any,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text(json.dumps({
+        "apiVersion": "v1", "kind": "Config", "current-context": "recorded",
+        "clusters": [{"name": "recorded", "cluster": {"server": f"http://127.0.0.1:{api.port}"}}],
+        "users": [{"name": "reader", "user": {"token": "read-only"}}],
+        "contexts": [{"name": "recorded", "context": {"cluster": "recorded", "user": "reader"}}]}))
+    monkeypatch.setenv("KUBECONFIG", str(kubeconfig))
+    monkeypatch.delenv("KUBERNETES_SERVICE_HOST", raising=False)
+    result = cli("drift", "--stacks", "staging,prod", "--source", "kubernetes", "--format", "json", "--no-history")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["stacks"] == ["staging", "prod/blue", "prod/green"]
+    assert document["environments"][0]["source"] == "kubernetes namespace checkout-staging"
+    assert document["summary"]["drift"] == 0 and document["summary"]["allowed"] > 0

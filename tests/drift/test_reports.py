@@ -94,7 +94,7 @@ def test_html_is_a_self_contained_matrix(result: Any) -> None:
 def test_markdown_and_text(result: Any) -> None:
     markdown = render(result, "markdown")
     assert markdown.startswith("## tricolor drift: drift found")
-    assert "### Drift (1)" in markdown and "### Ignored (1)" in markdown and "### Allowed" in markdown
+    assert "### Drift (1)" in markdown and "### Ignored (1)" in markdown and "<summary>Allowed (" in markdown
     assert "| `kubernetes:core/v1:ConfigMap::checkout-config` | `data.LOG_LEVEL` | debug | info | info |" in markdown
     text = render(result, "text")
     assert "DRIFT: 1 drift" in text and "allowed" in text

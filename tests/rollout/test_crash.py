@@ -23,7 +23,7 @@ DRIVER = Path(__file__).with_name("crash_driver.py")
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def wait_for(check: Any, timeout: float = 20.0) -> None:
+def wait_for(check: Any, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
@@ -51,6 +51,8 @@ def kill_at(tmp_path: Path, spec: Path, when: Any, before: float = 0.0, after: f
             challenger.acquire()
         proc.send_signal(signal.SIGKILL)
     finally:
+        if proc.poll() is None:  # the test failed before its kill: do not leave it running
+            proc.kill()
         proc.wait(timeout=10)
         for stream in (proc.stdout, proc.stderr):
             if stream:
@@ -97,7 +99,7 @@ def resume_and_check(tmp_path: Path) -> LedgerRecord:
 @pytest.fixture
 def spec(spec_with: Any) -> Path:
     # The threshold judge keeps scipy out of the subprocess: it starts faster.
-    return spec_with({"steps": [{"setWeight": 20}, {"pause": "1s"}, {"analysis": {}}, {"setWeight": 50},
+    return spec_with({"steps": [{"setWeight": 20}, {"pause": "2s"}, {"analysis": {}}, {"setWeight": 50},
                                 {"pause": "200ms"}, {"setWeight": 100}]}, judge="threshold")
 
 
@@ -110,7 +112,7 @@ def test_killed_between_steps(tmp_path, spec):
 
 def test_killed_during_a_step_before_it_took_effect(tmp_path, spec):
     ledger = kill_at(tmp_path, spec, lambda r: r.step_state == "applying" and (r.target or {}).get("green") == 20,
-                     before=1.0)
+                     before=2.0)
     rec = read(ledger)
     assert rec is not None and rec.target == {"blue": 80, "green": 20} and rec.weights == {"blue": 100, "green": 0}
     consistent_after_kill(tmp_path, ledger)
@@ -120,7 +122,7 @@ def test_killed_during_a_step_before_it_took_effect(tmp_path, spec):
 def test_killed_during_a_step_after_it_took_effect(tmp_path, spec):
     journal = JournalApplier(tmp_path / "journal.jsonl")
     ledger = kill_at(tmp_path, spec, lambda r: r.step_state == "applying"
-                     and any(e["weights"]["green"] == 20 for e in journal.entries()), after=1.0)
+                     and any(e["weights"]["green"] == 20 for e in journal.entries()), after=2.0)
     rec = read(ledger)
     assert rec is not None and rec.step_state == "applying" and rec.weights == {"blue": 100, "green": 0}
     consistent_after_kill(tmp_path, ledger)

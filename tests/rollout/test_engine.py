@@ -237,3 +237,14 @@ def test_an_applier_that_cannot_work_stops_the_start(spec_with, load_prod, tmp_p
     with pytest.raises(ApplyError, match="pulumi: cannot select stack 'prod'"):
         engine.start(IMAGE)
     assert engine.ledger.read("prod") is None
+
+
+def test_an_engine_without_the_lock_does_not_drive(spec_with, load_prod, tmp_path):
+    from tricolor.rollout.errors import LockedError
+
+    stack = load_prod(spec_with({"steps": [{"setWeight": 10}, {"pause": {}}, {"setWeight": 100}]}))
+    engine = make_engine(stack, tmp_path, exit_when_waiting=True)
+    engine.start(IMAGE)
+    engine.run()  # waits for promotion: lets the lock go
+    with pytest.raises(LockedError, match="does not hold the release lock"):
+        engine.run()

@@ -122,3 +122,31 @@ def test_combined_verdict_and_json_numbers():
 def test_unknown_judge():
     with pytest.raises(UnknownNameError, match="unknown judge 'magic'; known: statistical, threshold"):
         get_judge("magic")
+
+
+def test_obrien_fleming_boundary():
+    from tricolor.rollout.sequential import nominal_alpha, obf_constant
+
+    # Jennison & Turnbull, table 2.3: C_B(K, two-sided 5 %) = 2.040 for K = 5, 2.087 for K = 10.
+    assert obf_constant(0.025, 5) == pytest.approx(2.040, abs=0.01)
+    assert obf_constant(0.025, 10) == pytest.approx(2.087, abs=0.01)
+    levels = [nominal_alpha(0.01, k, 10) for k in range(1, 13)]
+    assert levels == sorted(levels) and levels[-1] == levels[9] < 0.01 and levels[0] < 1e-10
+    assert nominal_alpha(0.01, 1, 1) == 0.01
+
+
+def test_statistical_judge_is_strict_early_in_a_sequence():
+    judge = get_judge("statistical", min_samples=100, alpha=0.01, looks=10)
+    window = rate(Counts(20_000, 200), Counts(1_000, 20))  # x2, p about 0.003
+    assert judge.judge_metric(window, look=1).verdict != "fail"
+    assert judge.judge_metric(window, look=10).verdict == "fail"
+
+
+def test_collapsed_canary_traffic_fails():
+    judge = get_judge("statistical", min_samples=100)
+    collapsed = judge.judge_metric(MetricWindow("error-rate", "rate", Counts(9_500, 95), Counts(20, 0),
+                                                expected_share=0.05))
+    assert collapsed.verdict == "fail" and "traffic collapsed" in collapsed.reason
+    normal = judge.judge_metric(MetricWindow("error-rate", "rate", Counts(9_500, 95), Counts(480, 4),
+                                             expected_share=0.05))
+    assert normal.verdict != "fail" and normal.numbers["canary_share"] == pytest.approx(480 / 9_980)
