@@ -65,7 +65,10 @@ def test_a_release_through_the_cli_writes_a_report(cli, spec_with, tmp_path):
     html = Path(doc["report"]["html"]).read_text()
     assert "data:image/png;base64," in html and "checkout" in html and "pass" in html
     report = json.loads(Path(doc["report"]["json"]).read_text())
-    assert report["status"] == "completed" and report["verdicts"][0]["verdict"] == "pass"
+    # Synthetic traffic arrives in wall-clock time: on a busy machine an early look may
+    # hold too few samples (inconclusive, retried); the release only goes on after a pass.
+    verdicts = [v["verdict"] for v in report["verdicts"]]
+    assert report["status"] == "completed" and verdicts[-1] == "pass" and "fail" not in verdicts
     status = cli("release", "status", "--stack", "prod", "--ledger", str(ledger), "--output", "json")
     assert json.loads(status.stdout)["release_id"] == doc["release_id"]
     text = cli("release", "status", "--stack", "prod", "--ledger", str(ledger))
