@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..spec import Color, Stack, Weights
+from ..spec import COLORS, Color, Stack, Weights
 
 # The label and tag keys tricolor puts on everything it creates (drift selects by them).
 LABEL_PREFIX = "tricolor.dev"
@@ -49,6 +49,16 @@ class RouterArgs:
     weights: Weights | None = None
     shared: Any = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def color_args(args: BlueGreenArgs, shared: Any) -> dict[Color, EnvironmentArgs]:
+    """The arguments of blue and green: the same inputs, differing only in color, image
+    and whether the color is scaled down. Every backend's BlueGreen builds from these."""
+    return {
+        color: EnvironmentArgs(stack=args.stack, image=args.images[color], color=color, shared=shared,
+                               scaled_down=args.scaled_down == color)
+        for color in COLORS
+    }
 
 
 def common_labels(stack: Stack, color: Color | None) -> dict[str, str]:

@@ -9,8 +9,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from ...spec import COLORS, Color, Stack
-from ..args import BlueGreenArgs, EnvironmentArgs, common_labels
+from ...spec import Color, Stack
+from ..args import BlueGreenArgs, EnvironmentArgs, color_args, common_labels
 from . import alb, task
 from .settings import AwsPlan, plan_of
 from .shared import Shared, base_name
@@ -129,13 +129,8 @@ class BlueGreen(pulumi.ComponentResource):
         super().__init__("tricolor:aws:BlueGreen", name, None, opts)
         self.shared = Shared(f"{name}-shared", args.stack, plan, opts=_child(self))
         self.colors: dict[Color, Environment] = {
-            color: Environment(
-                f"{name}-{color}",
-                EnvironmentArgs(stack=args.stack, image=args.images[color], color=color, shared=self.shared,
-                                scaled_down=args.scaled_down == color),
-                opts=_child(self),
-            )
-            for color in COLORS
+            color: Environment(f"{name}-{color}", env_args, opts=_child(self))
+            for color, env_args in color_args(args, self.shared).items()
         }
         self.targets = {color: env.target for color, env in self.colors.items()}
         self.alarm_names = {color: env.alarm_names for color, env in self.colors.items()}

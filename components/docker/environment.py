@@ -8,9 +8,9 @@ from typing import Any
 import pulumi
 import pulumi_docker as docker
 
-from ...spec import COLORS, Color, Stack
+from ...spec import Color, Stack
 from ...spec.model import Dependency
-from ..args import BlueGreenArgs, EnvironmentArgs, common_labels
+from ..args import BlueGreenArgs, EnvironmentArgs, color_args, common_labels
 from ..secrets import secret_values
 from .settings import DockerSettings, alias, container_name, cpus, memory_mb, network_name, settings_of
 
@@ -144,13 +144,8 @@ class BlueGreen(pulumi.ComponentResource):
         super().__init__("tricolor:docker:BlueGreen", name, None, opts)
         self.shared = Shared(f"{name}-shared", args.stack, settings, opts=_child(self))
         self.colors: dict[Color, Environment] = {
-            color: Environment(
-                f"{name}-{color}",
-                EnvironmentArgs(stack=args.stack, image=args.images[color], color=color, shared=self.shared,
-                                scaled_down=args.scaled_down == color),
-                opts=_child(self),
-            )
-            for color in COLORS
+            color: Environment(f"{name}-{color}", env_args, opts=_child(self))
+            for color, env_args in color_args(args, self.shared).items()
         }
         self.targets = {color: env.target for color, env in self.colors.items()}
         self.register_outputs({"network": self.shared.network_name, "targets": self.targets})

@@ -7,8 +7,8 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from ...spec import COLORS, Color, Stack
-from ..args import BlueGreenArgs, EnvironmentArgs
+from ...spec import Color, Stack
+from ..args import BlueGreenArgs, EnvironmentArgs, color_args
 from ..secrets import secret_values
 from . import manifests as m
 
@@ -89,13 +89,8 @@ class BlueGreen(pulumi.ComponentResource):
         super().__init__("tricolor:kubernetes:BlueGreen", name, None, opts)
         self.shared = Shared(f"{name}-shared", args.stack, opts=_child(self))
         self.colors: dict[Color, Environment] = {
-            color: Environment(
-                f"{name}-{color}",
-                EnvironmentArgs(stack=args.stack, image=args.images[color], color=color, shared=self.shared,
-                                scaled_down=args.scaled_down == color),
-                opts=_child(self),
-            )
-            for color in COLORS
+            color: Environment(f"{name}-{color}", env_args, opts=_child(self))
+            for color, env_args in color_args(args, self.shared).items()
         }
         self.namespace = self.shared.namespace
         self.targets = {color: env.target for color, env in self.colors.items()}

@@ -5,49 +5,20 @@ from __future__ import annotations
 
 import importlib
 import os
-import shutil
 import signal
-import socket
 import subprocess
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support import free_port, port_open, require_binary, stop, wait_until
 
 from tricolor.stacks import Rendered, load_stacks, read_stack_config, render
 
 render_module = importlib.import_module("tricolor.stacks.render")
 IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def binary(name: str) -> str:
-    """The path of ``name``; a missing binary fails in CI and skips elsewhere (as the
-    shared ``require_binary``)."""
-    path = shutil.which(name) or next((p for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}") if os.path.exists(p)), None)
-    if path:
-        return path
-    message = f"{name} is not installed (.ci/run installs it)"
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.02)
-    raise TimeoutError(f"not ready after {timeout}s: {what}")
 
 
 def render_with(name: str, changes: dict[str, Any] | None = None) -> Rendered:
@@ -111,30 +82,14 @@ def color_backends(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         for color, port in ports.items())
     (directory / "nginx.conf").write_text(_BACKENDS.format(dir=directory, servers=servers))
     process = subprocess.Popen(
-        [binary("nginx"), "-g", "daemon off;", "-p", str(directory), "-e", str(directory / "error.log"),
+        [require_binary("nginx"), "-g", "daemon off;", "-p", str(directory), "-e", str(directory / "error.log"),
          "-c", str(directory / "nginx.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for port in ports.values():
-            wait_until(lambda p=port: _answers(p), timeout=10, what=f"backend on port {port}")
+            wait_until(lambda p=port: port_open(p), timeout=10, what=f"backend on port {port}")
         yield {color: f"127.0.0.1:{port}" for color, port in ports.items()}
     finally:
-        _stop(process)
-
-
-def _answers(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.settimeout(0.2)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
 
 
 _MAIN = """\
@@ -217,13 +172,13 @@ class Nginx:
 
     def stop(self) -> None:
         if self.process is not None:
-            _stop(self.process)
+            stop(self.process)
 
 
 @pytest.fixture
 def nginx(tmp_path: Path) -> Iterator[Nginx]:
     """A real nginx (Debian's package) run by the test from ``tmp_path``; stopped after."""
-    server = Nginx(binary=binary("nginx"), dir=tmp_path, control=free_port())
+    server = Nginx(binary=require_binary("nginx"), dir=tmp_path, control=free_port())
     try:
         yield server
     finally:

@@ -8,9 +8,11 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
+import support
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,58 +123,7 @@ def http_server() -> Iterator[Callable[..., Recorder]]:
         server.server_close()
 
 
-class Tools:
-    """Helpers for tests that start servers (the fixtures of tests/conftest.py are not importable)."""
-
-    @staticmethod
-    def require_binary(name: str) -> str:
-        import os
-        import shutil
-
-        path = shutil.which(name) or next(
-            (p for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}") if os.path.exists(p)), None)
-        if path:
-            return path
-        message = f"{name} is not installed (.ci/run installs it)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-
-    @staticmethod
-    def free_port() -> int:
-        import socket
-
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            sock.bind(("127.0.0.1", 0))
-            return int(sock.getsockname()[1])
-
-    @staticmethod
-    def wait_until(check: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
-        import time
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                if check():
-                    return
-            except Exception:  # not up yet: connection refused, 503, ...
-                pass
-            time.sleep(0.05)
-        raise TimeoutError(f"not ready after {timeout}s: {what}")
-
-    @staticmethod
-    def stop(process: Any) -> None:
-        import subprocess
-
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
-def tools() -> type[Tools]:
-    return Tools
+def tools() -> ModuleType:
+    """The server helpers of ``tests/support.py``."""
+    return support
