@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +44,7 @@ def wait_until(check: Callable[[], bool], timeout: float = 20.0, interval: float
         try:
             if check():
                 return
-        except OSError:
+        except (OSError, httpx.HTTPError):  # not up yet: connection refused, reset, ...
             pass
         time.sleep(interval)
     raise TimeoutError(f"not ready after {timeout}s: {what}")
