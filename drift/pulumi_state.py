@@ -41,7 +41,8 @@ class State:
 
 
 def parse_state(data: bytes, where: str) -> State:
-    """Parse a checkpoint or export; errors name ``where`` (file or URL)."""
+    """Parse a checkpoint or export, gzip-compressed or not; errors name ``where``."""
+    data = _decode(data, where)
     try:
         document = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -100,7 +101,9 @@ def items_of(state: State, where: str) -> list[Item]:
 
 
 def _decode(data: bytes, where: str) -> bytes:
-    if where.endswith(".gz"):
+    """``data`` uncompressed: gzip is recognised by its magic bytes, so decoding twice is
+    harmless; a ``.gz`` file that is neither gzip nor JSON is refused as such."""
+    if data[:2] == b"\x1f\x8b" or (where.endswith(".gz") and not data.lstrip().startswith(b"{")):
         try:
             return gzip.decompress(data)
         except (OSError, EOFError) as exc:

@@ -8,7 +8,6 @@ CrossGuard resource policy sees them), else the outputs, with secrets redacted.
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,11 +34,6 @@ def read_state(path: Path) -> StateResources:
         data = path.read_bytes()
     except OSError as exc:
         raise PolicyInputError(f"{where}: cannot read the state file: {exc.strerror or exc}") from None
-    if where.endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise PolicyInputError(f"{where}: not a valid gzip file ({exc})") from None
     try:
         state = parse_state(data, where)
     except DriftError as exc:

@@ -90,7 +90,7 @@ def read_stack(store: BackendStore, project: str | None, stack: str, checkpoint_
         problem = problem or f"{checkpoint_key}: gone while listing"
     else:
         try:
-            info = read_info(data, gzipped=checkpoint_key.endswith(".gz"), where=checkpoint_key)
+            info = read_info(data, where=checkpoint_key)
         except CheckpointError as exc:
             problem = problem or str(exc)
     meta: PreviewMeta | None = None

@@ -8,7 +8,6 @@ Parsing is drift's checkpoint reader (``drift.pulumi_state.parse_state``): the o
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,14 +56,9 @@ def preview_labels(resources: list[Any]) -> dict[str, str]:
     return {}
 
 
-def read_info(data: bytes, gzipped: bool = False, where: str = "checkpoint") -> CheckpointInfo:
-    """Resource count and preview labels of a checkpoint (gzip when ``gzipped`` or by
-    its magic bytes); ``CheckpointError`` saying why it cannot be read."""
-    if gzipped or data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise CheckpointError(f"not gzip data: {exc}") from None
+def read_info(data: bytes, where: str = "checkpoint") -> CheckpointInfo:
+    """Resource count and preview labels of a checkpoint (plain or gzip);
+    ``CheckpointError`` saying why it cannot be read."""
     try:
         state = parse_state(data, where)
     except SourceError as exc:

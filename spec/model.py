@@ -30,6 +30,16 @@ def image_problem(image: str) -> str | None:
     return None
 
 
+def _checked_image(value: str) -> str:
+    problem = image_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+ImageRef = Annotated[str, AfterValidator(_checked_image)]
+
+
 def image_tag(image: str) -> str | None:
     match = _IMAGE.match(image)
     return match.group("tag") if match else None
@@ -178,7 +188,7 @@ class ServiceSpec(Strict):
 
     api_version: Literal["tricolor.dev/v1"] = Field(alias="apiVersion")
     name: DnsLabel
-    image: str
+    image: ImageRef
     port: StrictInt = Field(ge=1, le=65535)
     env: dict[str, str] = Field(default_factory=dict)
     secrets: dict[str, SecretRef] = Field(default_factory=dict)
@@ -191,14 +201,6 @@ class ServiceSpec(Strict):
     routing: Routing
     parity: Parity = Field(default_factory=Parity)
     release: Release
-
-    @field_validator("image")
-    @classmethod
-    def _image(cls, value: str) -> str:
-        problem = image_problem(value)
-        if problem:
-            raise ValueError(problem)
-        return value
 
     @field_validator("env", "secrets")
     @classmethod

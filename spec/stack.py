@@ -23,7 +23,7 @@ from pydantic import AfterValidator, Field, StrictInt, field_validator, model_va
 
 from .errors import Problem, SpecError
 from .load import validate_model
-from .model import ServiceSpec, image_problem
+from .model import DnsLabel, ImageRef, ServiceSpec
 from .naming import dns_label_problem, stack_name_problem
 from .parity import is_allowed, set_path
 from .release import Duration, Strict
@@ -35,28 +35,11 @@ ENVIRONMENTS = ("staging", "production", "preview")
 Environment = Literal["staging", "production", "preview"]
 
 
-def _image(value: str) -> str:
-    problem = image_problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
-
-
-def _label(value: str) -> str:
-    problem = dns_label_problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
-
-
 def _hostname(value: str) -> str:
     labels = value.split(".")
     if len(value) > 253 or any(dns_label_problem(label) for label in labels):
         raise ValueError(f"{value!r} is not a host name of DNS-1123 labels")
     return value
-
-
-Image = Annotated[str, AfterValidator(_image)]
 
 
 class PreviewInfo(Strict):
@@ -73,11 +56,11 @@ class StackConfig(Strict):
     environment: Environment
     backend: str
     spec: str = "service.yaml"
-    namespace: Annotated[str, AfterValidator(_label)] | None = None
+    namespace: DnsLabel | None = None
     overrides: dict[str, Any] = Field(default_factory=dict)
     weights: dict[str, Any] | None = None
-    images: dict[Color, Image] | None = None
-    image: Image | None = None
+    images: dict[Color, ImageRef] | None = None
+    image: ImageRef | None = None
     # Each environment answers on its own hostnames (staging, previews); the spec's
     # routing.hostnames are production's.
     hostnames: list[Annotated[str, AfterValidator(_hostname)]] | None = None

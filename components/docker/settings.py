@@ -20,7 +20,7 @@ from pydantic import AfterValidator, Field, StrictInt, field_validator
 
 from ...spec import Color, Stack, dns_label
 from ...spec.load import validate_model
-from ...spec.model import image_problem
+from ...spec.model import ImageRef
 from ...spec.naming import dns_label_problem
 from ...spec.release import Strict
 from ...spec.stack import NAMESPACE
@@ -42,7 +42,7 @@ def _label(value: str) -> str:
 class DockerSettings(Strict):
     router_port: StrictInt = Field(8080, alias="routerPort", ge=1, le=65535)
     bind_address: str = Field("127.0.0.1", alias="bindAddress")
-    nginx_image: str = Field("nginx:1.27-alpine", alias="nginxImage")
+    nginx_image: ImageRef = Field("nginx:1.27-alpine", alias="nginxImage")
     network: Annotated[str, AfterValidator(_label)] | None = None
     limits: bool = True
 
@@ -55,13 +55,6 @@ class DockerSettings(Strict):
             raise ValueError(f"{value!r} is not an IP address such as 127.0.0.1") from None
         return value
 
-    @field_validator("nginx_image")
-    @classmethod
-    def _image(cls, value: str) -> str:
-        problem = image_problem(value)
-        if problem:
-            raise ValueError(problem)
-        return value
 
 
 def settings_of(stack: Stack) -> DockerSettings:
