@@ -3,47 +3,19 @@ read-only ServiceAccount without access to Secrets, and a CronJob running tricol
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from tricolor.components import ComponentError
 from tricolor.components.kubernetes import DriftJob, DriftJobArgs
-from tricolor.stacks.render import _QUIET, RenderedResource, _RecordingMonitor
+from tricolor.stacks.render import RenderedResource, run_program
 
 
 def _run(build: Callable[[], None]) -> list[RenderedResource]:
-    from pulumi.runtime import mocks as pulumi_mocks
-    from pulumi.runtime.stack import run_pulumi_func
-
-    def body() -> list[RenderedResource]:
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        loops: list[asyncio.AbstractEventLoop] = []
-
-        def give_thread_a_loop() -> None:
-            thread_loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(thread_loop)
-            loops.append(thread_loop)
-
-        executor = ThreadPoolExecutor(max_workers=4, initializer=give_thread_a_loop)
-        loop.set_default_executor(executor)
-        monitor = _RecordingMonitor()
-        pulumi_mocks.set_mocks(monitor.mocks, "tricolor", "ops", preview=False, logger=_QUIET, monitor=monitor)
-        try:
-            loop.run_until_complete(run_pulumi_func(build))
-        finally:
-            executor.shutdown(wait=True)
-            for thread_loop in loops:
-                thread_loop.close()
-            loop.close()
-            asyncio.set_event_loop(None)
-        return sorted(monitor.records, key=lambda r: r.urn)
-
-    return contextvars.copy_context().run(body)
+    records = contextvars.copy_context().run(run_program, build, "ops", {}, [])
+    return sorted(records, key=lambda r: r.urn)
 
 
 ARGS = DriftJobArgs(stacks=["staging", "prod"], namespaces={"staging": "checkout-staging", "prod": "checkout-prod"},
