@@ -53,7 +53,7 @@ def registrations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-_BACKENDS = """\
+_NGINX = """\
 worker_processes 1;
 pid {dir}/nginx.pid;
 error_log {dir}/error.log warn;
@@ -65,7 +65,7 @@ http {{
     fastcgi_temp_path {dir}/fastcgi;
     uwsgi_temp_path {dir}/uwsgi;
     scgi_temp_path {dir}/scgi;
-{servers}
+{body}
 }}
 """
 
@@ -80,7 +80,7 @@ def color_backends(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
     servers = "\n".join(
         f'    server {{ listen 127.0.0.1:{port}; location / {{ return 200 "{color}"; }} }}'
         for color, port in ports.items())
-    (directory / "nginx.conf").write_text(_BACKENDS.format(dir=directory, servers=servers))
+    (directory / "nginx.conf").write_text(_NGINX.format(dir=directory, body=servers))
     process = subprocess.Popen(
         [require_binary("nginx"), "-g", "daemon off;", "-p", str(directory), "-e", str(directory / "error.log"),
          "-c", str(directory / "nginx.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -92,27 +92,14 @@ def color_backends(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         stop(process)
 
 
-_MAIN = """\
-worker_processes 1;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log warn;
-events {{ worker_connections 512; }}
-http {{
-    access_log off;
-    client_body_temp_path {dir}/client_body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
+_MAIN_BODY = """\
     # The generated file, exactly as the Docker router mounts it in conf.d/.
     include {dir}/default.conf;
     # Test-only: which configuration generation the workers serve.
     server {{
         listen 127.0.0.1:{control};
         location / {{ return 200 "{generation}"; }}
-    }}
-}}
-"""
+    }}"""
 
 
 @dataclass
@@ -128,7 +115,8 @@ class Nginx:
         self.generation += 1
         (self.dir / "default.conf").write_text(config)
         (self.dir / "nginx.conf").write_text(
-            _MAIN.format(dir=self.dir, control=self.control, generation=self.generation))
+            _NGINX.format(dir=self.dir, body=_MAIN_BODY.format(
+                dir=self.dir, control=self.control, generation=self.generation)))
         check = subprocess.run([self.binary, "-t", "-q", "-p", str(self.dir), "-e", str(self.dir / "error.log"),
                                 "-c", str(self.dir / "nginx.conf")], capture_output=True, text=True, timeout=10)
         assert check.returncode == 0, f"nginx rejects the generated configuration:\n{check.stderr}\n{config}"
