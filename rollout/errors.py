@@ -2,9 +2,8 @@
 
 Tree::
 
-    TricolorError (spec.errors)
+    TricolorError (tricolor.errors; UnknownNameError lives there too)
     └── RolloutError              a release cannot go on (fatal unless marked retryable)
-        ├── UnknownNameError      a factory was asked for an implementation it does not know
         ├── LedgerError           the ledger cannot be read or written, or its record is invalid
         │   └── ConflictError     retryable: a compare-and-swap write lost against another writer
         ├── LockedError           another live release holds the stack (exit code 4)
@@ -19,17 +18,12 @@ User-facing errors name the field, file or value at fault.
 
 from __future__ import annotations
 
-from ..spec.errors import TricolorError
+from ..errors import TricolorError
+from ..errors import UnknownNameError as UnknownNameError
 
 
 class RolloutError(TricolorError):
     """Base of the release engine's errors."""
-
-
-class UnknownNameError(RolloutError):
-    def __init__(self, kind: str, name: str, known: list[str] | tuple[str, ...]) -> None:
-        super().__init__(f"unknown {kind} {name!r}; known: {', '.join(sorted(known))}")
-        self.kind, self.name = kind, name
 
 
 class LedgerError(RolloutError):

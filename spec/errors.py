@@ -2,7 +2,7 @@
 
 Tree::
 
-    TricolorError                 base of every tricolor error (fatal unless marked retryable)
+    TricolorError (tricolor.errors)
     └── SpecError                 the spec or a stack's configuration is invalid
         ├── SpecFileError         the spec file is missing, unreadable or not YAML
         └── NamingError           a name breaks the stack or Kubernetes naming rules
@@ -15,12 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-class TricolorError(Exception):
-    """Base of all tricolor errors. ``retryable`` tells transient failures apart."""
-
-    retryable: bool = False
-    exit_code: int = 1
+from ..errors import TricolorError
 
 
 @dataclass(frozen=True)

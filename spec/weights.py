@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-Color = Literal["blue", "green"]
-COLORS: tuple[Color, Color] = ("blue", "green")
-TOTAL = 100
+from ..vocab.labels import COLORS, Color, other
+from ..vocab.limits import TOTAL
+
+__all__ = ["COLORS", "TOTAL", "Color", "Weights", "check_weight", "other"]
 
 
 def check_weight(value: object, field: str = "weight") -> int:
@@ -21,10 +21,6 @@ def check_weight(value: object, field: str = "weight") -> int:
     if not 0 <= value <= TOTAL:
         raise ValueError(f"{field}: {value!r} is outside 0..{TOTAL}")
     return value
-
-
-def other(color: Color) -> Color:
-    return "green" if color == "blue" else "blue"
 
 
 @dataclass(frozen=True)

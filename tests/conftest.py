@@ -24,7 +24,7 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def fixtures() -> Path:
     if not FIXTURES.is_dir():
-        pytest.fail(f"{FIXTURES} is missing: the shared fixtures sit beside the checkout")
+        pytest.fail(f"{FIXTURES} is missing: the vendored fixtures are part of the repository")
     return FIXTURES
 
 

@@ -12,7 +12,7 @@ import pytest
 from tricolor.previews import BackendError, list_previews, list_stacks, open_backend
 from tricolor.previews.state import CheckpointError, read_info
 
-PULUMI_STATE = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "pulumi-state"
+PULUMI_STATE = Path(__file__).resolve().parents[1] / "fixtures" / "pulumi-state"
 
 
 def populate(backend, now, tags_for, labelled) -> None:  # type: ignore[no-untyped-def]
