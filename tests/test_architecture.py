@@ -22,16 +22,18 @@ def test_import_contracts_hold() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def _is_tricolor_import(node: ast.AST) -> bool:
+    if isinstance(node, ast.ImportFrom):
+        return node.level > 0 or (node.module or "").startswith("tricolor")
+    return isinstance(node, ast.Import) and any(a.name.startswith("tricolor") for a in node.names)
+
+
 def _function_imports(path: Path) -> list[str]:
     """tricolor imports inside functions (relative, or absolute ``tricolor.``)."""
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        for inner in ast.walk(node):
-            if isinstance(inner, ast.ImportFrom) and (inner.level > 0 or (inner.module or "").startswith("tricolor")) or isinstance(inner, ast.Import) and any(a.name.startswith("tricolor") for a in inner.names):
-                found.append(f"{path.relative_to(ROOT)}:{inner.lineno} {node.name}")
-    return found
+    return [f"{path.relative_to(ROOT)}:{inner.lineno} {node.name}"
+            for node in ast.walk(ast.parse(path.read_text(), str(path)))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            for inner in ast.walk(node) if _is_tricolor_import(inner)]
 
 
 @pytest.mark.parametrize("package", PACKAGES)
