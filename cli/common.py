@@ -11,15 +11,17 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ..spec.errors import TricolorError
+from ..errors import ExitCode, TricolorError
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# Data is never markup: no emoji codes (``:fire:``), no highlighting. Values printed
+# inside markup strings go through ``escape``; whole values are printed as ``Text``.
+console = Console(highlight=False, emoji=False)
+err_console = Console(stderr=True, highlight=False, emoji=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
+def fail(message: str, code: int = ExitCode.ERROR) -> typer.Exit:
     """Print ``message`` as an error and return the ``typer.Exit`` to raise."""
     err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(code)
@@ -35,7 +37,7 @@ def guarded(func: F) -> F:
         except TricolorError as exc:
             raise fail(str(exc), exc.exit_code) from None
         except KeyboardInterrupt:
-            raise fail("interrupted", 130) from None
+            raise fail("interrupted", ExitCode.INTERRUPTED) from None
 
     return wrapper  # type: ignore[return-value]
 
