@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from tricolor import ROOT
-from tricolor.previews import PreviewMeta, PulumiUnavailable
-from tricolor.previews.automation import AutomationDestroyer, Workspace, project_dir, require_pulumi, up_preview
+from tricolor.previews import DestroyerContext, PreviewMeta, PulumiUnavailable, StackRef
+from tricolor.previews.automation import Workspace, project_dir, require_pulumi, up_preview
+from tricolor.previews.automation_destroyer import AutomationDestroyer
 
 
 def test_without_the_cli_everything_stops_before_acting(no_pulumi, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -17,7 +18,8 @@ def test_without_the_cli_everything_stops_before_acting(no_pulumi, tmp_path: Pat
         require_pulumi()
     workspace = Workspace(backend_url=f"file://{tmp_path}", work_dir=tmp_path)
     with pytest.raises(PulumiUnavailable):
-        AutomationDestroyer(workspace).destroy("pr-1-x-00000001")
+        AutomationDestroyer(DestroyerContext("tricolor", workspace.backend_url, tmp_path)).destroy(
+            StackRef("tricolor", "pr-1-x-00000001"))
     meta = PreviewMeta(pr=1, created_at=datetime(2026, 11, 26, tzinfo=UTC), ttl=timedelta(hours=1), branch="x")
     with pytest.raises(PulumiUnavailable):
         up_preview("pr-1-x-00000001", meta, {"tricolor:environment": "preview"}, {}, workspace)

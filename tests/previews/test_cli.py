@@ -54,7 +54,7 @@ def test_bad_input_creates_nothing(cli, backend, stacks_dir, monkeypatch, no_pul
         monkeypatch.setenv(key, value)
     before = snapshot(backend.root, stacks_dir)
     result = cli("preview", "up", *args, "--backend", backend.url, "--stacks-dir", str(stacks_dir))
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 1, result.output  # bad input is 1 in every command; 2 means a finding
     assert message in result.stderr and "Traceback" not in result.output
     assert snapshot(backend.root, stacks_dir) == before
 
@@ -77,7 +77,7 @@ def test_up_without_secrets_names_the_variables(cli, backend, stacks_dir, monkey
         monkeypatch.delenv(key, raising=False)
     result = cli("preview", "up", "--pr", "12", "--branch", "x", "--backend", backend.url,
                  "--stacks-dir", str(stacks_dir))
-    assert result.exit_code == 2 and "TRICOLOR_SECRET_DATABASE_PASSWORD" in result.stderr
+    assert result.exit_code == 1 and "TRICOLOR_SECRET_DATABASE_PASSWORD" in result.stderr
     assert backend.files() == [".pulumi/meta.yaml"]
 
 
