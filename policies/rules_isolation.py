@@ -19,8 +19,7 @@ from pydantic import Field
 from ..vocab.labels import color_in
 from ..vocab.wire import is_opaque
 from .model import Context, Finding, Options, Resource, Rule
-from .rules_weights import AWS_ROUTERS
-from .shapes import DOCKER_CONTAINER, color_of, get, k8s_kind
+from .shapes import AWS_ROUTERS, DOCKER_CONTAINER, color_of, get, k8s_kind
 
 NAME = "idle-color-isolated"
 ECS_SERVICE = "aws:ecs/service:Service"

@@ -26,15 +26,9 @@ from ..vocab.limits import ALB, GATEWAY, NGINX, Limits
 from ..vocab.wire import is_opaque
 from .model import Context, Finding, Options, Resource, Rule
 from .quote import quoted
-from .shapes import DOCKER_CONTAINER, get
+from .shapes import AWS_ROUTERS, DOCKER_CONTAINER, get
 
 NAME = "router-weights"
-AWS_ROUTERS = {
-    "aws:lb/listener:Listener": "defaultActions",
-    "aws:alb/listener:Listener": "defaultActions",
-    "aws:lb/listenerRule:ListenerRule": "actions",
-    "aws:alb/listenerRule:ListenerRule": "actions",
-}
 
 
 _UPSTREAM = re.compile(r"upstream\s+([A-Za-z0-9_.-]+)\s*\{([^}]*)\}")

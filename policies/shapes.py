@@ -40,6 +40,13 @@ K8S_POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
 ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 LAMBDA_FUNCTION = "aws:lambda/function:Function"
 DOCKER_CONTAINER = "docker:index/container:Container"
+#: ALB routers: type -> the field holding their actions
+AWS_ROUTERS = {
+    "aws:lb/listener:Listener": "defaultActions",
+    "aws:alb/listener:Listener": "defaultActions",
+    "aws:lb/listenerRule:ListenerRule": "actions",
+    "aws:alb/listenerRule:ListenerRule": "actions",
+}
 DOCKER_IMAGES = {"docker:index/remoteImage:RemoteImage": "name", "docker:index/image:Image": "imageName"}
 
 
