@@ -104,7 +104,8 @@ def shown_outputs(outputs: Mapping[str, Any]) -> dict[str, Any]:
     """Stack outputs fit to print: those marked secret left out, every other value
     redacted by name and structure (``vocab.redact``: a ``databaseUrl`` keeps its host
     but not its password, a ``apiToken`` output that was not marked secret is hidden)."""
-    return {key: redact(output.value, key) for key, output in outputs.items() if not output.secret}
+    shown: dict[str, Any] = redact({key: output.value for key, output in outputs.items() if not output.secret})
+    return shown
 
 
 def command_failure(exc: Exception, limit: int = FAILURE_LIMIT) -> str:
