@@ -27,18 +27,20 @@ _ORDER = {"mandatory": 0, "advisory": 1, "disabled": 2}
 
 @dataclass(frozen=True)
 class Assumption:
-    """Resources of ``stack`` whose environment no signal told: production was assumed."""
+    """Resources of ``stack`` whose environment nothing said outright: it was assumed
+    (``environment``, from ``basis``: color labels, a blue/green pair, or nothing at all)."""
 
     stack: str
+    environment: str
+    basis: str
     resources: tuple[str, ...]  # URNs
 
     def note(self) -> str:
-        return (f"environment not known for {len(self.resources)} resource(s) (no tricolor.dev/environment label, "
-                "stack config, color label, blue/green pair or --environment): production assumed, "
-                "production rules applied")
+        return (f"environment assumed for {len(self.resources)} resource(s): {self.environment}, from {self.basis}; "
+                f"{self.environment} rules applied")
 
     def as_json(self) -> dict[str, Any]:
-        return {"stack": self.stack, "environment": "production", "assumed": True,
+        return {"stack": self.stack, "environment": self.environment, "assumed": True, "basis": self.basis,
                 "resources": list(self.resources)}
 
 
@@ -87,7 +89,9 @@ def violations_renderable(
 ) -> RenderableType:
     """The policy section for ``stacks`` (every stack named, even a clean one). Every
     value is a ``Text``: nothing in a message is read as markup or an emoji code."""
-    notes = {a.stack: a.note() for a in assumptions}
+    notes: dict[str, list[str]] = {}
+    for assumption in assumptions:
+        notes.setdefault(assumption.stack, []).append(assumption.note())
     by_stack: dict[str, list[Violation]] = {name: [] for name in stacks}
     for violation in _sorted(violations):
         by_stack.setdefault(violation.stack or "", []).append(violation)
@@ -97,8 +101,8 @@ def violations_renderable(
         lines.append(
             Text.assemble("    ", _icon(found), (f"{PACK_NAME}@v{PACK_VERSION}", "bold"), f" ({source})")
         )
-        if stack in notes:
-            lines.append(Text(f"        note: {notes[stack]}", style="yellow"))
+        for note in notes.get(stack, ()):
+            lines.append(Text(f"        note: {note}", style="yellow"))
         for v in found:
             style = "red" if v.mandatory else "yellow"
             lines.append(

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from ..spec.model import image_digest, image_problem, image_tag
 from ..vocab.wire import is_opaque
-from .environment import ASSUMED_NOTE, applies, infer
+from .environment import applies, infer
 from .model import Context, Finding, Options, Resource, Rule
 from .quote import quoted
 from .shapes import containers_of
@@ -60,7 +60,7 @@ def check(resource: Resource, options: ImageOptions, context: Context) -> list[F
     inferred = infer(resource, context)
     if not containers or not applies(inferred, options.environments):
         return []
-    note = f" ({ASSUMED_NOTE})" if inferred.assumed else ""
+    note = inferred.note()
     findings = []
     for container in containers:
         problem = image_finding(container.image, options)

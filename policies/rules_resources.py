@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .environment import ASSUMED_NOTE, applies, infer
+from .environment import applies, infer
 from .model import Context, Finding, Options, Resource, Rule
 from .shapes import color_of, containers_of
 
@@ -41,8 +41,7 @@ def check(resource: Resource, options: ResourceOptions, context: Context) -> lis
     if options.colored_only and color is None:
         return []
     where = f"{resource.describe()}" + (f" ({color})" if color else "")
-    if inferred.assumed:
-        where += f" ({ASSUMED_NOTE})"
+    where += inferred.note()
     findings: list[Finding] = []
     wanted = [("requests", options.require_requests), ("limits", options.require_limits)]
     for container in containers:

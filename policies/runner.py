@@ -49,13 +49,17 @@ class Subject:
 
 
 def assumptions(subjects: Sequence[Subject]) -> list[Assumption]:
-    """Per stack, the resources whose environment nothing told (production assumed)."""
+    """Per stack and basis, the resources whose environment nothing said outright."""
     out: list[Assumption] = []
     for subject in subjects:
         context = subject.context()
-        urns = tuple(r.urn for r in subject.resources if infer(r, context).assumed)
-        if urns:
-            out.append(Assumption(subject.stack, urns))
+        groups: dict[tuple[str, str], list[str]] = {}
+        for resource in subject.resources:
+            inferred = infer(resource, context)
+            if inferred.assumed:
+                groups.setdefault((inferred.name, inferred.basis), []).append(resource.urn)
+        for (name, basis), urns in sorted(groups.items()):
+            out.append(Assumption(subject.stack, name, basis, tuple(urns)))
     return out
 
 
