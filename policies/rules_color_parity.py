@@ -148,10 +148,10 @@ def check(resources: Sequence[Resource], options: ColorParityOptions, context: C
     findings: list[Finding] = []
     for (type_, _), by_color in sorted(pairs.items()):
         if len(by_color) < len(COLORS):
-            ((color, only),) = by_color.items()
-            other = next(c for c in COLORS if c != color)
+            ((lone, only),) = by_color.items()
+            other = next(c for c in COLORS if c != lone)
             findings.append(
-                Finding(f"{only.describe()} exists for {color} only; {other} has no counterpart", only.urn)
+                Finding(f"{only.describe()} exists for {lone} only; {other} has no counterpart", only.urn)
             )
             continue
         blue, green = by_color["blue"], by_color["green"]
