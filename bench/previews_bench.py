@@ -1,4 +1,5 @@
-"""Preview figures: naming speed, listing a folder backend, the reaper's decisions.
+"""Preview figures: naming speed, listing a folder backend, the reaper's decisions, and
+what re-reading each stack right before destroying it costs.
 
 Run: ``.venv/bin/python bench/previews_bench.py [--stacks 2000]``. Prints figures; it
 is never a timed test.
@@ -13,7 +14,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from tricolor.previews import PreviewMeta, decide, list_stacks, open_backend, preview_names
+from tricolor.previews import PreviewMeta, decide, decide_one, list_stacks, open_backend, preview_names, reread
 from tricolor.previews.ttl import utcnow
 
 
@@ -28,12 +29,15 @@ def timed(label: str, count: int, func) -> float:  # type: ignore[no-untyped-def
 def write_backend(root: Path, count: int) -> None:
     folder = root / ".pulumi" / "stacks" / "tricolor"
     folder.mkdir(parents=True)
+    (root / ".pulumi" / "meta.yaml").write_text("version: 1\n")
     now = utcnow()
-    resources = [{"urn": f"urn:pulumi:s::tricolor::kubernetes:core/v1:ConfigMap::c{i}", "custom": True,
-                  "type": "kubernetes:core/v1:ConfigMap", "inputs": {"metadata": {"labels": {}}}} for i in range(15)]
     for i in range(count):
         name = f"pr-{i + 1}-branch-{i:08x}" if i % 4 else f"team-{i}"
-        doc = {"version": 3, "checkpoint": {"stack": name, "latest": {"resources": resources}}}
+        resources = [{"urn": f"urn:pulumi:{name}::tricolor::kubernetes:core/v1:ConfigMap::c{j}", "custom": True,
+                      "type": "kubernetes:core/v1:ConfigMap", "inputs": {"metadata": {"labels": {}}}}
+                     for j in range(15)]
+        doc = {"version": 3,
+               "checkpoint": {"stack": f"organization/tricolor/{name}", "latest": {"resources": resources}}}
         (folder / f"{name}.json").write_text(json.dumps(doc))
         if i % 4:
             meta = PreviewMeta(pr=i + 1, created_at=now - timedelta(hours=i % 100), ttl=timedelta(hours=72),
@@ -59,6 +63,9 @@ def main() -> None:
         timed("decide (pure)", len(records), lambda: decisions.extend(decide(records, utcnow())))
         counts = {a: sum(d.action == a for d in decisions) for a in ("destroy", "keep", "skip")}
         print(f"decisions: {counts}")
+        doomed = [d for d in decisions if d.action == "destroy"]
+        timed("re-read + decide again before each destroy", len(doomed),
+              lambda: [decide_one(reread(store, d.record), utcnow(), {}) for d in doomed])
 
 
 if __name__ == "__main__":

@@ -1,4 +1,11 @@
-"""``tricolor policy``: the CrossGuard pack's rules offline, over rendered stacks or a state file."""
+"""``tricolor policy``: the CrossGuard pack's rules offline, over rendered stacks or a state file.
+
+Exit codes are the one table's (``tricolor.errors.ExitCode``): 0 no mandatory
+violation, 2 a mandatory violation, 1 bad input (an unreadable state file, a bad
+configuration, an unknown ``--environment``). Messages quote values only through
+``policies.quote`` (redacted, cut) and are printed as ``rich.text.Text``: data is never
+markup, never an emoji code, never a secret.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +15,24 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from .. import STACKS_DIR
+from ..policies import (
+    PolicyInputError,
+    assumptions,
+    check_rendered,
+    document,
+    exit_code,
+    load_config,
+    read_state,
+    resolve,
+    run,
+    subject_of_state,
+    violations_renderable,
+)
+from ..spec import ENVIRONMENTS
+from ..stacks import load_stacks, render, stack_names
 from .common import console, guarded, print_json
 
 app = typer.Typer(name="policy", help="Run the CrossGuard policy pack's rules offline.", no_args_is_help=True)
@@ -18,6 +41,13 @@ app = typer.Typer(name="policy", help="Run the CrossGuard policy pack's rules of
 class Output(StrEnum):
     text = "text"
     json = "json"
+
+
+def _environment(value: str | None) -> str | None:
+    if value is not None and value not in ENVIRONMENTS:
+        shown = value if len(value) <= 40 else f"{value[:40]}..."
+        raise PolicyInputError(f"--environment: {shown!r} is not an environment; known: {', '.join(ENVIRONMENTS)}")
+    return value
 
 
 @app.command("check")
@@ -34,8 +64,9 @@ def check(
         str | None,
         typer.Option(
             "--environment",
-            help="With --state: the stack's environment (production, staging, preview) "
-            "for resources without a tricolor.dev/environment label.",
+            help="With --state: the stack's environment (production, staging, preview). Resources' own "
+            "labels, color labels and blue/green pairs count too; production wins, and where nothing "
+            "tells it production is assumed.",
         ),
     ] = None,
     config: Annotated[
@@ -51,39 +82,26 @@ def check(
     ] = STACKS_DIR,
 ) -> None:
     """Check the rendered stacks (or a state file) against every rule; exit 2 on a mandatory violation."""
-    from ..policies import (
-        check_rendered,
-        check_state_resources,
-        document,
-        exit_code,
-        load_config,
-        read_state,
-        resolve,
-        violations_renderable,
-    )
-    from ..policies.errors import PolicyInputError
-
-    # The configuration is validated before anything is rendered or read.
+    # Every input is validated before anything is rendered or read.
     settings = resolve(load_config(config), source=str(config)) if config else resolve(None)
+    environment = _environment(environment)
     if state is not None:
         if stack:
             raise PolicyInputError("give either --state FILE or --stack, not both")
-        resources = read_state(state)
-        violations = check_state_resources(resources, settings, environment=environment)
-        stacks = [resources.stack]
+        subject = subject_of_state(read_state(state), environment)
+        violations = run([subject], settings)
+        stacks, notes = [subject.stack], assumptions([subject])
     else:
         if environment:
             raise PolicyInputError("--environment only applies to --state (rendered stacks know theirs)")
-        from ..stacks import load_stacks, render, stack_names
-
         inputs = load_stacks(stack or stack_names(stacks_dir), spec, stacks_dir)
         rendered = [render(item) for item in inputs]
         violations = check_rendered(rendered, settings)
-        stacks = [r.stack.name for r in rendered]
+        stacks, notes = [r.stack.name for r in rendered], []
     if output is Output.json:
-        print_json(document(violations))
+        print_json(document(violations, notes))
     else:
-        console.print(violations_renderable(violations, stacks), soft_wrap=True)
+        console.print(violations_renderable(violations, stacks, assumptions=notes), soft_wrap=True)
     code = exit_code(violations)
     if code:
         raise typer.Exit(code)
@@ -98,8 +116,6 @@ def rules(
 ) -> None:
     """List every rule: what it checks (a resource, a stack, several stacks: offline only), its
     enforcement level and what it guards."""
-    from ..policies import load_config, resolve
-
     settings = resolve(load_config(config), source=str(config)) if config else resolve(None)
     table = Table(title="tricolor policies", title_justify="left")
     table.add_column("rule", no_wrap=True)
@@ -109,5 +125,5 @@ def rules(
     for setting in settings.values():
         rule = setting.rule
         where = "stacks (offline)" if rule.kind == "stacks" else rule.kind
-        table.add_row(rule.name, where, setting.enforcement, rule.description)
+        table.add_row(Text(rule.name), Text(where), Text(setting.enforcement), Text(rule.description))
     console.print(table)

@@ -1,4 +1,11 @@
-"""``tricolor preview``: per-pull-request staging - name, up, down, list, reap."""
+"""``tricolor preview``: per-pull-request staging - name, up, down, list, reap.
+
+Exit codes are the one table's (``tricolor.errors.ExitCode``): 0 done, 1 bad input or
+an error (including a preview that could not be destroyed, or was kept by ``down``
+for a reason it shows). Every value printed comes from outside (branches, stack names,
+problems read from the backend) and is printed as ``rich.text.Text`` or escaped: data
+is never markup.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +15,24 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from .. import STACKS_DIR
+from ..errors import ExitCode
 from ..previews import (
     DEFAULT_TTL,
+    BackendStore,
+    Decision,
+    DestroyerContext,
     PreviewMeta,
+    ReapReport,
     StackRecord,
     decide,
+    decide_down,
+    decide_one,
+    get_destroyer,
     list_previews,
     list_stacks,
     open_backend,
@@ -25,9 +42,10 @@ from ..previews import (
     preview_config,
     preview_names,
     reap,
+    reread,
     secrets_from_env,
 )
-from ..previews.automation import AutomationDestroyer, Workspace, require_pulumi, up_preview
+from ..previews.automation import Workspace, require_pulumi, up_preview
 from ..previews.config import base_spec
 from ..previews.github import DEFAULT_API, GitHubPulls
 from ..previews.ttl import age, describe, expires_at, format_time, is_expired, remaining, utcnow
@@ -108,11 +126,21 @@ def up(
     derived = preview_config(names, meta, image, stacks_dir, spec)  # validated like the program will
     secrets = secrets_from_env(derived.spec)
     for note in derived.dropped:
-        err_console.print(f"[yellow]note:[/] preview override not applied: {note}")
+        err_console.print(f"[yellow]note:[/] preview override not applied: {escape(note)}")
     workspace = Workspace(backend_url=backend, secrets_provider=secrets_provider, on_output=_stderr_line)
     outputs = up_preview(names.stack, meta, derived.config, secrets, workspace)
     print_json({**names.as_dict(), "url": _url(names.host, domain), "ttl": describe(lifetime),
                 "outputs": outputs})
+
+
+def _destroyer(backend: str, project: str) -> Any:
+    return get_destroyer("automation", DestroyerContext(project=project, backend_url=backend,
+                                                        on_output=_stderr_line))
+
+
+def _recheck(store: BackendStore, decide_again: Any) -> Any:
+    """Read a decided stack again right before destroying it, and decide again."""
+    return lambda decision: decide_again(reread(store, decision.record))
 
 
 @app.command("down")
@@ -125,24 +153,29 @@ def down(
 ) -> None:
     """Destroy the pull request's preview and remove its stack (nothing to do is fine)."""
     number = parse_pr(pr)
-    store = open_backend(backend)
     wanted = preview_names(number, branch).stack if branch else None
-    targets = [r for r in list_previews(store, project)
-               if r.meta is not None and r.meta.pr == number and (wanted is None or r.name == wanted)]
-    if not targets:
-        err_console.print(f"no preview of pull request #{number} in {backend}")
+    store = open_backend(backend)
+    decisions = [decide_down(r, number, wanted) for r in list_stacks(store, project)]
+    mine = [d for d in decisions if d.action != "skip"]
+    if not mine:
+        err_console.print(Text(f"no preview of pull request #{number} in {backend}"))
         return
-    destroyer = AutomationDestroyer(Workspace(backend_url=backend, on_output=_stderr_line))
-    require_pulumi()
-    for record in targets:
-        destroyer.destroy(record.name)
-        console.print(f"destroyed {record.name}")
+    if any(d.action == "destroy" for d in mine):
+        require_pulumi()
+    report = reap(mine, _destroyer(backend, project), _recheck(store, lambda r: decide_down(r, number, wanted)))
+    for outcome in report.outcomes:
+        line = f"{outcome.status} {outcome.decision.qualified}"
+        if outcome.status != "destroyed":
+            line += f": {outcome.error or outcome.decision.reason}"
+        (console if outcome.status == "destroyed" else err_console).print(Text(line), soft_wrap=True)
+    if any(o.status != "destroyed" for o in report.outcomes):
+        raise typer.Exit(ExitCode.ERROR)
 
 
 def _status(record: StackRecord, states: dict[int, Any]) -> str:
-    if record.meta is None:
+    if record.meta is None or record.problem:
         return "unreadable"
-    if record.locked:
+    if record.locked is not False:
         return "updating"
     if states.get(record.meta.pr) == "closed":
         return "pr closed"
@@ -156,7 +189,8 @@ def _pr_states(records: list[StackRecord], repo: str | None, token: str | None, 
     with GitHubPulls(repo, token, api) as lookup:
         states, problems = pr_states([r.meta.pr for r in records if r.meta], lookup)
     for pr, problem in problems.items():
-        err_console.print(f"[yellow]warning:[/] PR #{pr}: state unknown, TTL alone applies ({problem})")
+        err_console.print(f"[yellow]warning:[/] PR #{pr}: state unknown, TTL alone applies ({escape(problem)})",
+                          soft_wrap=True)
     return states
 
 
@@ -164,6 +198,8 @@ def _row(record: StackRecord, states: dict[int, Any]) -> dict[str, Any]:
     meta, now = record.meta, utcnow()
     return {
         "stack": record.name,
+        "project": record.project,
+        "qualified": record.qualified,
         "pr": meta.pr if meta else None,
         "branch": meta.branch if meta else None,
         "commit": meta.commit if meta else None,
@@ -175,8 +211,22 @@ def _row(record: StackRecord, states: dict[int, Any]) -> dict[str, Any]:
         "status": _status(record, states),
         "resources": record.resources,
         "source": meta.source if meta else None,
-        "problem": record.problem,
+        "problem": record.problem or record.unreachable,
     }
+
+
+def _shown_name(stack: str, project: str | None) -> str:
+    """The stack as the table shows it: its name, marked when it is in the old unscoped
+    layout (the JSON output has the fully qualified name)."""
+    return stack if project else f"{stack} (unscoped)"
+
+
+def _table(title: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> Table:
+    """A table whose every cell is plain text (``Text``), never markup."""
+    table = Table(*columns, title=Text(title), title_justify="left")
+    for row in rows:
+        table.add_row(*(Text("-" if cell is None else str(cell)) for cell in row))
+    return table
 
 
 @app.command("list")
@@ -184,20 +234,29 @@ def _row(record: StackRecord, states: dict[int, Any]) -> dict[str, Any]:
 def list_(backend: Backend, project: Project = PROJECT, output: OutputOpt = Output.text,
           github_repo: GitHubRepo = None, github_token: GitHubToken = None, github_api: GitHubApi = DEFAULT_API,
           ) -> None:
-    """Every preview in the backend with its age, TTL left and status."""
+    """Every preview in the backend with its age, TTL left and status (and any stack whose
+    marker cannot be read, with why)."""
     records = list_previews(open_backend(backend), project)
     states = _pr_states(records, github_repo, github_token, github_api)
     rows = [_row(r, states) for r in records]
     if output is Output.json:
         print_json({"previews": rows})
         return
-    table = Table("stack", "pr", "branch", "age", "ttl left", "status", title=f"previews in {backend}",
-                  title_justify="left")
-    for row in rows:
-        status = row["status"] + (f" ({row['problem']})" if row["problem"] else "")
-        table.add_row(row["stack"], str(row["pr"] or "?"), row["branch"] or "-", row["age"] or "-",
-                      row["ttlLeft"] or "-", status)
-    console.print(table if rows else "no previews")
+    cells = [(_shown_name(r["stack"], r["project"]), r["pr"] or "?", r["branch"], r["age"], r["ttlLeft"],
+              r["status"] + (f" ({r['problem']})" if r["problem"] else "")) for r in rows]
+    if not rows:
+        console.print(Text("no previews"))
+        return
+    console.print(_table(f"previews in {backend}", ("stack", "pr", "branch", "age", "ttl left", "status"), cells))
+
+
+def _print_report(report: ReapReport, dry_run: bool) -> None:
+    title = "preview reaper" + (" (dry run)" if dry_run else "")
+    cells = [(_shown_name(o.decision.stack, o.decision.record.project), o.decision.pr or "?", o.status,
+              o.decision.reason + (f": {o.error}" if o.error else ""))
+             for o in report.outcomes if o.status != "skipped"]
+    console.print(_table(title, ("stack", "pr", "status", "reason"), cells))
+    console.print(Text(f"{len(report.with_status('skipped'))} stack(s) without the preview marker left alone"))
 
 
 @app.command("reap")
@@ -212,26 +271,19 @@ def reap_(
     github_api: GitHubApi = DEFAULT_API,
     output: OutputOpt = Output.text,
 ) -> None:
-    """Destroy previews whose TTL ran out or whose pull request is closed."""
-    records = list_stacks(open_backend(backend), project)
+    """Destroy previews whose TTL ran out or whose pull request is closed; a stack whose
+    facts cannot be read is kept and reported, and one failure never stops the others."""
+    store = open_backend(backend)
+    records = list_stacks(store, project)
     states = _pr_states(records, github_repo, github_token, github_api)
-    decisions = decide(records, utcnow(), states)
-    destroyer = AutomationDestroyer(Workspace(backend_url=backend, on_output=_stderr_line))
+    decisions: list[Decision] = decide(records, utcnow(), states)
     if not dry_run and any(d.action == "destroy" for d in decisions):
         require_pulumi()
-    report = reap(decisions, destroyer, dry_run=dry_run)
+    recheck = _recheck(store, lambda record: decide_one(record, utcnow(), states))
+    report = reap(decisions, _destroyer(backend, project), recheck, dry_run=dry_run)
     if output is Output.json:
         print_json({"dryRun": dry_run, "outcomes": [o.as_json() for o in report.outcomes]})
     else:
-        title = "preview reaper" + (" (dry run)" if dry_run else "")
-        table = Table("stack", "pr", "status", "reason", title=title, title_justify="left")
-        for outcome in report.outcomes:
-            if outcome.status == "skipped":
-                continue
-            reason = outcome.decision.reason + (f": {outcome.error}" if outcome.error else "")
-            table.add_row(outcome.decision.stack, str(outcome.decision.pr or "?"), outcome.status, reason)
-        skipped = len(report.with_status("skipped"))
-        console.print(table)
-        console.print(f"{skipped} stack(s) without the preview marker left alone")
+        _print_report(report, dry_run)
     if not report.ok:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.ERROR)

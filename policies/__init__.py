@@ -8,16 +8,31 @@ with no Pulumi CLI; ``settings.py`` reads Pulumi's policy configuration format.
 
 from __future__ import annotations
 
+from .environment import Inferred, infer
 from .errors import PolicyConfigError, PolicyError, PolicyInputError
 from .model import PACK_NAME, PACK_VERSION, Context, Finding, Resource, Rule, Violation
 from .registry import PACK_RULES, RULES, get_rule, rule_names
-from .report import document, exit_code, violations_renderable
-from .runner import Subject, check_rendered, check_state, check_state_resources, plan_section, run
+from .report import Assumption, document, exit_code, violations_renderable
+from .runner import (
+    Subject,
+    assumptions,
+    check_rendered,
+    check_state,
+    check_state_resources,
+    plan_section,
+    run,
+    subject_of_state,
+)
 from .settings import RuleSettings, load_config, resolve
 from .states import StateResources, read_state
 
 __all__ = [
     "PACK_NAME",
+    "Assumption",
+    "Inferred",
+    "assumptions",
+    "infer",
+    "subject_of_state",
     "PACK_RULES",
     "PACK_VERSION",
     "RULES",

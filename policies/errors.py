@@ -2,7 +2,7 @@
 
 Tree::
 
-    TricolorError                 base of every tricolor error (spec/errors.py)
+    TricolorError                 base of every tricolor error (tricolor.errors)
     └── PolicyError               the policies cannot run (fatal)
         ├── PolicyConfigError     the policy configuration is invalid: an unknown rule name,
         │                         a bad enforcement level, an option of the wrong type
@@ -10,12 +10,14 @@ Tree::
                                   missing, not JSON, or of an unsupported version or feature)
 
 A violation found by a rule is a result, not an error; ``tricolor policy check`` exits
-2 when a mandatory rule is violated and 1 on any of these errors.
+2 when a mandatory rule is violated and 1 on any of these errors (the one table,
+``tricolor.errors.ExitCode``). An unknown rule name asked of the registry is
+``tricolor.errors.UnknownNameError``, as in every registry.
 """
 
 from __future__ import annotations
 
-from ..spec.errors import TricolorError
+from ..errors import TricolorError
 
 
 class PolicyError(TricolorError):

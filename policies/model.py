@@ -3,7 +3,8 @@
 A rule is a pure function over plain resource data (type, name, URN, properties as
 dicts and lists). The same function runs inside the CrossGuard pack (``__main__.py``),
 over what ``tricolor plan`` renders, and over a ``pulumi stack export`` / checkpoint
-file; nothing here imports Pulumi.
+file; nothing here imports Pulumi. Pulumi's wire format (secret and unknown values,
+URNs) is read through ``tricolor.vocab.wire``, never here.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from ..vocab.wire import Urn
+
 # The CrossGuard pack's name and version (PulumiPolicy.yaml holds the same version).
 PACK_NAME = "tricolor-policies"
 PACK_VERSION = "0.1.0"
@@ -21,46 +24,6 @@ PACK_VERSION = "0.1.0"
 Enforcement = Literal["advisory", "mandatory", "disabled"]
 ENFORCEMENTS: tuple[str, ...] = ("advisory", "mandatory", "remediate", "disabled")
 RuleKind = Literal["resource", "stack", "stacks"]
-
-# Placeholders put where a value cannot be seen: an unknown value of a preview, a secret.
-UNKNOWN = "[unknown]"
-SECRET = "[secret]"
-# Pulumi's sentinels for unknown values (pulumi_policy/proxy.py, Pulumi state files).
-UNKNOWN_SENTINELS = frozenset(
-    {
-        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-        "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-        "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-        "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-        "030794c1-ac77-496b-92df-f27374a8bd58",
-        "e48ece36-62e2-4504-bad9-02848725956a",
-        "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
-    }
-)
-SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-
-
-def plain(value: Any) -> Any:
-    """``value`` as plain dicts, lists and scalars: unknowns become ``UNKNOWN``, secret
-    envelopes ``SECRET`` (the value is never kept), assets and archives their hash."""
-    if isinstance(value, Mapping):
-        if SIG_KEY in value:
-            if value[SIG_KEY] == SECRET_SIG or "ciphertext" in value or "plaintext" in value:
-                return SECRET
-            return {"hash": value.get("hash")}
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, str) and value in UNKNOWN_SENTINELS:
-        return UNKNOWN
-    return value
-
-
-def is_opaque(value: Any) -> bool:
-    """Whether ``value`` cannot be judged (unknown during a preview, or a secret)."""
-    return value in (UNKNOWN, SECRET)
-
 
 @dataclass(frozen=True)
 class Resource:
@@ -75,22 +38,28 @@ class Resource:
     @property
     def stack(self) -> str | None:
         """The stack named in the URN (``urn:pulumi:<stack>::<project>::...``)."""
-        parts = self.urn.split("::")
-        if len(parts) >= 3 and parts[0].startswith("urn:pulumi:"):
-            return parts[0][len("urn:pulumi:") :]
-        return None
+        try:
+            return Urn.parse(self.urn).stack
+        except ValueError:
+            return None
 
     def describe(self) -> str:
-        return f"{self.type} {self.name!r}"
+        name = self.name if len(self.name) <= 120 else f"{self.name[:120]}..."
+        return f"{self.type} {name!r}"
 
 
 @dataclass(frozen=True)
 class Context:
-    """What a rule knows beyond the resource: its stack and the stack's environment
-    (``production``, ``staging``, ``preview``) when the caller knows it."""
+    """What a rule knows beyond the resource: its stack, the stack's environment
+    (``production``, ``staging``, ``preview``) when the caller knows it and what told it
+    (``environment_source``: the stack config, ``--environment``), and whether the stack
+    holds a blue/green pair (which only production has). ``environment.infer`` weighs
+    these with the resource's own labels."""
 
     stack: str | None = None
     environment: str | None = None
+    environment_source: str = "the stack's tricolor:environment"
+    paired: bool = False
 
 
 @dataclass(frozen=True)

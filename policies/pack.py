@@ -6,9 +6,11 @@ starts the analyzer's gRPC server. Building them here keeps them inspectable (an
 testable) without serving.
 
 Each policy adapts what the engine sends (proxied properties, ``Secret`` values) to
-plain ``Resource`` data and reports the rule's findings. The stack's environment comes
-from its ``tricolor:environment`` config (the engine passes the stack's config to the
-analyzer) when a resource carries no ``tricolor.dev/environment`` label.
+plain ``Resource`` data and reports the rule's findings. A resource's environment is
+inferred as offline (``environment.infer``): its labels, the stack's
+``tricolor:environment`` config (the engine passes the stack's config to the analyzer),
+a blue/green pair among the stack's resources; when nothing tells it, production is
+assumed and production rules apply.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from .model import PACK_NAME, SECRET, Context, Resource, Rule, plain
+from ..vocab.wire import SECRET_TEXT, plain
+from .environment import paired
+from .model import PACK_NAME, Context, Resource, Rule
 from .registry import PACK_RULES
 from .settings import parse_options
 
@@ -44,7 +48,7 @@ def unwrap(value: Any) -> Any:
     sentinels, which ``plain`` marks), secrets replaced by ``[secret]``, whole numbers as
     integers (the protocol carries every number as a double)."""
     if isinstance(value, Secret):
-        return SECRET
+        return SECRET_TEXT
     if type(value).__name__ in ("_DictProxy", "_ListProxy"):
         value = value["__target"]
     if isinstance(value, Mapping):
@@ -65,7 +69,8 @@ def runtime_context() -> Context:
         environment = pulumi.runtime.get_config("tricolor:environment")
     except Exception:  # noqa: BLE001 - no runtime config: the labels decide
         environment = None
-    return Context(stack=os.environ.get("PULUMI_STACK"), environment=environment)
+    return Context(stack=os.environ.get("PULUMI_STACK"), environment=environment,
+                   environment_source="the stack's tricolor:environment")
 
 
 def _resource_validation(rule: Rule) -> Callable[[ResourceValidationArgs, ReportViolation], None]:
@@ -97,7 +102,9 @@ def _stack_validation(rule: Rule) -> Callable[[StackValidationArgs, ReportViolat
             )
             for r in args.resources
         ]
-        for finding in rule.check(resources, options, runtime_context()):
+        context = runtime_context()
+        context = Context(context.stack, context.environment, context.environment_source, paired(resources))
+        for finding in rule.check(resources, options, context):
             report(finding.message, finding.urn)
 
     return validate

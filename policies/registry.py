@@ -1,8 +1,10 @@
-"""Every rule, by name; ``get_rule`` raises a typed error for an unknown name."""
+"""Every rule, by name; ``get_rule`` raises ``UnknownNameError`` (as every registry)
+for an unknown name, listing the known ones. Rules are imported here, never the other
+way round: a rule module knows nothing of the registry."""
 
 from __future__ import annotations
 
-from .errors import PolicyConfigError
+from ..errors import UnknownNameError
 from .model import Rule
 from .rules_color_parity import RULE as COLOR_PARITY
 from .rules_cross_stack import RULE as CROSS_STACK_PARITY
@@ -36,4 +38,4 @@ def get_rule(name: str) -> Rule:
     for rule in RULES:
         if rule.name == name:
             return rule
-    raise PolicyConfigError(f"unknown rule {name!r}; known rules: {', '.join(rule_names())}")
+    raise UnknownNameError("policy rule", name, rule_names())

@@ -12,25 +12,51 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from ..errors import ExitCode
+from ..vocab.wire import Urn
 from .model import PACK_NAME, PACK_VERSION, Violation
 
-EXIT_CLEAN, EXIT_ERROR, EXIT_MANDATORY = 0, 1, 2
 _ORDER = {"mandatory": 0, "advisory": 1, "disabled": 2}
 
 
+@dataclass(frozen=True)
+class Assumption:
+    """Resources of ``stack`` whose environment nothing said outright: it was assumed
+    (``environment``, from ``basis``: color labels, a blue/green pair, or nothing at all)."""
+
+    stack: str
+    environment: str
+    basis: str
+    resources: tuple[str, ...]  # URNs
+
+    def note(self) -> str:
+        return (f"environment assumed for {len(self.resources)} resource(s): {self.environment}, from {self.basis}; "
+                f"{self.environment} rules applied")
+
+    def as_json(self) -> dict[str, Any]:
+        return {"stack": self.stack, "environment": self.environment, "assumed": True, "basis": self.basis,
+                "resources": list(self.resources)}
+
+
 def exit_code(violations: Sequence[Violation]) -> int:
-    """2 when a mandatory rule is violated (as ``pulumi preview`` fails), else 0."""
-    return EXIT_MANDATORY if any(v.mandatory for v in violations) else EXIT_CLEAN
+    """2 when a mandatory rule is violated (as ``pulumi preview`` fails), else 0 (the one
+    table: ``tricolor.errors.ExitCode``)."""
+    return ExitCode.FINDING if any(v.mandatory for v in violations) else ExitCode.OK
 
 
-def document(violations: Sequence[Violation]) -> dict[str, Any]:
-    """The ``--output json`` document: ``{"violations": [{policy, resource, message, enforcement}]}``."""
-    return {"violations": [v.as_json() for v in _sorted(violations)]}
+def document(violations: Sequence[Violation], assumptions: Sequence[Assumption] = ()) -> dict[str, Any]:
+    """The ``--output json`` document: ``{"violations": [{policy, resource, message,
+    enforcement}]}``, plus ``"assumptions"`` when an environment was assumed."""
+    out: dict[str, Any] = {"violations": [v.as_json() for v in _sorted(violations)]}
+    if assumptions:
+        out["assumptions"] = [a.as_json() for a in assumptions]
+    return out
 
 
 def _sorted(violations: Sequence[Violation]) -> list[Violation]:
@@ -42,10 +68,11 @@ def _sorted(violations: Sequence[Violation]) -> list[Violation]:
 
 def resource_label(resource: str) -> str:
     """``type: name`` of a URN (``urn:pulumi:prod::p::parent$type::name``), else the text."""
-    parts = resource.split("::")
-    if resource.startswith("urn:pulumi:") and len(parts) >= 4:
-        return f"{parts[2].rsplit('$', 1)[-1]}: {parts[-1]}"
-    return resource
+    try:
+        urn = Urn.parse(resource)
+    except ValueError:
+        return resource
+    return f"{urn.type}: {urn.name}"
 
 
 def _icon(violations: Sequence[Violation]) -> Text:
@@ -57,9 +84,14 @@ def _icon(violations: Sequence[Violation]) -> Text:
 
 
 def violations_renderable(
-    violations: Sequence[Violation], stacks: Sequence[str] = (), source: str = "local: policies"
+    violations: Sequence[Violation], stacks: Sequence[str] = (), source: str = "local: policies",
+    assumptions: Sequence[Assumption] = (),
 ) -> RenderableType:
-    """The policy section for ``stacks`` (every stack named, even a clean one)."""
+    """The policy section for ``stacks`` (every stack named, even a clean one). Every
+    value is a ``Text``: nothing in a message is read as markup or an emoji code."""
+    notes: dict[str, list[str]] = {}
+    for assumption in assumptions:
+        notes.setdefault(assumption.stack, []).append(assumption.note())
     by_stack: dict[str, list[Violation]] = {name: [] for name in stacks}
     for violation in _sorted(violations):
         by_stack.setdefault(violation.stack or "", []).append(violation)
@@ -69,6 +101,8 @@ def violations_renderable(
         lines.append(
             Text.assemble("    ", _icon(found), (f"{PACK_NAME}@v{PACK_VERSION}", "bold"), f" ({source})")
         )
+        for note in notes.get(stack, ()):
+            lines.append(Text(f"        note: {note}", style="yellow"))
         for v in found:
             style = "red" if v.mandatory else "yellow"
             lines.append(

@@ -5,7 +5,9 @@ word taken out (``checkout-blue-deployment`` / ``checkout-green-deployment``). T
 properties are compared after removing what may differ by design (the color word
 wherever it appears, image fields, weights, the version label derived from the image)
 and what the cloud fills in (ids, ARNs, status, timestamps: the drift module's deep
-normalisation, which also redacts secrets, so no secret value is ever shown).
+normalisation). Secrets are redacted by ``tricolor.vocab.redact`` before anything is
+compared, so no secret value is ever shown, and whether two colors' secrets are equal
+or not changes nothing in the result.
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ import orjson
 from pydantic import Field
 
 from ..drift.normalize import deep_normalize
-from ..spec.weights import COLORS
+from ..vocab.labels import COLORS
+from ..vocab.redact import redact
 from .model import Context, Finding, Options, Resource, Rule
 from .shapes import color_of, uncolor
 
 NAME = "color-parity"
 _MISSING = object()
+SHOWN = 120  # characters of one value shown in a finding
 
 
 class ColorParityOptions(Options):
@@ -94,10 +98,12 @@ def fingerprint(resource: Resource) -> bytes:
 
 
 def _props(resource: Resource, options: ColorParityOptions) -> Any:
-    """The drift module's deep normal form (volatile fields dropped, secrets redacted,
-    named lists keyed by name, JSON text parsed), then the colors' allowed differences
-    taken out."""
-    return uncolor(normalize(deep_normalize(dict(resource.props), resource.type), options))
+    """The drift module's deep normal form (volatile fields dropped, named lists keyed by
+    name, JSON text parsed), every secret redacted by ``vocab.redact`` (by name and by
+    structure, so an env list with a duplicated name still hides its passwords), then the
+    colors' allowed differences taken out. Nothing compared or shown depends on a secret."""
+    normal = deep_normalize(dict(resource.props), resource.type)
+    return uncolor(normalize(redact(normal, type_=resource.type), options))
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
@@ -126,7 +132,11 @@ def differences(left: Any, right: Any) -> list[tuple[str, Any, Any]]:
 
 
 def _show(value: Any) -> str:
-    return "(absent)" if value is _MISSING else json.dumps(value, default=str)
+    """A value of the redacted normal form (see ``_props``), as JSON, cut."""
+    if value is _MISSING:
+        return "(absent)"
+    text = json.dumps(value, default=str, ensure_ascii=False)
+    return text if len(text) <= SHOWN else f"{text[:SHOWN]}... ({len(text)} characters)"
 
 
 def check(resources: Sequence[Resource], options: ColorParityOptions, context: Context) -> list[Finding]:
@@ -138,10 +148,10 @@ def check(resources: Sequence[Resource], options: ColorParityOptions, context: C
     findings: list[Finding] = []
     for (type_, _), by_color in sorted(pairs.items()):
         if len(by_color) < len(COLORS):
-            ((color, only),) = by_color.items()
-            other = next(c for c in COLORS if c != color)
+            ((lone, only),) = by_color.items()
+            other = next(c for c in COLORS if c != lone)
             findings.append(
-                Finding(f"{only.describe()} exists for {color} only; {other} has no counterpart", only.urn)
+                Finding(f"{only.describe()} exists for {lone} only; {other} has no counterpart", only.urn)
             )
             continue
         blue, green = by_color["blue"], by_color["green"]

@@ -11,14 +11,16 @@ cover is a violation.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
 from ..drift.diff import compare
-from ..drift.normalize import color_of as drift_color
 from ..drift.normalize import role_from_urn, snapshots_from_rendered
+from ..vocab.labels import color_of, labels_of
+from ..vocab.redact import redact
 from .model import Context, Finding, Options, Rule
 
 if TYPE_CHECKING:
@@ -33,17 +35,25 @@ class CrossStackOptions(Options):
     max_paths: int = Field(10, ge=1, alias="maxPaths", description="Differing fields listed per resource.")
 
 
-def _show(value: Any) -> str:
-    return "(absent)" if value is None else json.dumps(value, default=str)
+SHOWN = 120  # characters of one value shown in a finding
+_LAST_KEY = re.compile(r"([^.\[\]]+)(?:\[\d+\])*$")
+
+
+def _show(value: Any, path: str) -> str:
+    """A differing value, redacted as the value of the last key of ``path`` (the drift
+    report has redacted it already; this holds whatever that module does), cut."""
+    if value is None:
+        return "(absent)"
+    key = _LAST_KEY.search(path or "")
+    text = json.dumps(redact(value, key.group(1) if key else ""), default=str, ensure_ascii=False)
+    return text if len(text) <= SHOWN else f"{text[:SHOWN]}... ({len(text)} characters)"
 
 
 def _urns(rendered: Rendered) -> dict[str, str]:
     """Drift role -> URN of a rendered stack's resources (for naming them in violations)."""
     out: dict[str, str] = {}
     for resource in rendered.resources:
-        meta = resource.inputs.get("metadata") if isinstance(resource.inputs, dict) else None
-        labels = meta.get("labels") if isinstance(meta, dict) else None
-        color = drift_color(resource.name, labels if isinstance(labels, dict) else None)
+        color = color_of(resource.name, labels_of(resource.type, resource.inputs))
         out.setdefault(role_from_urn(resource.urn, color), resource.urn)
     return out
 
@@ -66,7 +76,7 @@ def check(stacks: Sequence[Rendered], options: CrossStackOptions, context: Conte
                 if all(values.get(r.environment) == values.get(left.environment) for r in rights):
                     continue  # blue and green differ from each other only: color-parity's business
                 shown = ", ".join(
-                    f"{label} {_show(values.get(label))}"
+                    f"{label} {_show(values.get(label), difference.path)}"
                     for label in (left.environment, *(r.environment for r in rights))
                 )
                 grouped.setdefault(difference.resource, []).append(

@@ -8,8 +8,11 @@ import re
 from pydantic import Field
 
 from ..spec.model import image_digest, image_problem, image_tag
-from .model import Context, Finding, Options, Resource, Rule, is_opaque
-from .shapes import containers_of, environment_of
+from ..vocab.wire import is_opaque
+from .environment import applies, infer
+from .model import Context, Finding, Options, Resource, Rule
+from .quote import quoted
+from .shapes import containers_of
 
 NAME = "images-pinned"
 _IMAGE_ID = re.compile(r"^sha256:[a-f0-9]{64}$")  # a Docker image id, as a RemoteImage gives it
@@ -31,10 +34,6 @@ class ImageOptions(Options):
     )
 
 
-def applies(environment: str | None, environments: list[str]) -> bool:
-    return "*" in environments or (environment is not None and environment in environments)
-
-
 def image_finding(image: object, options: ImageOptions) -> str | None:
     """Why ``image`` is not pinned, or ``None`` when it is (or cannot be seen)."""
     if image is None:
@@ -43,28 +42,31 @@ def image_finding(image: object, options: ImageOptions) -> str | None:
         return None
     if _IMAGE_ID.match(image) or image_digest(image):
         return None
+    shown = quoted(image, "image")
     if image_problem(image):
-        return f"{image!r} is not a valid image reference"
+        return f"{shown} is not a valid image reference"
     tag = image_tag(image)
     if tag is None:
-        return f"{image!r} has no tag (it pulls 'latest'); pin a version tag or a @sha256 digest"
+        return f"{shown} has no tag (it pulls 'latest'); pin a version tag or a @sha256 digest"
     if tag in options.mutable_tags:
-        return f"{image!r} uses the mutable tag {tag!r}; pin a version tag or a @sha256 digest"
+        return f"{shown} uses the mutable tag {quoted(tag)}; pin a version tag or a @sha256 digest"
     if options.require_digest:
-        return f"{image!r} is not pinned by a @sha256 digest"
+        return f"{shown} is not pinned by a @sha256 digest"
     return None
 
 
 def check(resource: Resource, options: ImageOptions, context: Context) -> list[Finding]:
     containers = containers_of(resource)
-    if not containers or not applies(environment_of(resource, context), options.environments):
+    inferred = infer(resource, context)
+    if not containers or not applies(inferred, options.environments):
         return []
+    note = inferred.note()
     findings = []
     for container in containers:
         problem = image_finding(container.image, options)
         if problem:
             findings.append(
-                Finding(f"{resource.describe()}: {container.image_field} {problem}", resource.urn)
+                Finding(f"{resource.describe()}: {container.image_field} {problem}{note}", resource.urn)
             )
     return findings
 

@@ -16,9 +16,10 @@ from typing import Any
 
 from pydantic import Field
 
-from .model import Context, Finding, Options, Resource, Rule, is_opaque
-from .rules_weights import AWS_ROUTERS
-from .shapes import DOCKER_CONTAINER, color_in, color_of, get, k8s_kind
+from ..vocab.labels import color_in
+from ..vocab.wire import is_opaque
+from .model import Context, Finding, Options, Resource, Rule
+from .shapes import AWS_ROUTERS, DOCKER_CONTAINER, color_of, get, k8s_kind
 
 NAME = "idle-color-isolated"
 ECS_SERVICE = "aws:ecs/service:Service"

@@ -8,8 +8,12 @@ from fnmatch import fnmatchcase
 
 from pydantic import Field
 
-from .model import Context, Finding, Options, Resource, Rule, is_opaque
-from .shapes import environment_of, labels_of
+from ..vocab import labels as keys
+from ..vocab.wire import is_opaque
+from .environment import infer
+from .model import Context, Finding, Options, Resource, Rule
+from .quote import quoted
+from .shapes import labels_of
 
 NAME = "preview-labels"
 _TTL = re.compile(r"^[0-9]+(s|m|h|d)?$|^([0-9]+[smhd])+$")
@@ -18,12 +22,10 @@ _CREATED = re.compile(r"^[0-9]{4}-?[0-9]{2}-?[0-9]{2}([T ][0-9:.]+)?(Z|[+-]?[0-9
 
 
 class PreviewOptions(Options):
-    ttl_key: str = Field("tricolor.dev/ttl", alias="ttlKey", description="Label or tag holding the TTL.")
-    pr_key: str = Field(
-        "tricolor.dev/pr", alias="prKey", description="Label or tag holding the pull-request number."
-    )
+    ttl_key: str = Field(keys.TTL, alias="ttlKey", description="Label or tag holding the TTL.")
+    pr_key: str = Field(keys.PR, alias="prKey", description="Label or tag holding the pull-request number.")
     created_at_key: str = Field(
-        "tricolor.dev/created-at", alias="createdAtKey", description="Label or tag holding the creation time."
+        keys.CREATED_AT, alias="createdAtKey", description="Label or tag holding the creation time."
     )
     types: list[str] = Field(
         default_factory=lambda: [
@@ -52,7 +54,7 @@ def _labelled(resource: Resource, options: PreviewOptions) -> bool:
 
 
 def check(resource: Resource, options: PreviewOptions, context: Context) -> list[Finding]:
-    if environment_of(resource, context) != "preview" or not _labelled(resource, options):
+    if not infer(resource, context).says("preview") or not _labelled(resource, options):
         return []
     labels = labels_of(resource)
     if labels is None:
@@ -76,7 +78,7 @@ def check(resource: Resource, options: PreviewOptions, context: Context) -> list
             )
         elif not is_opaque(value) and not (isinstance(value, str) and pattern.match(value)):
             findings.append(
-                Finding(f"{resource.describe()}: label or tag {key} is {value!r}, not {what}", resource.urn)
+                Finding(f"{resource.describe()}: label or tag {key} is {quoted(value, key)}, not {what}", resource.urn)
             )
     return findings
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from .environment import applies, infer
 from .model import Context, Finding, Options, Resource, Rule
-from .rules_images import applies
-from .shapes import color_of, containers_of, environment_of
+from .shapes import color_of, containers_of
 
 NAME = "production-resources"
 
@@ -34,12 +34,14 @@ class ResourceOptions(Options):
 
 def check(resource: Resource, options: ResourceOptions, context: Context) -> list[Finding]:
     containers = [c for c in containers_of(resource) if c.runs_service]
-    if not containers or not applies(environment_of(resource, context), options.environments):
+    inferred = infer(resource, context)
+    if not containers or not applies(inferred, options.environments):
         return []
     color = color_of(resource)
     if options.colored_only and color is None:
         return []
     where = f"{resource.describe()}" + (f" ({color})" if color else "")
+    where += inferred.note()
     findings: list[Finding] = []
     wanted = [("requests", options.require_requests), ("limits", options.require_limits)]
     for container in containers:

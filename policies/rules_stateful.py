@@ -7,8 +7,11 @@ from fnmatch import fnmatchcase
 
 from pydantic import Field
 
+from ..vocab.labels import COLOR, COLORS, color_in
+from ..vocab.wire import urn_name
 from .model import Context, Finding, Options, Resource, Rule
-from .shapes import COLOR_LABEL, color_in, containers_of, labels_of, urn_name
+from .quote import quoted
+from .shapes import containers_of, labels_of
 
 NAME = "stateful-shared"
 
@@ -66,22 +69,22 @@ def what_is_stateful(resource: Resource, options: StatefulOptions) -> str | None
     for container in containers_of(resource):
         repository = _image_repository(container.image)
         if container.runs_service and repository in options.stateful_images:
-            return f"runs the stateful image {container.image!r} ({container.image_field})"
+            return f"runs the stateful image {quoted(container.image, 'image')} ({container.image_field})"
     return None
 
 
 def per_color(resource: Resource) -> tuple[str, str] | None:
     """(color, evidence) when the resource belongs to one color."""
     labels = labels_of(resource) or {}
-    if labels.get(COLOR_LABEL) in ("blue", "green"):
-        return str(labels[COLOR_LABEL]), f"label or tag {COLOR_LABEL}"
+    if labels.get(COLOR) in COLORS:
+        return str(labels[COLOR]), f"label or tag {COLOR}"
     color = color_in(resource.name)
     if color:
         return color, "its name"
     parent = urn_name(resource.parent)
     color = color_in(parent)
     if color:
-        return color, f"its parent {parent!r}"
+        return color, f"its parent {quoted(parent)}"
     return None
 
 

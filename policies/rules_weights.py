@@ -11,6 +11,7 @@ stable plus canary equal to the total.
 
 A rule or action with a single backend carries all traffic; one with several is a
 split and its weights must add up to ``total`` (100: tricolor weights are percentages).
+The limits are the one table in ``tricolor.vocab.limits``.
 """
 
 from __future__ import annotations
@@ -21,29 +22,15 @@ from typing import Any
 
 from pydantic import Field
 
-from .model import Context, Finding, Options, Resource, Rule, is_opaque
-from .shapes import DOCKER_CONTAINER, get
+from ..vocab.limits import ALB, GATEWAY, NGINX, Limits
+from ..vocab.wire import is_opaque
+from .model import Context, Finding, Options, Resource, Rule
+from .quote import quoted
+from .shapes import AWS_ROUTERS, DOCKER_CONTAINER, get
 
 NAME = "router-weights"
-AWS_ROUTERS = {
-    "aws:lb/listener:Listener": "defaultActions",
-    "aws:alb/listener:Listener": "defaultActions",
-    "aws:lb/listenerRule:ListenerRule": "actions",
-    "aws:alb/listenerRule:ListenerRule": "actions",
-}
 
 
-@dataclass(frozen=True)
-class Limits:
-    what: str
-    max_weight: int
-    max_backends: int
-    min_weight: int = 0
-
-
-GATEWAY = Limits("Gateway API HTTPRoute", 1_000_000, 16)
-ALB = Limits("AWS ALB forward action", 999, 5)
-NGINX = Limits("nginx upstream", 1_000_000, 1_000_000, min_weight=1)
 _UPSTREAM = re.compile(r"upstream\s+([A-Za-z0-9_.-]+)\s*\{([^}]*)\}")
 _SERVER = re.compile(r"(?m)^\s*server\s+([^\s;]+)([^;]*);")
 _WEIGHT = re.compile(r"\bweight=([^\s;]+)")
@@ -167,13 +154,18 @@ def check(resource: Resource, options: WeightOptions, context: Context) -> list[
     return findings
 
 
+def _whole(number: float) -> int | float:
+    return int(number) if float(number).is_integer() else number
+
+
 def _weight_problem(value: Any, limits: Limits, split: bool) -> str | None:
     if value is None:
         return "is missing (a split needs an explicit weight)" if split else None
     if isinstance(value, bool) or not isinstance(value, int):
-        return f"is {value!r}, not an integer"
+        return f"is {quoted(value, 'weight')}, not an integer"
     if not limits.min_weight <= value <= limits.max_weight:
-        return f"is {value}, outside {limits.min_weight}..{limits.max_weight} allowed by a {limits.what}"
+        low, high = _whole(limits.min_weight), _whole(limits.max_weight)
+        return f"is {value}, outside {low}..{high} allowed by a {limits.what}"
     return None
 
 

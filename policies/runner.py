@@ -3,6 +3,11 @@
 ``check_rendered`` runs every rule over what ``tricolor plan`` renders (and the
 cross-stack parity rule over the rendered stacks together); ``check_state`` runs the
 single-stack rules over a ``pulumi stack export`` or checkpoint file.
+
+Each stack's ``Context`` carries every stack-level signal of its environment (its
+config or ``--environment``, and whether it holds a blue/green pair), so that
+``environment.infer`` can fail closed; ``assumptions`` lists, per stack, the resources
+whose environment no signal told (production rules applied to them).
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 
-from .model import Context, Finding, Resource, Violation, plain
-from .report import violations_renderable
+from ..vocab.wire import plain
+from .environment import infer, paired
+from .model import Context, Finding, Resource, Violation
+from .report import Assumption, violations_renderable
 from .settings import RuleSettings, resolve
 from .states import StateResources, read_state
 
@@ -27,12 +34,33 @@ Config = Mapping[str, Any] | dict[str, RuleSettings] | None
 
 @dataclass(frozen=True)
 class Subject:
-    """The resources of one stack, with what is known of it."""
+    """The resources of one stack, with what is known of it (``environment_source``:
+    what said which environment it is)."""
 
     stack: str
     environment: str | None
     resources: tuple[Resource, ...]
     source: str = "rendered"
+    environment_source: str = "the stack's tricolor:environment"
+
+    def context(self) -> Context:
+        return Context(stack=self.stack, environment=self.environment,
+                       environment_source=self.environment_source, paired=paired(self.resources))
+
+
+def assumptions(subjects: Sequence[Subject]) -> list[Assumption]:
+    """Per stack and basis, the resources whose environment nothing said outright."""
+    out: list[Assumption] = []
+    for subject in subjects:
+        context = subject.context()
+        groups: dict[tuple[str, str], list[str]] = {}
+        for resource in subject.resources:
+            inferred = infer(resource, context)
+            if inferred.assumed:
+                groups.setdefault((inferred.name, inferred.basis), []).append(resource.urn)
+        for (name, basis), urns in sorted(groups.items()):
+            out.append(Assumption(subject.stack, name, basis, tuple(urns)))
+    return out
 
 
 def resource_from_rendered(item: RenderedResource) -> Resource:
@@ -78,7 +106,7 @@ def run(
     settings = settings_of(config)
     out: list[Violation] = []
     for subject in subjects:
-        context = Context(stack=subject.stack, environment=subject.environment)
+        context = subject.context()
         for setting in settings.values():
             if not setting.enabled:
                 continue
@@ -115,11 +143,16 @@ def check_state(path: Path, config: Config = None, environment: str | None = Non
     return check_state_resources(read_state(path), settings, environment)
 
 
+def subject_of_state(state: StateResources, environment: str | None = None) -> Subject:
+    """The state's resources as a subject; ``environment`` is what ``--environment`` said."""
+    return Subject(stack=state.stack, environment=environment, resources=state.resources, source=state.source,
+                   environment_source="--environment")
+
+
 def check_state_resources(state: StateResources, config: Config = None,
                           environment: str | None = None) -> list[Violation]:
     """Every violation among the resources of a state already read (``read_state``)."""
-    subject = Subject(stack=state.stack, environment=environment, resources=state.resources, source=state.source)
-    return run([subject], config)
+    return run([subject_of_state(state, environment)], config)
 
 
 def plan_section(rendered_list: Sequence[Rendered], config: Config = None) -> RenderableType:

@@ -8,6 +8,8 @@
   (``image``, ``memory``, ``cpus``, ``healthcheck``), images (``name``).
 
 Pure functions over ``Resource``; a missing property is ``None``, never an exception.
+Label keys, ``labels_of`` and ``color_of`` are the shared vocabulary's
+(``tricolor.vocab.labels``); this module only adapts them to ``Resource``.
 """
 
 from __future__ import annotations
@@ -18,13 +20,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..spec.weights import COLORS
-from .model import Context, Resource, is_opaque
-
-LABEL_PREFIX = "tricolor.dev"
-COLOR_LABEL = f"{LABEL_PREFIX}/color"
-ENVIRONMENT_LABEL = f"{LABEL_PREFIX}/environment"
-PREVIEW_LABEL = f"{LABEL_PREFIX}/preview"
+from ..vocab.labels import COLORS, Color
+from ..vocab.labels import color_of as vocab_color_of
+from ..vocab.labels import labels_of as vocab_labels_of
+from ..vocab.wire import is_opaque, urn_name
+from .model import Resource
 
 _COLOR_TOKEN = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(COLORS) + r")(?![A-Za-z0-9])")
 
@@ -40,6 +40,13 @@ K8S_POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
 ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 LAMBDA_FUNCTION = "aws:lambda/function:Function"
 DOCKER_CONTAINER = "docker:index/container:Container"
+#: ALB routers: type -> the field holding their actions
+AWS_ROUTERS = {
+    "aws:lb/listener:Listener": "defaultActions",
+    "aws:alb/listener:Listener": "defaultActions",
+    "aws:lb/listenerRule:ListenerRule": "actions",
+    "aws:alb/listenerRule:ListenerRule": "actions",
+}
 DOCKER_IMAGES = {"docker:index/remoteImage:RemoteImage": "name", "docker:index/image:Image": "imageName"}
 
 
@@ -68,58 +75,15 @@ def k8s_kind(resource: Resource) -> str | None:
     return resource.type.rsplit(":", 1)[-1]
 
 
-def labels_of(resource: Resource) -> dict[str, str] | None:
-    """The resource's labels or tags, or ``None`` when it has none at all."""
-    props = resource.props
-    backend = backend_of(resource)
-    if backend == "kubernetes":
-        labels = get(props, "metadata", "labels")
-    elif backend == "docker":
-        raw = props.get("labels")
-        if isinstance(raw, list):
-            labels = {str(i.get("label")): i.get("value") for i in raw if isinstance(i, Mapping)}
-        else:
-            labels = raw
-    else:
-        labels = props.get("tags")
-        if labels is None:
-            labels = props.get("tagsAll")
-    if not isinstance(labels, Mapping):
-        return None
-    return {str(k): v for k, v in labels.items()}
+def labels_of(resource: Resource) -> dict[str, Any] | None:
+    """The resource's labels or tags (``vocab.labels.labels_of``), or ``None`` when it has none."""
+    return vocab_labels_of(resource.type, resource.props)
 
 
-def color_in(text: Any) -> str | None:
-    """The color named as a whole word in ``text`` (``checkout-green-config``), if any."""
-    if not isinstance(text, str):
-        return None
-    match = _COLOR_TOKEN.search(text)
-    return match.group(1) if match else None
-
-
-def urn_name(urn: str | None) -> str | None:
-    return urn.rsplit("::", 1)[-1] if urn else None
-
-
-def color_of(resource: Resource) -> str | None:
-    """The color a resource belongs to: its ``tricolor.dev/color`` label or tag, else a
-    color word in its name or its parent's name."""
-    labels = labels_of(resource) or {}
-    value = labels.get(COLOR_LABEL)
-    if value in COLORS:
-        return str(value)
-    return color_in(resource.name) or color_in(urn_name(resource.parent))
-
-
-def environment_of(resource: Resource, context: Context) -> str | None:
-    """The environment from the resource's own label or tag, else from the context."""
-    labels = labels_of(resource) or {}
-    value = labels.get(ENVIRONMENT_LABEL)
-    if isinstance(value, str) and not is_opaque(value):
-        return value
-    if labels.get(PREVIEW_LABEL) == "true":
-        return "preview"
-    return context.environment
+def color_of(resource: Resource) -> Color | None:
+    """The color a resource belongs to (``vocab.labels.color_of``): its
+    ``tricolor.dev/color`` label or tag, else a color word in its name or its parent's."""
+    return vocab_color_of(resource.name, labels_of(resource), urn_name(resource.parent))
 
 
 def uncolor(value: Any) -> Any:

@@ -1,9 +1,11 @@
 """Resources of a ``pulumi stack export`` or checkpoint file, as the rules see them.
 
-The file is parsed by the drift module's state reader (schema versions 3 and 4, both
-the on-disk checkpoint and the export shape, unknown v4 features refused); this module
-only turns its resources into ``Resource``s: the inputs the program declared (as a
-CrossGuard resource policy sees them), else the outputs, with secrets redacted.
+The file is read by the one strict reader (``tricolor.vocab.checkpoint``: schema
+versions 3 and 4, the on-disk checkpoint and the export shape, gzip bounded, unknown v4
+features, malformed shapes and duplicate URNs refused, each naming the file and the
+JSON path); this module only turns its resources into ``Resource``s: the inputs the
+program declared (as a CrossGuard resource policy sees them), else the outputs, as plain
+data (``vocab.wire.plain``: secret envelopes become ``[secret]``).
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..drift.errors import DriftError
-from ..drift.pulumi_state import parse_state
+from ..vocab.checkpoint import CheckpointError, parse_state, read_file
+from ..vocab.wire import Urn, plain
 from .errors import PolicyInputError
-from .model import Resource, plain
+from .model import Resource
+
+__all__ = ["SKIPPED_TYPES", "StateResources", "read_state"]
 
 SKIPPED_TYPES = ("pulumi:pulumi:Stack",)
 
@@ -31,31 +35,16 @@ def read_state(path: Path) -> StateResources:
     """Read ``path`` (``.json`` or ``.json.gz``); a clear error names the file otherwise."""
     where = str(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PolicyInputError(f"{where}: cannot read the state file: {exc.strerror or exc}") from None
-    try:
-        state = parse_state(data, where)
-    except DriftError as exc:
+        state = parse_state(read_file(path), where)
+    except CheckpointError as exc:
         raise PolicyInputError(str(exc)) from None
     resources: list[Resource] = []
-    for number, item in enumerate(state.resources):
-        urn = item.get("urn") if isinstance(item, dict) else None
-        type_ = item.get("type") if isinstance(item, dict) else None
-        if not isinstance(urn, str) or not isinstance(type_, str):
-            raise PolicyInputError(f"{where}: resources[{number}] has no URN or type")
-        if type_ in SKIPPED_TYPES or item.get("delete"):
+    for item in state.resources:  # the reader checked every URN and type
+        if item["type"] in SKIPPED_TYPES or item.get("delete"):
             continue
         props = item.get("inputs") or item.get("outputs") or {}
-        parent = item.get("parent")
-        resources.append(
-            Resource(
-                type=type_,
-                name=urn.rsplit("::", 1)[-1],
-                urn=urn,
-                props=plain(props) if isinstance(props, dict) else {},
-                parent=parent if isinstance(parent, str) else None,
-            )
-        )
-    stack = next((r.stack for r in resources if r.stack), None) or path.stem
+        urn = Urn.parse(item["urn"])
+        resources.append(Resource(type=item["type"], name=urn.name, urn=item["urn"], props=plain(props),
+                                  parent=item.get("parent")))
+    stack = next((r.stack for r in resources if r.stack), None) or path.name.split(".", 1)[0]
     return StateResources(stack=stack, version=state.version, resources=tuple(resources), source=where)

@@ -1,8 +1,14 @@
 """Per-pull-request ephemeral staging: names, TTL, preview config, backend listing,
-the reaper, and the thin Automation API layer that brings previews up and down."""
+the reaper, and the thin Automation API layer that brings previews up and down.
+
+Interfaces and their registries, kept apart: ``store.BackendStore`` (``backends``
+picks one by URL), ``destroy.Destroyer`` (``destroyers`` builds one by name),
+``github.PullRequestLookup``.
+"""
 
 from __future__ import annotations
 
+from .backends import backend_kind, open_backend
 from .config import (
     PREVIEW_OVERRIDES,
     PreviewConfig,
@@ -11,7 +17,8 @@ from .config import (
     secret_env_name,
     secrets_from_env,
 )
-from .destroy import DESTROYERS, Destroyer, get_destroyer
+from .destroy import Destroyer, DestroyerContext, StackRef
+from .destroyers import DESTROYERS, get_destroyer
 from .errors import (
     BackendError,
     DestroyError,
@@ -22,11 +29,11 @@ from .errors import (
     PulumiUnavailable,
 )
 from .github import GitHubPulls, PullRequestLookup, pr_states
-from .listing import StackRecord, list_previews, list_stacks
+from .layout import BackendLayout, read_layout
+from .listing import StackRecord, list_previews, list_stacks, reread
 from .naming import PreviewNames, names_of_stack, parse_pr, pr_of_stack, preview_names, slugify
-from .reaper import Decision, Outcome, ReapReport, decide, reap
-from .recording import RecordingDestroyer
-from .store import BackendStore, open_backend
+from .reaper import Decision, Outcome, ReapReport, Recheck, decide, decide_down, decide_one, reap
+from .store import BackendStore
 from .tags import PreviewMeta, from_labels, from_tags
 from .ttl import DEFAULT_TTL, expires_at, is_expired, parse_ttl, remaining
 
@@ -35,10 +42,12 @@ __all__ = [
     "DESTROYERS",
     "PREVIEW_OVERRIDES",
     "BackendError",
+    "BackendLayout",
     "BackendStore",
     "Decision",
     "DestroyError",
     "Destroyer",
+    "DestroyerContext",
     "GitHubError",
     "GitHubPulls",
     "Outcome",
@@ -51,9 +60,13 @@ __all__ = [
     "PullRequestLookup",
     "PulumiUnavailable",
     "ReapReport",
-    "RecordingDestroyer",
+    "Recheck",
     "StackRecord",
+    "StackRef",
+    "backend_kind",
     "decide",
+    "decide_down",
+    "decide_one",
     "expires_at",
     "from_labels",
     "from_tags",
@@ -70,8 +83,10 @@ __all__ = [
     "preview_config",
     "preview_names",
     "preview_plan_config",
+    "read_layout",
     "reap",
     "remaining",
+    "reread",
     "secret_env_name",
     "secrets_from_env",
     "slugify",

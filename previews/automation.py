@@ -1,4 +1,5 @@
-"""The thin layer over Pulumi's Automation API: bring a preview up, destroy it.
+"""The thin layer over Pulumi's Automation API: bring a preview up (destroying one is
+``automation_destroyer``).
 
 Everything here drives the Pulumi CLI; without it, ``require_pulumi`` raises
 ``PulumiUnavailable`` before anything is created. The program is the project's own
@@ -17,9 +18,11 @@ from typing import Any
 
 from .. import ROOT
 from ..stacks.config import to_runtime
-from .errors import DestroyError, PreviewError, PreviewExistsError, PulumiUnavailable
+from ..vocab.redact import redact, redact_text
+from .errors import PreviewError, PreviewExistsError, PulumiUnavailable
 from .tags import TAG_CREATED, TAG_MARKER, MetadataError, PreviewMeta, from_tags
 
+FAILURE_LIMIT = 4000
 INSTALL_HINT = "install it (https://www.pulumi.com/docs/install/) and put `pulumi` on PATH"
 Output = Callable[[str], Any]
 
@@ -93,8 +96,23 @@ def up_preview(stack_name: str, meta: PreviewMeta, config: Mapping[str, Any], se
         stack.set_all_config(values)
         result = stack.up(on_output=workspace.on_output, color="never")
     except auto.CommandError as exc:
-        raise PreviewError(f"pulumi up of preview {stack_name} failed: {exc}") from None
-    return {key: output.value for key, output in result.outputs.items() if not output.secret}
+        raise PreviewError(f"pulumi up of preview {stack_name} failed: {command_failure(exc)}") from None
+    return shown_outputs(result.outputs)
+
+
+def shown_outputs(outputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Stack outputs fit to print: those marked secret left out, every other value
+    redacted by name and structure (``vocab.redact``: a ``databaseUrl`` keeps its host
+    but not its password, a ``apiToken`` output that was not marked secret is hidden)."""
+    shown: dict[str, Any] = redact({key: output.value for key, output in outputs.items() if not output.secret})
+    return shown
+
+
+def command_failure(exc: Exception, limit: int = FAILURE_LIMIT) -> str:
+    """What a failed Pulumi command said, URL passwords redacted, cut to ``limit`` characters
+    (its tail, where the error is)."""
+    text = redact_text(str(exc))
+    return text if len(text) <= limit else f"...{text[-limit:]}"
 
 
 def _adopt(stack: Any, stack_name: str, meta: PreviewMeta) -> PreviewMeta:
@@ -113,25 +131,3 @@ def _adopt(stack: Any, stack_name: str, meta: PreviewMeta) -> PreviewMeta:
     if kept is None or not existing.get(TAG_CREATED):
         return meta
     return PreviewMeta(pr=meta.pr, created_at=kept.created_at, ttl=meta.ttl, branch=meta.branch, commit=meta.commit)
-
-
-class AutomationDestroyer:
-    """Destroys a stack's resources and removes the stack (``destroy(remove=True)``)."""
-
-    def __init__(self, workspace: Workspace | None = None) -> None:
-        self.workspace = workspace or Workspace()
-        self._command: Any = None
-
-    def destroy(self, stack: str) -> None:
-        from pulumi import automation as auto
-
-        if self._command is None:
-            self._command = require_pulumi()
-        opts = self.workspace.options(self._command)
-        try:
-            selected = auto.select_stack(stack, work_dir=str(self.workspace.work_dir), opts=opts)
-            selected.destroy(remove=True, on_output=self.workspace.on_output, color="never")
-        except auto.StackNotFoundError:
-            return  # already gone: destroying twice is a no-op
-        except auto.CommandError as exc:
-            raise DestroyError(f"pulumi destroy of {stack} failed: {exc}") from None

@@ -1,20 +1,40 @@
-"""How a preview is destroyed: the ``Destroyer`` protocol and its factory.
+"""How a preview is destroyed: the ``Destroyer`` protocol and the data it takes.
 
-Implementations, one module each:
-
-- ``automation.AutomationDestroyer``: the real one, Pulumi's Automation API
-  (``select_stack`` then ``destroy(remove=True)``);
-- ``recording.RecordingDestroyer``: records each call and fails on demand; it destroys
-  nothing, and exists for tests and rehearsals of the reaper.
+A destroyer receives a ``StackRef``, never a bare name: the stack's project (``None``
+for the old unscoped DIY layout) and name, whose ``qualified`` form is the one name
+Pulumi resolves to exactly that stack (``organization/<project>/<stack>``, or the bare
+name in an unscoped backend). The only implementation is
+``automation_destroyer.AutomationDestroyer`` (Pulumi's Automation API); the registry
+that builds one by name is ``destroyers``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from .errors import PreviewInputError
+__all__ = ["ORGANIZATION", "Destroyer", "DestroyerContext", "StackRef"]
 
-DESTROYERS = ("automation", "recording")
+#: the organization every DIY-backend stack belongs to (Pulumi refuses any other)
+ORGANIZATION = "organization"
+
+
+@dataclass(frozen=True, order=True)
+class StackRef:
+    """One stack, fully qualified."""
+
+    project: str | None  # None: the old unscoped layout, where Pulumi addresses the bare name
+    name: str
+
+    @property
+    def qualified(self) -> str:
+        """``organization/<project>/<stack>`` (the bare name in the unscoped layout)."""
+        return f"{ORGANIZATION}/{self.project}/{self.name}" if self.project else self.name
+
+    def __str__(self) -> str:
+        return self.qualified
 
 
 @runtime_checkable
@@ -23,17 +43,15 @@ class Destroyer(Protocol):
 
     A stack that no longer exists counts as destroyed (the reaper may run twice)."""
 
-    def destroy(self, stack: str) -> None: ...
+    def destroy(self, stack: StackRef) -> None: ...
 
 
-def get_destroyer(name: str, **options: Any) -> Destroyer:
-    """The destroyer called ``name``; ``PreviewInputError`` naming the known ones otherwise."""
-    if name == "automation":
-        from .automation import AutomationDestroyer
+@dataclass(frozen=True)
+class DestroyerContext:
+    """What a destroyer is built from: the backend, the project whose stacks it may
+    destroy (any other is refused), where the project lives, and where output goes."""
 
-        return AutomationDestroyer(**options)
-    if name == "recording":
-        from .recording import RecordingDestroyer
-
-        return RecordingDestroyer(**options)
-    raise PreviewInputError(f"unknown destroyer {name!r}; known: {', '.join(DESTROYERS)}")
+    project: str
+    backend_url: str | None = None
+    work_dir: Path | None = None
+    on_output: Callable[[str], Any] | None = None

@@ -2,7 +2,7 @@
 
 Tree::
 
-    TricolorError                      (spec.errors)
+    TricolorError                      (tricolor.errors)
     └── PreviewError                   anything that stops a preview command
         ├── PreviewInputError          a bad pull-request number, branch, TTL, image or stack name
         ├── BackendError               the state backend URL is unsupported or cannot be read
@@ -11,12 +11,13 @@ Tree::
         ├── DestroyError               destroying one preview failed (retryable: the next reap tries again)
         └── GitHubError                the GitHub API did not answer about a pull request (retryable)
 
-Input errors exit with 2 (like a usage error), the others with 1.
+Every one of them exits 1 (``tricolor.errors.ExitCode.ERROR``: bad input or an error),
+as in every other command; 2 is kept for findings.
 """
 
 from __future__ import annotations
 
-from ..spec.errors import TricolorError
+from ..errors import TricolorError
 
 
 class PreviewError(TricolorError):
@@ -25,8 +26,6 @@ class PreviewError(TricolorError):
 
 class PreviewInputError(PreviewError):
     """A value given on the command line is not acceptable; the message names it."""
-
-    exit_code = 2
 
 
 class BackendError(PreviewError):

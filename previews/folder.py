@@ -1,4 +1,8 @@
-"""A self-managed backend in a local folder: ``file:///path``, ``file://~/path`` or a path."""
+"""A self-managed backend in a local folder: ``file:///path``, ``file://~/path`` or a path.
+
+A file larger than the state size limit (``vocab.checkpoint.max_bytes``) is refused
+unread; every failure to read is a ``BackendError``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from ..vocab.checkpoint import MAX_BYTES_ENV, max_bytes
 from .errors import BackendError
 
 
@@ -28,13 +33,20 @@ class FolderStore:
         base = self.root / prefix
         if not base.is_dir():
             return []
-        return sorted(p.relative_to(self.root).as_posix() for p in base.rglob("*") if p.is_file())
+        try:
+            return sorted(p.relative_to(self.root).as_posix() for p in base.rglob("*") if p.is_file())
+        except OSError as exc:
+            raise BackendError(f"backend {self.url!r}: cannot list {prefix}: {exc.strerror or exc}") from None
 
     def read(self, key: str) -> bytes | None:
         path = self.root / key
+        limit = max_bytes()
         try:
+            if path.stat().st_size > limit:
+                raise BackendError(f"backend {self.url!r}: {key} is larger than {limit // (1024 * 1024)} MiB; "
+                                   f"not read (raise ${MAX_BYTES_ENV} if it really is that large)")
             return path.read_bytes()
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise BackendError(f"backend {self.url!r}: cannot read {key}: {exc.strerror}") from None
+            raise BackendError(f"backend {self.url!r}: cannot read {key}: {exc.strerror or exc}") from None

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..spec.naming import DNS_LABEL_MAX, STACK_NAME_MAX, dns_label_problem, short_hash, stack_name_problem
 from .errors import PreviewInputError
+from .quote import quote
 
 PR_MAX = 2**31 - 1  # GitHub numbers issues and pull requests with 32-bit integers
 SLUG_MAX = 40
@@ -34,18 +35,20 @@ _PREVIEW_STACK = re.compile(rf"^pr-([1-9][0-9]*)-(?:([a-z0-9-]+)-)?([0-9a-f]{{{H
 def parse_pr(value: Any) -> int:
     """A pull-request number: a positive integer (``"12"`` or ``12``), else an error naming it."""
     if isinstance(value, bool):
-        raise PreviewInputError(f"--pr: {value!r} is not a pull-request number (a positive integer)")
+        raise PreviewInputError(f"--pr: {quote(value)} is not a pull-request number (a positive integer)")
     if isinstance(value, int):
         number = value
     else:
         text = str(value).strip()
         if not re.fullmatch(r"[0-9]+", text):
-            raise PreviewInputError(f"--pr: {value!r} is not a pull-request number (a positive integer)")
+            raise PreviewInputError(f"--pr: {quote(value)} is not a pull-request number (a positive integer)")
+        if len(text.lstrip("0")) > len(str(PR_MAX)):
+            raise PreviewInputError(f"--pr: {quote(value)} is above {PR_MAX}, the largest pull-request number")
         number = int(text)
     if number < 1:
-        raise PreviewInputError(f"--pr: {value!r} is not a pull-request number (a positive integer)")
+        raise PreviewInputError(f"--pr: {quote(value)} is not a pull-request number (a positive integer)")
     if number > PR_MAX:
-        raise PreviewInputError(f"--pr: {value!r} is above {PR_MAX}, the largest pull-request number")
+        raise PreviewInputError(f"--pr: {quote(value)} is above {PR_MAX}, the largest pull-request number")
     return number
 
 
@@ -59,7 +62,7 @@ def normalize_branch(branch: str) -> str:
     if text.startswith("refs/heads/"):
         text = text[len("refs/heads/"):]
     if not text:
-        raise PreviewInputError(f"--branch: {branch!r} names no branch")
+        raise PreviewInputError(f"--branch: {quote(branch)} names no branch")
     return text
 
 

@@ -1,7 +1,9 @@
 """A self-managed backend in S3: ``s3://bucket/prefix``, read with boto3.
 
 Query parameters that Pulumi's S3 URLs carry are honoured: ``region``, ``endpoint``
-(an S3-compatible server; ``AWS_ENDPOINT_URL`` works too) and ``profile``.
+(an S3-compatible server; ``AWS_ENDPOINT_URL`` works too) and ``profile``. An object
+larger than the state size limit (``vocab.checkpoint.max_bytes``) is refused unread;
+every client failure is a ``BackendError``.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from ..vocab.checkpoint import MAX_BYTES_ENV, max_bytes
 from .errors import BackendError
 
 
@@ -76,5 +79,15 @@ class S3Store:
             raise self._error(f"read {key!r}", exc) from None
         except BotoCoreError as exc:
             raise self._error(f"read {key!r}", exc) from None
-        body: bytes = response["Body"].read()
+        limit = max_bytes()
+        if int(response.get("ContentLength") or 0) > limit:
+            response["Body"].close()
+            raise BackendError(f"backend {self.url!r}: {key} is larger than {limit // (1024 * 1024)} MiB; "
+                               f"not read (raise ${MAX_BYTES_ENV} if it really is that large)")
+        try:
+            body: bytes = response["Body"].read(limit + 1)
+        except (BotoCoreError, OSError) as exc:
+            raise self._error(f"read {key!r}", exc) from None
+        if len(body) > limit:
+            raise BackendError(f"backend {self.url!r}: {key} is larger than {limit // (1024 * 1024)} MiB; not read")
         return body

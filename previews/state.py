@@ -1,66 +1,55 @@
-"""The little the previews need from a Pulumi checkpoint: how many resources it holds
-and the preview labels on them.
+"""The little the previews need from a Pulumi checkpoint: how many resources it holds,
+the preview labels on them, and whose they are.
 
-Parsing is drift's checkpoint reader (``drift.pulumi_state.parse_state``): the on-disk
+Parsing is the one strict reader (``vocab.checkpoint.parse_state``): the on-disk
 ``{"version", "checkpoint": {"latest": ...}}`` and the ``pulumi stack export`` form
-``{"version", "deployment": ...}``, versions 3 and 4, unknown v4 features refused.
+``{"version", "deployment": ...}``, versions 3 and 4, gzip bounded, unknown v4 features,
+malformed shapes and duplicate URNs refused (``CheckpointError``, naming the file and
+the JSON path). Labels are read through ``vocab.labels.labels_of`` (Kubernetes
+``metadata.labels``, AWS ``tags``/``tagsAll``, Docker ``labels``).
+
+``owners`` is every ``(stack, project)`` the resources' URNs name, so the lister can
+refuse a checkpoint that is not the stack its path says it is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..drift.errors import SourceError
-from ..drift.pulumi_state import parse_state
-from .tags import LABEL_MARKER
+from ..vocab.checkpoint import CheckpointError, parse_state
+from ..vocab.labels import PREVIEW, labels_of
+from ..vocab.wire import Urn
 
-
-class CheckpointError(ValueError):
-    """The checkpoint cannot be read; the message says why."""
+__all__ = ["CheckpointError", "CheckpointInfo", "preview_labels", "read_info"]
 
 
 @dataclass(frozen=True)
 class CheckpointInfo:
     resources: int
     labels: dict[str, str] = field(default_factory=dict)
+    stack: str | None = None  # the checkpoint's own ``stack`` field, when it has one
+    owners: frozenset[tuple[str, str]] = frozenset()  # (stack, project) of every resource URN
 
 
-def _labels_of(resource: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    for side in ("outputs", "inputs"):
-        props = resource.get(side)
-        if not isinstance(props, dict):
-            continue
-        metadata = props.get("metadata")
-        if isinstance(metadata, dict) and isinstance(metadata.get("labels"), dict):
-            yield metadata["labels"]
-        for key in ("tags", "labels"):
-            value = props.get(key)
-            if isinstance(value, dict):
-                yield value
-            elif isinstance(value, list):  # Docker: [{"label": ..., "value": ...}]
-                pairs = [p for p in value if isinstance(p, dict) and "label" in p]
-                yield {str(p["label"]): p.get("value", "") for p in pairs}
-
-
-def preview_labels(resources: list[Any]) -> dict[str, str]:
-    """The labels of the first resource that carries the preview marker (``{}`` if none):
-    Kubernetes ``metadata.labels``, AWS ``tags``, Docker ``labels``."""
+def preview_labels(resources: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """The labels of the first resource that carries the preview marker (``{}`` if none),
+    outputs first, then inputs."""
     for resource in resources:
-        if not isinstance(resource, dict):
+        if not isinstance(resource, Mapping):
             continue
-        for labels in _labels_of(resource):
-            if LABEL_MARKER in labels:
-                return {str(k): str(v) for k, v in labels.items() if isinstance(v, (str, int))}
+        for side in ("outputs", "inputs"):
+            found = labels_of(str(resource.get("type", "")), resource.get(side))
+            if found and PREVIEW in found:
+                return {k: str(v) for k, v in found.items() if isinstance(v, (str, int)) and not isinstance(v, bool)}
     return {}
 
 
 def read_info(data: bytes, where: str = "checkpoint") -> CheckpointInfo:
-    """Resource count and preview labels of a checkpoint (plain or gzip);
+    """Resource count, preview labels and owners of a checkpoint (plain or gzip);
     ``CheckpointError`` saying why it cannot be read."""
-    try:
-        state = parse_state(data, where)
-    except SourceError as exc:
-        raise CheckpointError(str(exc)) from None
-    return CheckpointInfo(resources=len(state.resources), labels=preview_labels(state.resources))
+    state = parse_state(data, where)
+    owners = frozenset((u.stack, u.project) for u in (Urn.parse(r["urn"]) for r in state.resources))
+    return CheckpointInfo(resources=len(state.resources), labels=preview_labels(state.resources),
+                          stack=state.stack, owners=owners)

@@ -2,16 +2,17 @@
 
 ``BackendStore`` is the integration point: list keys under a prefix, read one key.
 Implementations, one module each: ``folder`` (a path or ``file://``) and ``s3``
-(``s3://bucket/prefix``, boto3). ``open_backend(url)`` picks one and refuses anything
-else by name (Pulumi Cloud, ``gs://``, ``azblob://``), never silently.
+(``s3://bucket/prefix``, boto3); ``backends.open_backend(url)`` picks one.
+
+Every implementation raises ``BackendError`` (never a client library's exception) when
+it cannot list or read, so a caller can keep one unreadable stack apart from the others.
 """
 
 from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
-from urllib.parse import urlparse
 
-from .errors import BackendError
+__all__ = ["BackendStore"]
 
 
 @runtime_checkable
@@ -25,37 +26,9 @@ class BackendStore(Protocol):
         ...
 
     def list(self, prefix: str) -> list[str]:
-        """Every key under ``prefix`` (recursively), sorted."""
+        """Every key under ``prefix`` (recursively), sorted; ``BackendError`` when it cannot."""
         ...
 
     def read(self, key: str) -> bytes | None:
-        """The bytes of ``key``, or ``None`` when it does not exist."""
+        """The bytes of ``key``, ``None`` when it does not exist; ``BackendError`` when it cannot."""
         ...
-
-
-def backend_kind(url: str) -> str:
-    """``folder`` or ``s3`` for a self-managed backend URL; ``BackendError`` otherwise."""
-    if not url or not url.strip():
-        raise BackendError("no backend URL: pass --backend or set PULUMI_BACKEND_URL (file://... or s3://...)")
-    scheme = urlparse(url).scheme
-    if scheme in ("", "file"):
-        return "folder"
-    if scheme == "s3":
-        return "s3"
-    if scheme in ("http", "https"):
-        raise BackendError(
-            f"{url!r} is a Pulumi Cloud backend; tricolor previews read self-managed backends "
-            "(file://, s3://) directly - Pulumi Cloud has review stacks and TTL schedules of its own")
-    raise BackendError(f"backend {url!r}: unsupported scheme {scheme!r}; supported: file:// (or a path), s3://")
-
-
-def open_backend(url: str) -> BackendStore:
-    """The store for ``url``: a path, ``file://``, or ``s3://bucket/prefix[?region=..&endpoint=..]``."""
-    kind = backend_kind(url)
-    if kind == "folder":
-        from .folder import FolderStore
-
-        return FolderStore.from_url(url)
-    from .s3 import S3Store
-
-    return S3Store.from_url(url)

@@ -15,8 +15,14 @@ no Pulumi CLI and survive the loss of any one of them:
    creates (``components.args.common_labels``), so the checkpoint itself carries the
    marker, the number, the TTL and the creation time (not the branch or commit).
 
-Tags win; the checkpoint's labels are the fallback for a stack whose tags file is gone.
-A stack with neither is not a preview, and the reaper never touches it.
+Tags win: a tags file that is there decides, even when it says "not a preview" and the
+checkpoint's labels say otherwise; the labels are the fallback for a stack whose tags
+file is gone. A stack with neither is not a preview, and the reaper never touches it.
+
+Facts are bounded before any arithmetic: a pull-request number in 1..2**31-1, a TTL in
+(0, 90d], a creation time from 2000 on. A fact outside them (an overflowing TTL such as
+``99999999999d``, a creation time in year 9999) is a ``MetadataError``: the stack is
+reported and kept, never a crash.
 """
 
 from __future__ import annotations
@@ -27,7 +33,10 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from ..spec.durations import format_duration, parse_duration
-from .ttl import format_time, parse_time
+from ..vocab import labels
+from .naming import PR_MAX
+from .quote import quote
+from .ttl import EARLIEST, MAX_TTL, format_time, parse_time
 
 TAG_MARKER = "tricolor:preview"
 TAG_PR = "tricolor:pr"
@@ -36,11 +45,6 @@ TAG_COMMIT = "tricolor:commit"
 TAG_CREATED = "tricolor:created-at"
 TAG_TTL = "tricolor:ttl"
 TAG_VALUE_MAX = 256  # bytes; Pulumi refuses longer tag values
-
-LABEL_MARKER = "tricolor.dev/preview"
-LABEL_PR = "tricolor.dev/pr"
-LABEL_TTL = "tricolor.dev/ttl"
-LABEL_CREATED = "tricolor.dev/created-at"
 
 Source = Literal["tags", "labels"]
 
@@ -95,36 +99,56 @@ class PreviewMeta:
 
 
 def _facts(pr: Any, created: Any, ttl: Any) -> tuple[int, datetime, timedelta]:
-    try:
-        number = int(str(pr))
-    except ValueError:
-        raise MetadataError(f"pull-request number {pr!r} is not an integer") from None
-    if number < 1:
-        raise MetadataError(f"pull-request number {pr!r} is not positive")
+    """The three facts, each checked against its bounds (see the module docstring)."""
+    text = str(pr)
+    if not text.isdigit() or len(text) > 10 or not 1 <= int(text) <= PR_MAX:
+        raise MetadataError(f"pull-request number {quote(pr)} is not an integer in 1..{PR_MAX}")
     if created is None:
         raise MetadataError("the creation time is missing")
     if ttl is None:
         raise MetadataError("the TTL is missing")
     try:
-        return number, parse_time(str(created)), parse_duration(str(ttl))
+        when = parse_time(str(created)[:64])
+        lifetime = parse_duration(str(ttl)[:64])
+    except OverflowError:
+        raise MetadataError(f"the TTL {quote(ttl)} is absurd (it overflows)") from None
     except ValueError as exc:
         raise MetadataError(str(exc)) from None
+    if not timedelta(0) < lifetime <= MAX_TTL:
+        raise MetadataError(f"the TTL {quote(ttl)} is outside 0..{format_duration(MAX_TTL)}")
+    if when < EARLIEST:
+        raise MetadataError(f"the creation time {quote(created)} is before {EARLIEST.year}")
+    try:
+        when + lifetime
+    except OverflowError:
+        raise MetadataError(f"the creation time {quote(created)} is absurd (its expiry overflows)") from None
+    return int(text), when, lifetime
 
 
 def from_tags(tags: Mapping[str, str]) -> PreviewMeta | None:
     """The preview facts in stack tags; ``None`` without the marker; ``MetadataError``
     when the marker is there but a fact is missing or malformed."""
-    if str(tags.get(TAG_MARKER, "")).lower() != "true":
+    if not tag_marked(tags):
         return None
     pr, created, ttl = _facts(tags.get(TAG_PR), tags.get(TAG_CREATED), tags.get(TAG_TTL))
-    return PreviewMeta(pr=pr, created_at=created, ttl=ttl, branch=tags.get(TAG_BRANCH) or None,
-                       commit=tags.get(TAG_COMMIT) or None, source="tags")
+    return PreviewMeta(pr=pr, created_at=created, ttl=ttl, branch=_fit_tag(str(tags.get(TAG_BRANCH) or "")) or None,
+                       commit=_fit_tag(str(tags.get(TAG_COMMIT) or "")) or None, source="tags")
 
 
-def from_labels(labels: Mapping[str, Any]) -> PreviewMeta | None:
+def tag_marked(tags: Mapping[str, Any]) -> bool:
+    """Whether stack tags carry the preview marker."""
+    return str(tags.get(TAG_MARKER, "")).lower() == "true"
+
+
+def label_marked(found: Mapping[str, Any]) -> bool:
+    """Whether the labels of a checkpoint's resources carry the preview marker."""
+    return str(found.get(labels.PREVIEW, "")).lower() == "true"
+
+
+def from_labels(found: Mapping[str, Any]) -> PreviewMeta | None:
     """The preview facts in the labels the program puts on every object (see
     ``components.args.common_labels``); ``None`` without the marker."""
-    if str(labels.get(LABEL_MARKER, "")).lower() != "true":
+    if not label_marked(found):
         return None
-    pr, created, ttl = _facts(labels.get(LABEL_PR), labels.get(LABEL_CREATED), labels.get(LABEL_TTL))
+    pr, created, ttl = _facts(found.get(labels.PR), found.get(labels.CREATED_AT), found.get(labels.TTL))
     return PreviewMeta(pr=pr, created_at=created, ttl=ttl, source="labels")

@@ -2,6 +2,10 @@
 
 Pushes update a preview but never extend its life: the creation time is kept. Every
 function takes ``now`` so that tests move time forward instead of sleeping.
+
+Bounds: a TTL is more than 0 and at most ``MAX_TTL`` (90 days); a creation time is not
+before ``EARLIEST`` (2000-01-01). Within them no sum or difference here can overflow;
+facts outside them (read from a backend) are refused by ``tags`` before any arithmetic.
 """
 
 from __future__ import annotations
@@ -11,9 +15,13 @@ from datetime import UTC, datetime, timedelta
 
 from ..spec.durations import format_duration, parse_duration
 from .errors import PreviewInputError
+from .quote import quote
 
 DEFAULT_TTL = "72h"
 MAX_TTL = timedelta(days=90)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+#: how far in the future a creation time may be (clocks differ) before it is absurd
+CLOCK_SKEW = timedelta(minutes=10)
 _COMPACT = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z?$")
 
 
@@ -21,14 +29,18 @@ def parse_ttl(text: str | int | float) -> timedelta:
     """A TTL such as ``72h`` or ``2d``: more than zero, at most 90 days.
 
     ``-1h``, ``forever``, ``0s`` and empty text are errors naming the value."""
+    if isinstance(text, str) and len(text) > 40:
+        raise PreviewInputError(f"--ttl: {quote(text, 40)} is not a duration such as 72h or 2d")
     try:
         ttl = parse_duration(text)
+    except OverflowError:
+        raise PreviewInputError(f"--ttl: {quote(text)} is above the limit of {format_duration(MAX_TTL)}") from None
     except ValueError as exc:
         raise PreviewInputError(f"--ttl: {exc} (a preview always expires)") from None
     if ttl <= timedelta(0):
-        raise PreviewInputError(f"--ttl: {text!r} is not more than 0; a preview needs time to live")
+        raise PreviewInputError(f"--ttl: {quote(text)} is not more than 0; a preview needs time to live")
     if ttl > MAX_TTL:
-        raise PreviewInputError(f"--ttl: {text!r} is above the limit of {format_duration(MAX_TTL)}")
+        raise PreviewInputError(f"--ttl: {quote(text)} is above the limit of {format_duration(MAX_TTL)}")
     return ttl
 
 
@@ -52,11 +64,11 @@ def parse_time(text: str) -> datetime:
     compact = _COMPACT.match(value)
     if compact:
         day, hours, minutes, seconds = compact.groups()
-        return datetime.fromisoformat(f"{day}T{hours}:{minutes}:{seconds}+00:00")
+        value = f"{day}T{hours}:{minutes}:{seconds}+00:00"
     try:
         return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
-    except ValueError:
-        raise ValueError(f"{text!r} is not a time such as 2026-11-26T07:16:03Z") from None
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved to UTC
+        raise ValueError(f"{quote(text)} is not a time such as 2026-11-26T07:16:03Z") from None
 
 
 def expires_at(created_at: datetime, ttl: timedelta) -> datetime:

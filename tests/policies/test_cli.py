@@ -30,7 +30,11 @@ def test_rendered_stacks_pass(cli):
 def test_json_output_on_a_state_file(cli, fixtures):
     result = cli("--state", str(fixtures / "pulumi-state" / "checkpoint-v4.json"), "--output", "json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {"violations": []}
+    document = json.loads(result.stdout)
+    assert document["violations"] == []
+    # Nothing in that export tells its environment: production rules ran, and the report says so.
+    (assumed,) = document["assumptions"]
+    assert assumed["environment"] == "production" and assumed["assumed"] is True and assumed["resources"]
 
 
 def _bad_export(tmp_path, b):

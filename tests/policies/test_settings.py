@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tricolor.errors import UnknownNameError
 from tricolor.policies import RULES, PolicyConfigError, get_rule, load_config, resolve
 from tricolor.policies.rules_weights import WeightOptions
 
@@ -37,7 +38,7 @@ def test_unknown_rule_name_is_a_clear_error():
         resolve({"images-pined": "advisory"}, source="policy.json")
     assert "policy.json: unknown rule 'images-pined'" in str(error.value)
     assert "images-pinned" in str(error.value)  # the known names are listed
-    with pytest.raises(PolicyConfigError, match="unknown rule 'nope'"):
+    with pytest.raises(UnknownNameError, match="unknown policy rule 'nope'; known: color-parity, "):
         get_rule("nope")
 
 

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from tricolor.previews import PreviewMeta, preview_names, preview_plan_config
-from tricolor.previews.tags import LABEL_MARKER
 from tricolor.stacks import load_stacks, render
+from tricolor.vocab.labels import PREVIEW as LABEL_MARKER
 
 PROJECT = "tricolor"
 NOW = datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)
@@ -43,12 +43,14 @@ def rendered_preview() -> list[dict[str, Any]]:
     return resources
 
 
-def checkpoint(stack: str, resources: list[dict[str, Any]], updated: datetime = NOW) -> dict[str, Any]:
-    """A checkpoint in the on-disk form the DIY backend writes."""
+def checkpoint(stack: str, resources: list[dict[str, Any]], updated: datetime = NOW,
+               project: str | None = PROJECT) -> dict[str, Any]:
+    """A checkpoint in the on-disk form the DIY backend writes (an unscoped stack names
+    itself by its bare name)."""
     return {
         "version": 3,
         "checkpoint": {
-            "stack": f"organization/{PROJECT}/{stack}",
+            "stack": f"organization/{project}/{stack}" if project else stack,
             "latest": {
                 "manifest": {"time": updated.isoformat(), "magic": "", "version": "v3.200.0"},
                 "secrets_providers": {"type": "passphrase", "state": {"salt": "v1:abc"}},
@@ -58,10 +60,12 @@ def checkpoint(stack: str, resources: list[dict[str, Any]], updated: datetime = 
     }
 
 
-def relabel(resources: list[dict[str, Any]], stack: str, **labels: str) -> list[dict[str, Any]]:
-    """``resources`` with the preview labels changed (or removed when given as '')."""
+def relabel(resources: list[dict[str, Any]], stack: str, project: str = PROJECT, **labels: str) -> list[dict[str, Any]]:
+    """``resources`` of stack ``stack`` in ``project`` with the preview labels changed
+    (or removed when given as '')."""
     original = preview_names(7, "feat/x", "checkout").stack
-    out = json.loads(json.dumps(resources).replace(original, stack))
+    text = json.dumps(resources).replace(original, stack)
+    out = json.loads(text.replace(f"::{PROJECT}::", f"::{project}::"))
     for res in out:
         for side in ("inputs", "outputs"):
             meta = (res.get(side) or {}).get("metadata")
@@ -76,13 +80,14 @@ def relabel(resources: list[dict[str, Any]], stack: str, **labels: str) -> list[
 
 
 class Backend:
-    """A folder backend with Pulumi's DIY layout."""
+    """A folder backend with Pulumi's DIY layout (``meta=None``: no ``meta.yaml``)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, meta: str | None = "version: 1\n") -> None:
         self.root = root
         self.stacks = root / ".pulumi" / "stacks" / PROJECT
         self.stacks.mkdir(parents=True)
-        (root / ".pulumi" / "meta.yaml").write_text("version: 1\n")
+        if meta is not None:
+            (root / ".pulumi" / "meta.yaml").write_text(meta)
 
     @property
     def url(self) -> str:
@@ -92,23 +97,26 @@ class Backend:
             gz: bool = False, project: str | None = PROJECT, updated: datetime = NOW) -> None:
         folder = self.root / ".pulumi" / "stacks" / project if project else self.root / ".pulumi" / "stacks"
         folder.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(checkpoint(stack, resources or [], updated)).encode()
+        data = json.dumps(checkpoint(stack, resources or [], updated, project)).encode()
         if gz:
             (folder / f"{stack}.json.gz").write_bytes(gzip.compress(data))
         else:
             (folder / f"{stack}.json").write_bytes(data)
         if tags is not None:
-            body = {"version": 1, "tags": {"pulumi:project": PROJECT, **tags}}
+            body = {"version": 1, "tags": {"pulumi:project": project or PROJECT, **tags}}
             (folder / f"{stack}.pulumi-tags").write_text(json.dumps(body, indent=4))
 
-    def lock(self, stack: str) -> None:
-        folder = self.root / ".pulumi" / "locks" / PROJECT / stack
+    def lock(self, stack: str, project: str | None = PROJECT) -> None:
+        folder = self.root / ".pulumi" / "locks" / (project or "") / stack
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "0f1e2d3c.json").write_text(json.dumps({"pid": 1, "username": "ci", "hostname": "runner"}))
 
-    def remove(self, stack: str) -> None:
-        """What ``pulumi stack rm`` leaves behind: nothing of the stack."""
-        for path in self.stacks.glob(f"{stack}.*"):
+    def remove(self, stack: Any) -> None:
+        """What ``pulumi stack rm`` leaves behind: nothing of the stack (a name in this
+        project, or a ``StackRef``)."""
+        project, name = (stack.project, stack.name) if hasattr(stack, "name") else (PROJECT, stack)
+        folder = self.root / ".pulumi" / "stacks" / project if project else self.root / ".pulumi" / "stacks"
+        for path in folder.glob(f"{name}.*"):
             path.unlink()
 
     def files(self) -> list[str]:
@@ -185,6 +193,6 @@ def tags_for() -> Callable[..., dict[str, str]]:
 
 @pytest.fixture
 def labelled(rendered_preview: list[dict[str, Any]]) -> Callable[..., list[dict[str, Any]]]:
-    """``labelled(stack, pr="9", created_at=..., ...)``: the rendered resources of a
-    preview with its labels changed (a value of '' removes the label)."""
+    """``labelled(stack, pr="9", created_at=..., project=...)``: the rendered resources of
+    a preview with its labels changed (a value of '' removes the label)."""
     return lambda stack, **labels: relabel(rendered_preview, stack, **labels)

@@ -17,9 +17,13 @@ from tricolor.previews import (
     secret_env_name,
     secrets_from_env,
 )
-from tricolor.previews.tags import LABEL_CREATED, LABEL_MARKER, LABEL_PR, LABEL_TTL, from_labels
+from tricolor.previews.tags import from_labels
 from tricolor.spec import SpecError
 from tricolor.stacks import load_stacks, render
+from tricolor.vocab.labels import CREATED_AT as LABEL_CREATED
+from tricolor.vocab.labels import PR as LABEL_PR
+from tricolor.vocab.labels import PREVIEW as LABEL_MARKER
+from tricolor.vocab.labels import TTL as LABEL_TTL
 
 CREATED = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[2]

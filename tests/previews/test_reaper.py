@@ -5,18 +5,22 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from preview_doubles import RecordingDestroyer
 
+from tricolor.errors import UnknownNameError
 from tricolor.previews import (
+    DestroyerContext,
     DestroyError,
-    PreviewInputError,
-    RecordingDestroyer,
+    StackRef,
     decide,
+    decide_one,
     get_destroyer,
     list_stacks,
     open_backend,
     reap,
+    reread,
 )
-from tricolor.previews.automation import AutomationDestroyer
+from tricolor.previews.automation_destroyer import AutomationDestroyer
 
 
 @pytest.fixture
@@ -75,46 +79,61 @@ def test_time_moving_forward_expires_the_fresh_one(stacks, now) -> None:  # type
     assert choices(stacks, now, {1: "closed"})["pr-1-fresh-00000001"][0] == "destroy"
 
 
+def recheck(store, now, states=None):  # type: ignore[no-untyped-def]
+    return lambda decision: decide_one(reread(store, decision.record), now, states or {})
+
+
+def run(backend, now, destroyer, states=None, dry_run=False):  # type: ignore[no-untyped-def]
+    store = open_backend(backend.url)
+    return reap(decide(list_stacks(store, "tricolor"), now, states or {}), destroyer, recheck(store, now, states),
+                dry_run=dry_run)
+
+
 def test_executor_goes_on_past_a_failure_and_twice_is_a_no_op(stacks, now) -> None:  # type: ignore[no-untyped-def]
-    destroyer = RecordingDestroyer(fail={"pr-3-closed-00000003"}, on_destroy=stacks.remove)
-    store = open_backend(stacks.url)
-    report = reap(decide(list_stacks(store, "tricolor"), now, {3: "closed"}), destroyer)
-    assert destroyer.calls == ["pr-2-old-00000002", "pr-3-closed-00000003", "pr-4-doomed-00000004",
-                               "pr-9-labels-00000009"]
-    assert destroyer.destroyed == ["pr-2-old-00000002", "pr-4-doomed-00000004", "pr-9-labels-00000009"]
+    destroyer = RecordingDestroyer(fail={"organization/tricolor/pr-3-closed-00000003"}, on_destroy=stacks.remove)
+    report = run(stacks, now, destroyer, {3: "closed"})
+    assert destroyer.qualified == ["organization/tricolor/pr-2-old-00000002",
+                                   "organization/tricolor/pr-3-closed-00000003",
+                                   "organization/tricolor/pr-4-doomed-00000004",
+                                   "organization/tricolor/pr-9-labels-00000009"]
+    assert [r.name for r in destroyer.destroyed] == ["pr-2-old-00000002", "pr-4-doomed-00000004",
+                                                     "pr-9-labels-00000009"]
     assert not report.ok
     (failed,) = report.failed
     assert failed.decision.stack == "pr-3-closed-00000003" and failed.error == (
-        "DestroyError: pr-3-closed-00000003: injected failure")
+        "DestroyError: organization/tricolor/pr-3-closed-00000003: injected failure")
     assert {o.decision.stack for o in report.with_status("skipped")} == {"staging", "prod", "pr-legacy"}
     assert failed.as_json()["status"] == "failed"
+    assert failed.as_json()["qualified"] == "organization/tricolor/pr-3-closed-00000003"
     # The failed one is tried again next time; the destroyed ones are gone; nothing else is touched.
     again = RecordingDestroyer(on_destroy=stacks.remove)
-    second = reap(decide(list_stacks(store, "tricolor"), now, {3: "closed"}), again)
-    assert again.calls == ["pr-3-closed-00000003"] and second.ok
+    second = run(stacks, now, again, {3: "closed"})
+    assert again.qualified == ["organization/tricolor/pr-3-closed-00000003"] and second.ok
     third = RecordingDestroyer()
-    assert reap(decide(list_stacks(store, "tricolor"), now, {3: "closed"}), third).ok and third.calls == []
+    assert run(stacks, now, third, {3: "closed"}).ok and third.calls == []
     assert {"staging.json", "prod.json", "pr-legacy.json"} <= {p.name for p in stacks.stacks.iterdir()}
 
 
 def test_dry_run_destroys_nothing(stacks, now) -> None:  # type: ignore[no-untyped-def]
     destroyer = RecordingDestroyer()
     before = stacks.files()
-    report = reap(decide(list_stacks(open_backend(stacks.url), "tricolor"), now), destroyer, dry_run=True)
+    report = run(stacks, now, destroyer, dry_run=True)
     assert destroyer.calls == [] and stacks.files() == before
     assert sorted(o.decision.stack for o in report.with_status("would destroy")) == [
         "pr-2-old-00000002", "pr-4-doomed-00000004", "pr-9-labels-00000009"]
 
 
-def test_destroyer_factory() -> None:
-    assert isinstance(get_destroyer("recording"), RecordingDestroyer)
-    assert isinstance(get_destroyer("automation"), AutomationDestroyer)
-    with pytest.raises(PreviewInputError, match="unknown destroyer 'terraform'; known: automation, recording"):
-        get_destroyer("terraform")
+def test_destroyer_registry(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    context = DestroyerContext(project="tricolor", backend_url=f"file://{tmp_path}", work_dir=tmp_path)
+    assert isinstance(get_destroyer("automation", context), AutomationDestroyer)
+    with pytest.raises(UnknownNameError, match="unknown destroyer 'terraform'; known: automation"):
+        get_destroyer("terraform", context)
+    with pytest.raises(UnknownNameError, match="known: automation$"):
+        get_destroyer("recording", context)  # the test double is no product destroyer
 
 
 def test_recording_destroyer_failure_is_a_destroy_error() -> None:
-    destroyer = RecordingDestroyer(fail=["x"])
+    destroyer = RecordingDestroyer(fail=["organization/p/x"])
     with pytest.raises(DestroyError, match="injected"):
-        destroyer.destroy("x")
-    assert destroyer.calls == ["x"] and destroyer.destroyed == []
+        destroyer.destroy(StackRef("p", "x"))
+    assert destroyer.qualified == ["organization/p/x"] and destroyer.destroyed == []
