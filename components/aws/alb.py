@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ...spec.backends import Alarms
 from ...spec.model import Probe
+from ...vocab import limits
 from ..errors import BackendLimitError
-from .settings import Alarms
 
-ALB_WEIGHT_MAX = 999
-ALB_TARGET_GROUPS_MAX = 5
+ALB_WEIGHT_MAX = int(limits.ALB.max_weight)
+ALB_TARGET_GROUPS_MAX = limits.ALB.max_backends
 NAMESPACE = "AWS/ApplicationELB"
 
 
@@ -58,6 +59,18 @@ def forward_action(target_groups: Mapping[str, Any], weights: Mapping[str, int] 
             "stickiness": {"enabled": False, "duration": 1},
         },
     }
+
+
+def action_weights(action: dict[str, Any], names: list[str]) -> dict[str, int]:
+    """The percentages a forward action sends to each target group, read back from the
+    action; ``names`` are the target groups' names in the order it was built with."""
+    if "forward" not in action:
+        (only,) = names
+        return {only: limits.TOTAL}
+    groups = action["forward"]["target_groups"]
+    weights = {name: int(group["weight"]) for name, group in zip(names, groups, strict=True)}
+    total = sum(weights.values())
+    return {name: weight * limits.TOTAL // total for name, weight in weights.items()}
 
 
 def header_rule(header: str, value: str, target_group: Any) -> dict[str, Any]:
