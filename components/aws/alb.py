@@ -15,6 +15,8 @@ from typing import Any
 from ...spec.backends import Alarms
 from ...spec.model import Probe
 from ...vocab import limits
+from ..aws_common.alarms import AlarmMetrics
+from ..aws_common.alarms import alarms as shared_alarms
 from ..errors import BackendLimitError
 
 ALB_WEIGHT_MAX = int(limits.ALB.max_weight)
@@ -117,44 +119,12 @@ def alarm_names(instance: str) -> dict[str, str]:
     return {"error-rate": f"{instance}-5xx-rate", "latency": f"{instance}-p99-latency"}
 
 
+ALB_ALARMS = AlarmMetrics(namespace=NAMESPACE, events="HTTPCode_Target_5XX_Count", total="RequestCount",
+                          latency="TargetResponseTime", latency_per_ms=0.001, what="5xx responses", per="requests",
+                          rate_label="5xx rate", latency_label="target response time")
+
+
 def alarms(names: Mapping[str, str], alarm: Alarms, target_group: Any, load_balancer: Any) -> dict[str, dict[str, Any]]:
     """MetricAlarm arguments per role: the target group's 5xx rate (5xx / requests) and
     its p99 response time. ``target_group``/``load_balancer`` are ARN suffixes."""
-    dimensions = {"TargetGroup": target_group, "LoadBalancer": load_balancer}
-
-    def metric(query_id: str, metric_name: str) -> dict[str, Any]:
-        return {"id": query_id, "return_data": False, "metric": {
-            "namespace": NAMESPACE, "metric_name": metric_name, "period": alarm.period_seconds,
-            "stat": "Sum", "dimensions": dimensions}}
-
-    common = {
-        "comparison_operator": "GreaterThanThreshold",
-        "evaluation_periods": alarm.evaluation_periods,
-        "datapoints_to_alarm": alarm.evaluation_periods,
-        "treat_missing_data": "missing",
-    }
-    return {
-        "error-rate": {
-            "name": names["error-rate"],
-            "alarm_description": f"5xx responses above {alarm.error_rate:.2%} of requests",
-            "threshold": alarm.error_rate,
-            "metric_queries": [
-                metric("errors", "HTTPCode_Target_5XX_Count"),
-                metric("requests", "RequestCount"),
-                {"id": "rate", "label": "5xx rate", "return_data": True,
-                 "expression": "IF(requests > 0, errors / requests, 0)"},
-            ],
-            **common,
-        },
-        "latency": {
-            "name": names["latency"],
-            "alarm_description": f"p99 target response time above {alarm.latency_p99_ms} ms",
-            "namespace": NAMESPACE,
-            "metric_name": "TargetResponseTime",
-            "extended_statistic": "p99",
-            "period": alarm.period_seconds,
-            "dimensions": dimensions,
-            "threshold": alarm.latency_p99_ms / 1000,
-            **common,
-        },
-    }
+    return shared_alarms(names, alarm, ALB_ALARMS, {"TargetGroup": target_group, "LoadBalancer": load_balancer})

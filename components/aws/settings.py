@@ -14,12 +14,12 @@ region and the Fargate task size. Pure: no Pulumi resources here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from ...spec import Stack
-from ...spec.backends import Alarms, AwsCommon, AwsSettings
+from ...spec.backends import Alarms, AwsSettings
 from ...spec.errors import Problem, SpecError
 from ...spec.stack import NAMESPACE
+from ..aws_common.checks import common_problems, stack_file
 from .fargate import TaskSize, task_size
 
 KEY = f"config.{NAMESPACE}:aws"
@@ -43,27 +43,6 @@ class AwsPlan:
         return self.settings.test_ingress_cidrs or self.settings.ingress_cidrs
 
 
-def stack_file(stack: Stack) -> str:
-    return f"Pulumi.{stack.name}.yaml"
-
-
-def common_problems(stack: Stack, settings: AwsCommon, key: str, runtime_region: str | None
-                    ) -> tuple[str | None, list[Problem]]:
-    """The region (settings, ``aws:region`` or the running stack's) and the problems the
-    two AWS backends share: secret ARNs for secrets the spec does not have, no region."""
-    file = stack_file(stack)
-    problems = [
-        Problem(file, f"{key}.secrets.{name}",
-                f"the spec has no secret {name!r}; its secrets are {', '.join(sorted(stack.spec.secrets)) or 'none'}")
-        for name in sorted(set(settings.secrets) - set(stack.spec.secrets))
-    ]
-    other: Any = stack.other_config.get("aws:region")
-    region = settings.region or (other if isinstance(other, str) else None) or runtime_region
-    if region is None:
-        problems.append(Problem(file, f"{key}.region", f"no region: set aws:region or {key.split('.', 1)[1]}.region"))
-    return region, problems
-
-
 def plan_of(stack: Stack, runtime_region: str | None = None) -> AwsPlan:
     """Check ``tricolor:aws`` against the spec; raise ``SpecError`` (every problem, each
     naming its key) or ``BackendLimitError`` (a Fargate size AWS does not offer)."""
@@ -80,4 +59,4 @@ def plan_of(stack: Stack, runtime_region: str | None = None) -> AwsPlan:
     return AwsPlan(settings=settings, region=region, size=size, file=file)
 
 
-__all__ = ["KEY", "Alarms", "AwsPlan", "AwsSettings", "common_problems", "plan_of", "stack_file"]
+__all__ = ["KEY", "Alarms", "AwsPlan", "AwsSettings", "plan_of"]
