@@ -72,4 +72,5 @@ def alarms(names: Mapping[str, str], alarm: Alarms, dims: Mapping[str, Any]) -> 
     return shared_alarms(names, alarm, LAMBDA_ALARMS, dims)
 
 
-__all__ = ["DISTRIBUTION", "LAMBDA_ALARMS", "NAMESPACE", "RATE", "alarm_names", "alarms", "dimensions", "metric_queries"]
+__all__ = ["DISTRIBUTION", "LAMBDA_ALARMS", "NAMESPACE", "RATE", "alarm_names", "alarms", "dimensions",
+           "metric_queries"]
