@@ -33,10 +33,14 @@ from .settings import LambdaPlan, check_images, provisioned
 from .shared import Shared
 from .versions import PublishedVersion
 
+# The same for every color: the version's image is Lambda's own record (Code.ImageUri).
+VERSION_DESCRIPTION = "published by tricolor: one color of the stack"
 
-def unknown_version(role: str) -> str:
-    """What a version shows under the offline renderer (no provider runs there)."""
-    return f"({role} version, {UNKNOWN.strip('()')})"
+
+def unknown_version(image: str) -> str:
+    """What a version shows under the offline renderer (no provider runs there): named by
+    its image, as Lambda would publish one version for two colors of the same image."""
+    return f"(version of {image}, {UNKNOWN.strip('()')})"
 
 
 class Environment(skeleton.EnvironmentBase[Shared]):
@@ -57,7 +61,6 @@ class Environment(skeleton.EnvironmentBase[Shared]):
 
     def build(self, name: str, args: EnvironmentArgs[Shared], shared: Shared) -> pulumi.Input[Any]:
         stack, color, plan = args.stack, args.color, shared.plan
-        role = color or stack.environment
         tags = common_labels(stack, color)
         after: list[pulumi.Resource] = [shared.function]
         # Blue and green both go through $LATEST: green publishes after blue.
@@ -65,15 +68,15 @@ class Environment(skeleton.EnvironmentBase[Shared]):
             after.append(shared.last_version)
         self.published = PublishedVersion(
             f"{name}-version", function_name=shared.function.name, image=args.image,
-            config=shared.config_fingerprint, region=plan.region, description=f"{role}: {args.image}",
+            config=shared.config_fingerprint, region=plan.region, description=VERSION_DESCRIPTION,
             opts=child(self, *after))
         shared.last_version = self.published
-        self.version: pulumi.Output[str] = self.published.version.apply(lambda v: v or unknown_version(role))
+        self.version: pulumi.Output[str] = self.published.version.apply(lambda v: v or unknown_version(args.image))
         self.alias: aws.lambda_.Alias | None = None
         if color is not None:
             self.alias = aws.lambda_.Alias(
                 f"{name}-alias", name=color, function_name=shared.function.name, function_version=self.version,
-                description=f"{color}: {args.image} (smoke tests reach the {color} version here)",
+                description="a color's own alias: smoke tests invoke the color's version here",
                 opts=child(self, self.published))
         count = provisioned(stack)
         if plan.settings.concurrency == "provisioned" and count > 0 and not args.scaled_down:

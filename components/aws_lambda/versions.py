@@ -53,8 +53,8 @@ def publish(client: Any, function_name: str, image: str, description: str) -> di
     if code.get("ImageUri") not in (None, image):
         raise RuntimeError(f"{function_name}: $LATEST runs {code.get('ImageUri')!r}, not {image!r}; "
                            "something else changed the function while publishing")
-    revision = current["Configuration"]["RevisionId"]
-    return dict(client.publish_version(FunctionName=function_name, RevisionId=revision, Description=description))
+    guard = {"RevisionId": current["Configuration"]["RevisionId"]} if "RevisionId" in current["Configuration"] else {}
+    return dict(client.publish_version(FunctionName=function_name, Description=description, **guard))
 
 
 def delete(client: Any, function_name: str, version: str) -> bool:
