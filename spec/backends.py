@@ -36,7 +36,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from .model import DnsLabel, ImageRef
+from .model import DnsLabel, ImageRef, matching
 from .naming import dns_label_problem
 from .release import Strict
 
@@ -166,28 +166,14 @@ class AwsCommon(BackendSettings):
     """What the ECS and the Lambda backends both take: the region, the network the shared
     dependencies live in, secrets by ARN, log retention, alarms, dependency sizes."""
 
-    region: str | None = None
-    vpc_id: str | None = Field(None, alias="vpcId")
+    region: Annotated[str, matching(_REGION, "an AWS region such as eu-west-1")] | None = None
+    vpc_id: Annotated[str, matching(_VPC, "a VPC id such as vpc-0a1b2c3d")] | None = Field(None, alias="vpcId")
     subnet_ids: list[str] | None = Field(None, alias="subnetIds", min_length=2)
     secrets: dict[str, str] = Field(default_factory=dict)
     log_retention_days: StrictInt = Field(30, alias="logRetentionDays")
     alarms: Alarms = Field(default_factory=Alarms)  # type: ignore[arg-type]
     db_instance_class: str = Field("db.t4g.micro", alias="dbInstanceClass")
     cache_node_type: str = Field("cache.t4g.micro", alias="cacheNodeType")
-
-    @field_validator("region")
-    @classmethod
-    def _region(cls, value: str | None) -> str | None:
-        if value is not None and not _REGION.match(value):
-            raise ValueError(f"{value!r} is not an AWS region such as eu-west-1")
-        return value
-
-    @field_validator("vpc_id")
-    @classmethod
-    def _vpc(cls, value: str | None) -> str | None:
-        if value is not None and not _VPC.match(value):
-            raise ValueError(f"{value!r} is not a VPC id such as vpc-0a1b2c3d")
-        return value
 
     @field_validator("subnet_ids")
     @classmethod
@@ -223,7 +209,8 @@ def _subnet_list(value: list[str] | None) -> list[str] | None:
 class AwsSettings(AwsCommon):
     """``tricolor:aws``: ECS Fargate services behind an ALB, in an existing VPC."""
 
-    vpc_id: str = Field(alias="vpcId")  # type: ignore[assignment]
+    vpc_id: Annotated[str, matching(_VPC, "a VPC id such as vpc-0a1b2c3d")] = Field(  # type: ignore[assignment]
+        alias="vpcId")
     subnet_ids: list[str] = Field(alias="subnetIds", min_length=2)  # type: ignore[assignment]
     load_balancer_subnet_ids: list[str] | None = Field(None, alias="loadBalancerSubnetIds", min_length=2)
     internal: StrictBool = False

@@ -150,6 +150,17 @@ _HOST_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOST = re.compile(rf"^(?=.{{1,253}}$){_HOST_LABEL}(\.{_HOST_LABEL})*$")
 
 
+def matching(pattern: re.Pattern[str], expected: str) -> AfterValidator:
+    """A validator: the text matches ``pattern``, else "'x' is not <expected>"."""
+
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise ValueError(f"{value!r} is not {expected}")
+        return value
+
+    return AfterValidator(check)
+
+
 class Dependency(Strict):
     """A shared stateful dependency: declared once per stack, used by both colors.
 
@@ -171,10 +182,13 @@ class Dependency(Strict):
     size: str = "10Gi"
     version: str | None = None
     env: dict[str, str] = Field(default_factory=dict)
-    credentials: str | None = None
-    user: str | None = None
-    database: str | None = None
-    host: str | None = None
+    credentials: Annotated[str, matching(_ENV_NAME, "the name of one of the spec's secrets (DATABASE_PASSWORD)")] \
+        | None = None
+    user: Annotated[str, matching(_USER, "a user name: a letter or '_', then letters, digits, '_' (at most 32)")] \
+        | None = None
+    database: Annotated[str, matching(_DB_NAME, "a database name: a letter or '_', then letters, digits, '_' "
+                                                "(at most 63)")] | None = None
+    host: Annotated[str, matching(_HOST, "a host name such as orders.abc123.eu-west-1.rds.amazonaws.com")] | None = None
     port: StrictInt | None = Field(None, ge=1, le=65535)
     engine: Literal["postgres", "mysql", "redis"] | None = None
     resources: Resources | None = None
@@ -184,35 +198,6 @@ class Dependency(Strict):
     def _size(cls, value: str) -> str:
         if not _QUANTITY.match(value):
             raise ValueError(f"{value!r} is not a size such as 20Gi")
-        return value
-
-    @field_validator("credentials")
-    @classmethod
-    def _credentials(cls, value: str | None) -> str | None:
-        if value is not None and not _ENV_NAME.match(value):
-            raise ValueError(f"{value!r} is not the name of one of the spec's secrets (such as DATABASE_PASSWORD)")
-        return value
-
-    @field_validator("database")
-    @classmethod
-    def _database(cls, value: str | None) -> str | None:
-        if value is not None and not _DB_NAME.match(value):
-            raise ValueError(f"{value!r} is not a database name: a letter or '_', then letters, digits, '_' "
-                             "(at most 63)")
-        return value
-
-    @field_validator("user")
-    @classmethod
-    def _user(cls, value: str | None) -> str | None:
-        if value is not None and not _USER.match(value):
-            raise ValueError(f"{value!r} is not a user name: a letter or '_', then letters, digits, '_' (at most 32)")
-        return value
-
-    @field_validator("host")
-    @classmethod
-    def _host(cls, value: str | None) -> str | None:
-        if value is not None and not _HOST.match(value):
-            raise ValueError(f"{value!r} is not a host name such as orders.abc123.eu-west-1.rds.amazonaws.com")
         return value
 
     @model_validator(mode="after")

@@ -13,8 +13,8 @@ from ...spec import Color, Stack
 from .. import skeleton
 from ..args import EnvironmentArgs, common_labels
 from ..aws_common import base_name
+from ..aws_common.checks import check_elasticache
 from ..dependencies import dependency_env
-from ..errors import ComponentError
 from ..skeleton import child
 from . import alb, task
 from .settings import AwsPlan
@@ -38,10 +38,7 @@ class Environment(skeleton.EnvironmentBase[Shared]):
 
     @classmethod
     def check(cls, stack: Stack, settings: AwsPlan, images: list[str]) -> None:
-        for dep in stack.spec.dependencies:
-            if dep.kind == "redis" and "password" in dep.env.values():
-                raise ComponentError(f"dependencies.{dep.name}: the ElastiCache node tricolor creates has no AUTH "
-                                     "password; leave password out of env, or use kind: external")
+        check_elasticache(stack)
 
     def build(self, name: str, args: EnvironmentArgs[Shared], shared: Shared) -> pulumi.Input[Any]:
         stack, color, plan = args.stack, args.color, shared.plan

@@ -7,6 +7,7 @@ from typing import Any
 from ...spec import Stack
 from ...spec.backends import AwsCommon
 from ...spec.errors import Problem
+from ..errors import ComponentError
 
 
 def stack_file(stack: Stack) -> str:
@@ -35,4 +36,12 @@ def common_problems(stack: Stack, settings: AwsCommon, key: str, runtime_region:
     return region, problems
 
 
-__all__ = ["common_problems", "stack_file"]
+def check_elasticache(stack: Stack) -> None:
+    """The ElastiCache node tricolor creates has no AUTH password: refuse asking for one."""
+    for dep in stack.spec.dependencies:
+        if dep.kind == "redis" and "password" in dep.env.values():
+            raise ComponentError(f"dependencies.{dep.name}: the ElastiCache node tricolor creates has no AUTH "
+                                 "password; leave password out of env, or use kind: external")
+
+
+__all__ = ["check_elasticache", "common_problems", "stack_file"]

@@ -26,7 +26,7 @@ from ...spec import Stack
 from .. import skeleton
 from ..args import EnvironmentArgs, common_labels
 from ..aws_common import UNKNOWN, base_name
-from ..errors import ComponentError
+from ..aws_common.checks import check_elasticache
 from ..skeleton import child
 from . import metrics
 from .settings import LambdaPlan, check_images, provisioned
@@ -54,10 +54,7 @@ class Environment(skeleton.EnvironmentBase[Shared]):
     @classmethod
     def check(cls, stack: Stack, settings: LambdaPlan, images: list[str]) -> None:
         check_images([*images, Shared.first_image(stack)])
-        for dep in stack.spec.dependencies:
-            if dep.kind == "redis" and "password" in dep.env.values():
-                raise ComponentError(f"dependencies.{dep.name}: the ElastiCache node tricolor creates has no AUTH "
-                                     "password; leave password out of env, or use kind: external")
+        check_elasticache(stack)
 
     def build(self, name: str, args: EnvironmentArgs[Shared], shared: Shared) -> pulumi.Input[Any]:
         stack, color, plan = args.stack, args.color, shared.plan
