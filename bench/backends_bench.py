@@ -28,7 +28,7 @@ from pathlib import Path
 from tricolor.components.docker.nginx import RouterConfig, render
 from tricolor.stacks import render_stack
 
-STACKS = {"kubernetes": "prod", "aws": "aws-prod", "docker": "local"}
+STACKS = {"kubernetes": "prod", "aws": "aws-prod", "docker": "local", "lambda": "lambda-prod"}
 MAIN = """worker_processes 1;
 pid {dir}/nginx.pid;
 error_log {dir}/error.log warn;

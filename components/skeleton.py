@@ -160,7 +160,7 @@ class RouterBase(pulumi.ComponentResource, Generic[S, T]):
         super().__init__(f"tricolor:{self.backend}:TrafficRouter", name, None, opts)
         shared: S | None = args.shared.shared if args.shared is not None else None
         self.weights: pulumi.Output[dict[str, int]] = pulumi.Output.from_input(
-            self.build(name, args, native, shared))  # type: ignore[arg-type]
+            self.build(name, args, native, shared))
         self.register_outputs({**self.exports(), "weights": self.weights})
 
     def plan(self, args: RouterArgs[S], weights: Mapping[str, int] | None) -> T:

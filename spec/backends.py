@@ -209,9 +209,8 @@ def _subnet_list(value: list[str] | None) -> list[str] | None:
 class AwsSettings(AwsCommon):
     """``tricolor:aws``: ECS Fargate services behind an ALB, in an existing VPC."""
 
-    vpc_id: Annotated[str, matching(_VPC, "a VPC id such as vpc-0a1b2c3d")] = Field(  # type: ignore[assignment]
-        alias="vpcId")
-    subnet_ids: list[str] = Field(alias="subnetIds", min_length=2)  # type: ignore[assignment]
+    vpc_id: Annotated[str, matching(_VPC, "a VPC id such as vpc-0a1b2c3d")] = Field(alias="vpcId")
+    subnet_ids: list[str] = Field(alias="subnetIds", min_length=2)
     load_balancer_subnet_ids: list[str] | None = Field(None, alias="loadBalancerSubnetIds", min_length=2)
     internal: StrictBool = False
     assign_public_ip: StrictBool = Field(False, alias="assignPublicIp")

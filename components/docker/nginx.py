@@ -100,8 +100,8 @@ def weighted_servers(targets: Mapping[str, str], weights: Mapping[str, int] | No
     servers = []
     for name, address in targets.items():
         weight = weights[name]
-        if isinstance(weight, bool) or not isinstance(weight, int) or not 0 <= weight <= 100:
-            raise BackendLimitError(f"weight of {name}: {weight!r} is outside the router's limit 0..100")
+        if isinstance(weight, bool) or not isinstance(weight, int) or not 0 <= weight <= limits.TOTAL:
+            raise BackendLimitError(f"weight of {name}: {weight!r} is outside the router's limit 0..{limits.TOTAL}")
         if weight > 0:
             servers.append((address, weight))
     if not servers:
