@@ -5,6 +5,7 @@ drift run over the Lambda stack."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -337,3 +338,18 @@ def test_the_example_stack_file_is_valid() -> None:
     (item,) = load_stacks([STACK])
     assert item.stack.backend == "lambda" and item.stack.environment == "production"
     assert item.stack.config.lambda_.alias == "live" and item.stack.config.lambda_.concurrency == "provisioned"
+
+
+def test_the_release_dry_run_moves_only_the_production_alias(cli: Callable[..., Any], tmp_path: Any) -> None:
+    """The release engine walks the Lambda stack like any other: a weight step changes
+    the production alias and nothing else."""
+    result = cli("release", "start", "--stack", STACK, "--image", IMAGES["green"], "--dry-run",
+                 "--ledger", str(tmp_path), "--output", "json")
+    assert result.exit_code == 0, result.output
+    steps = json.loads(result.stdout)["steps"]
+    weights = [s for s in steps if s["action"] == "setWeight"]
+    assert [s["weights"]["green"] for s in weights] == [10, 25, 50, 100]
+    for step in weights:
+        assert [urn.rsplit("::", 1)[1] for urn in step["changes"]] == ["checkout-router-alias"]
+    (deploy,) = [s for s in steps if s["action"] == "deploy"]
+    assert "checkout-green-version" in {urn.rsplit("::", 1)[1] for urn in deploy["changes"]}
