@@ -19,8 +19,10 @@ dimensions: ``FunctionName=<function>``, ``Resource=<function>:<alias>``,
 ``ExecutedVersion=<version of the color>``. Smoke tests invoke a color through its own
 alias (``<function>:blue``); its metrics have ``Resource=<function>:blue``.
 
-The stack exports each color's version (``versions``) so a metrics provider can fill
-``ExecutedVersion`` in; ``metric_queries`` builds the ``GetMetricData`` queries.
+The ``BlueGreen`` component registers each color's version (its outputs
+``colors.<color>.version``; ``pair.colors[color].version`` in the program), so a metrics
+provider can fill ``ExecutedVersion`` in; ``metric_queries`` builds the ``GetMetricData``
+queries.
 """
 
 from __future__ import annotations
