@@ -28,7 +28,7 @@ from pathlib import Path
 from tricolor.components.docker.nginx import RouterConfig, render
 from tricolor.stacks import render_stack
 
-STACKS = {"kubernetes": "prod", "aws": "aws-prod", "docker": "local"}
+STACKS = {"kubernetes": "prod", "aws": "aws-prod", "docker": "local", "lambda": "lambda-prod"}
 MAIN = """worker_processes 1;
 pid {dir}/nginx.pid;
 error_log {dir}/error.log warn;
@@ -76,14 +76,14 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 def bench_render(runs: int) -> None:
     print("render (offline, Pulumi mock runtime)")
-    print(f"  {'backend':<11} {'stack':<9} {'resources':>9} {'median s':>9} {'min s':>7}")
+    print(f"  {'backend':<11} {'stack':<12} {'resources':>9} {'median s':>9} {'min s':>7}")
     for backend, stack in STACKS.items():
         times, count = [], 0
         for _ in range(runs):
             start = time.perf_counter()
             count = len(render_stack(stack).resources)
             times.append(time.perf_counter() - start)
-        print(f"  {backend:<11} {stack:<9} {count:>9} {statistics.median(times):>9.3f} {min(times):>7.3f}")
+        print(f"  {backend:<11} {stack:<12} {count:>9} {statistics.median(times):>9.3f} {min(times):>7.3f}")
 
 
 def bench_router(requests: int) -> None:

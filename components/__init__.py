@@ -1,10 +1,13 @@
-"""Component resources that build environments from the spec, one subpackage per backend."""
+"""Component resources that build environments from the spec, one subpackage per backend
+(``kubernetes``, ``aws``, ``docker``, ``aws_lambda`` for ``tricolor:backend: lambda``)
+on one skeleton (``skeleton.py``); ``get_backend`` finds one by name."""
 
 from __future__ import annotations
 
-from .args import BlueGreenArgs, EnvironmentArgs, RouterArgs, common_labels
-from .backend import Backend, get_backend
+from .args import BlueGreenArgs, EnvironmentArgs, Owner, RouterArgs, SharedArgs, common_labels
+from .backend import Backend
 from .errors import BackendLimitError, ComponentError, UnknownBackendError
+from .registry import get_backend, known_backends
 
 __all__ = [
     "Backend",
@@ -12,8 +15,11 @@ __all__ = [
     "BlueGreenArgs",
     "ComponentError",
     "EnvironmentArgs",
+    "Owner",
     "RouterArgs",
+    "SharedArgs",
     "UnknownBackendError",
     "common_labels",
     "get_backend",
+    "known_backends",
 ]

@@ -1,34 +1,60 @@
-"""Backend-neutral arguments of the three components every backend provides.
+"""Backend-neutral arguments of the components every backend provides.
 
-Each backend (``kubernetes``, ``aws``, ``docker``) implements ``Environment``,
-``BlueGreen`` and ``TrafficRouter`` with these arguments, so the stack program and the
-release engine never care where the service runs.
+Each backend (``kubernetes``, ``aws``, ``docker``, ``lambda``) implements ``Shared``,
+``Environment``, ``BlueGreen`` and ``TrafficRouter`` with these arguments, so the stack
+program and the release engine never care where the service runs.
+
+Invariants:
+
+- Blue and green are built from the same ``EnvironmentArgs`` but for color, image and
+  whether the color is scaled down (``color_args``).
+- The resources a stack shares (``Shared``: namespace, network, load balancer,
+  function, secrets, stateful dependencies) are typed per backend, never ``Any``: an
+  ``Owner`` is anything that holds them (a ``Shared`` itself, a ``BlueGreen``, a
+  staging ``Environment``), and ``.shared`` reaches them from each.
+- Every label and tag key comes from ``tricolor.vocab.labels``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from ..spec import COLORS, Color, Stack, Weights
+from ..vocab import labels as keys
 
-# The label and tag keys tricolor puts on everything it creates (drift selects by them).
-LABEL_PREFIX = "tricolor.dev"
-MANAGED_BY = "tricolor"
+S = TypeVar("S")
+S_co = TypeVar("S_co", covariant=True)
+T = TypeVar("T")
+
+
+class Owner(Protocol[S_co]):
+    """Anything that holds a stack's shared resources: ``owner.shared`` is them."""
+
+    @property
+    def shared(self) -> S_co: ...
 
 
 @dataclass(frozen=True)
-class EnvironmentArgs:
+class SharedArgs(Generic[T]):
+    """A stack and its backend settings, already validated (``Shared.settings_of``)."""
+
+    stack: Stack
+    settings: T
+
+
+@dataclass(frozen=True)
+class EnvironmentArgs(Generic[S]):
     """One color of a stack (``color=None`` for staging and previews)."""
 
     stack: Stack
     image: str
     color: Color | None = None
-    # Resources shared by both colors (namespace, secrets, stateful dependencies) when
-    # BlueGreen owns them; ``None`` means the environment creates its own.
-    shared: Any = None
-    # The idle color after its rollback window: kept declared, running no replicas.
+    # The stack's shared resources when a BlueGreen owns them; ``None``: the environment
+    # creates its own (staging, previews).
+    shared: S | None = None
+    # The idle color after its rollback window: kept declared, running nothing.
     scaled_down: bool = False
 
 
@@ -40,18 +66,20 @@ class BlueGreenArgs:
 
 
 @dataclass(frozen=True)
-class RouterArgs:
+class RouterArgs(Generic[S]):
     """Where traffic goes: per color a backend target (a Service name, a target group
-    ARN, a container name) and the weights; ``weights=None`` routes all to one target."""
+    ARN, a container address, a Lambda version) and the weights; ``weights=None`` routes
+    everything to the one target. ``shared``: the owner of the stack's shared resources
+    (``BlueGreen.shared``, the ``BlueGreen`` or the staging ``Environment``)."""
 
     stack: Stack
     targets: Mapping[str, Any]
     weights: Weights | None = None
-    shared: Any = None
+    shared: Owner[S] | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-def color_args(args: BlueGreenArgs, shared: Any) -> dict[Color, EnvironmentArgs]:
+def color_args(args: BlueGreenArgs, shared: S) -> dict[Color, EnvironmentArgs[S]]:
     """The arguments of blue and green: the same inputs, differing only in color, image
     and whether the color is scaled down. Every backend's BlueGreen builds from these."""
     return {
@@ -64,18 +92,29 @@ def color_args(args: BlueGreenArgs, shared: Any) -> dict[Color, EnvironmentArgs]
 def common_labels(stack: Stack, color: Color | None) -> dict[str, str]:
     """Labels (Kubernetes) or tags (AWS, Docker) on every object of an environment."""
     labels = {
-        "app.kubernetes.io/name": stack.spec.name,
-        "app.kubernetes.io/part-of": stack.spec.name,
-        "app.kubernetes.io/managed-by": MANAGED_BY,
-        f"{LABEL_PREFIX}/stack": stack.name,
-        f"{LABEL_PREFIX}/environment": stack.environment,
+        keys.APP_NAME: stack.spec.name,
+        keys.APP_PART_OF: stack.spec.name,
+        keys.APP_MANAGED_BY: keys.MANAGED_BY,
+        keys.STACK: stack.name,
+        keys.ENVIRONMENT: stack.environment,
     }
     if color is not None:
-        labels[f"{LABEL_PREFIX}/color"] = color
+        labels[keys.COLOR] = color
     preview = stack.config.preview
     if preview is not None:
-        labels[f"{LABEL_PREFIX}/preview"] = "true"
-        labels[f"{LABEL_PREFIX}/pr"] = str(preview.pr)
-        labels[f"{LABEL_PREFIX}/ttl"] = f"{int(preview.ttl.total_seconds())}s"
-        labels[f"{LABEL_PREFIX}/created-at"] = preview.created_at.replace(":", "").replace("+", "")
+        labels[keys.PREVIEW] = "true"
+        labels[keys.PR] = str(preview.pr)
+        labels[keys.TTL] = f"{int(preview.ttl.total_seconds())}s"
+        labels[keys.CREATED_AT] = preview.created_at.replace(":", "").replace("+", "")
     return labels
+
+
+__all__ = [
+    "BlueGreenArgs",
+    "EnvironmentArgs",
+    "Owner",
+    "RouterArgs",
+    "SharedArgs",
+    "color_args",
+    "common_labels",
+]

@@ -1,44 +1,55 @@
-"""Select a backend's components by the stack's ``tricolor:backend``."""
+"""What every backend package exports: the ``Backend`` protocol and its components'
+shapes. The registry that finds a backend by name lives apart (``registry.py``);
+backends import this module, never the registry.
+"""
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import Any, Protocol
 
 import pulumi
 
-from ..spec import BACKENDS
 from .args import BlueGreenArgs, EnvironmentArgs, RouterArgs
-from .errors import UnknownBackendError
+
+
+class SharedComponent(Protocol):
+    """A stack's shared resources (typed per backend)."""
+
+    namespace: str | None
+
+    @property
+    def shared(self) -> Any: ...
 
 
 class EnvironmentComponent(Protocol):
-    target: Any
-    def __init__(self, name: str, args: EnvironmentArgs, opts: pulumi.ResourceOptions | None = None) -> None: ...
+    target: pulumi.Output[Any]
+    shared: Any
+    namespace: str | None
+
+    def __init__(self, name: str, args: EnvironmentArgs[Any], opts: pulumi.ResourceOptions | None = None) -> None: ...
 
 
 class BlueGreenComponent(Protocol):
-    targets: Any
+    targets: dict[str, pulumi.Output[Any]]
     shared: Any
+    namespace: str | None
+
     def __init__(self, name: str, args: BlueGreenArgs, opts: pulumi.ResourceOptions | None = None) -> None: ...
 
 
 class RouterComponent(Protocol):
-    def __init__(self, name: str, args: RouterArgs, opts: pulumi.ResourceOptions | None = None) -> None: ...
+    weights: pulumi.Output[dict[str, int]]
+
+    def __init__(self, name: str, args: RouterArgs[Any], opts: pulumi.ResourceOptions | None = None) -> None: ...
 
 
 class Backend(Protocol):
     """What every backend package exports."""
 
+    Shared: type[Any]
     Environment: type[EnvironmentComponent]
     BlueGreen: type[BlueGreenComponent]
     TrafficRouter: type[RouterComponent]
 
 
-def get_backend(name: str) -> Backend:
-    """The components of backend ``name``; an unknown name lists the supported ones."""
-    if name not in BACKENDS:
-        raise UnknownBackendError(name, BACKENDS)
-    module: ModuleType = importlib.import_module(f"{__package__}.{name}")
-    return module
+__all__ = ["Backend", "BlueGreenComponent", "EnvironmentComponent", "RouterComponent", "SharedComponent"]

@@ -2,9 +2,10 @@
 
 Tree::
 
-    TricolorError (tricolor.spec.errors)
+    TricolorError (tricolor.errors)
     └── ComponentError            an environment cannot be built from this spec and config
-        ├── UnknownBackendError   tricolor:backend names no known backend (lists them)
+        ├── UnknownBackendError   tricolor:backend names no known backend (also an
+        │                         UnknownNameError: lists the known ones)
         └── BackendLimitError     a value is beyond what the backend allows (names the limit)
 
 All are fatal: they are raised before any resource is registered.
@@ -12,17 +13,20 @@ All are fatal: they are raised before any resource is registered.
 
 from __future__ import annotations
 
-from ..spec.errors import TricolorError
+from collections.abc import Iterable
+
+from ..errors import TricolorError, UnknownNameError
 
 
 class ComponentError(TricolorError):
     """The environment cannot be built as configured."""
 
 
-class UnknownBackendError(ComponentError):
-    def __init__(self, name: str, known: tuple[str, ...]) -> None:
-        self.name = name
-        super().__init__(f"unknown backend {name!r}; supported backends: {', '.join(known)}")
+class UnknownBackendError(UnknownNameError, ComponentError):
+    """The backend registry was asked for a name it does not know."""
+
+    def __init__(self, name: str, known: Iterable[str]) -> None:
+        super().__init__("backend", name, known)
 
 
 class BackendLimitError(ComponentError):

@@ -135,14 +135,63 @@ class SecretRef(Strict):
         return value
 
 
+ENGINES = ("postgres", "mysql", "redis")
+# What a dependency's ``env`` may ask for, per kind (``password`` is wired as a secret).
+ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "postgres": ("host", "port", "url", "user", "database", "password"),
+    "mysql": ("host", "port", "url", "user", "database", "password"),
+    "redis": ("host", "port", "url", "password"),
+    "volume": ("path",),
+    "external": ("host", "port", "url", "user", "database", "password"),
+}
+_DB_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+_USER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,31}$")
+_HOST_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST = re.compile(rf"^(?=.{{1,253}}$){_HOST_LABEL}(\.{_HOST_LABEL})*$")
+
+
+def matching(pattern: re.Pattern[str], expected: str) -> AfterValidator:
+    """A validator: the text matches ``pattern``, else "'x' is not <expected>"."""
+
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise ValueError(f"{value!r} is not {expected}")
+        return value
+
+    return AfterValidator(check)
+
+
 class Dependency(Strict):
-    """A shared stateful dependency: declared once per stack, used by both colors."""
+    """A shared stateful dependency: declared once per stack, used by both colors.
+
+    - ``postgres``, ``mysql``, ``redis``: run by the stack (a StatefulSet on Kubernetes,
+      a container on Docker; RDS or ElastiCache on AWS). ``credentials`` names the spec
+      secret (an entry of ``secrets``) whose Pulumi secret config holds the password:
+      the value is never in the spec.
+    - ``volume``: storage both colors mount (``env`` may ask only for its ``path``).
+    - ``external``: a managed service the stack does not create (RDS, Cloud SQL, ...):
+      ``host`` and ``port`` say where it is, ``engine`` what it speaks (for ``url``),
+      ``credentials`` which spec secret holds its password. Nothing is created for it;
+      the environments are only wired to it.
+
+    ``env`` maps an environment variable to what it receives: one of ``ATTRIBUTES[kind]``.
+    """
 
     name: DnsLabel
-    kind: Literal["postgres", "mysql", "redis", "volume"]
+    kind: Literal["postgres", "mysql", "redis", "volume", "external"]
     size: str = "10Gi"
     version: str | None = None
     env: dict[str, str] = Field(default_factory=dict)
+    credentials: Annotated[str, matching(_ENV_NAME, "the name of one of the spec's secrets (DATABASE_PASSWORD)")] \
+        | None = None
+    user: Annotated[str, matching(_USER, "a user name: a letter or '_', then letters, digits, '_' (at most 32)")] \
+        | None = None
+    database: Annotated[str, matching(_DB_NAME, "a database name: a letter or '_', then letters, digits, '_' "
+                                                "(at most 63)")] | None = None
+    host: Annotated[str, matching(_HOST, "a host name such as orders.abc123.eu-west-1.rds.amazonaws.com")] | None = None
+    port: StrictInt | None = Field(None, ge=1, le=65535)
+    engine: Literal["postgres", "mysql", "redis"] | None = None
+    resources: Resources | None = None
 
     @field_validator("size")
     @classmethod
@@ -150,6 +199,37 @@ class Dependency(Strict):
         if not _QUANTITY.match(value):
             raise ValueError(f"{value!r} is not a size such as 20Gi")
         return value
+
+    @model_validator(mode="after")
+    def _by_kind(self) -> Dependency:
+        only = {"host": ("external",), "port": ("external",), "engine": ("external",),
+                "version": ENGINES, "resources": ENGINES}
+        problems = [f"{key} is only for kind {' or '.join(kinds)}" for key, kinds in only.items()
+                    if getattr(self, key) is not None and self.kind not in kinds]
+        if self.kind == "external" and (self.host is None or self.port is None):
+            problems.append("an external dependency needs host and port")
+        if self.credentials is not None and self.kind == "volume":
+            problems.append("a volume has no credentials")
+        sql = self.kind in ("postgres", "mysql") or (self.kind == "external" and self.engine != "redis")
+        for key, given in (("user", self.user), ("database", self.database)):
+            if given is not None and not sql:
+                problems.append(f"{key} is only for postgres, mysql or an external SQL database")
+        if self.kind == "mysql" and self.user == "root":
+            problems.append("user: 'root' is MySQL's own account; leave user out to connect as root")
+        allowed = ATTRIBUTES[self.kind]
+        for variable, attribute in self.env.items():
+            if not _ENV_NAME.match(variable):
+                problems.append(f"env: {variable!r} is not an environment variable name")
+            elif attribute not in allowed:
+                problems.append(f"env.{variable}: {attribute!r} is not something a {self.kind} dependency gives; "
+                                f"use one of {', '.join(allowed)}")
+            elif attribute == "url" and self.kind == "external" and self.engine is None:
+                problems.append(f"env.{variable}: url needs engine (postgres, mysql or redis) for its scheme")
+            elif attribute == "password" and self.kind == "external" and self.credentials is None:
+                problems.append(f"env.{variable}: password needs credentials (the spec secret holding it)")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 class Gateway(Strict):

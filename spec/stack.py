@@ -3,7 +3,7 @@
 A Pulumi stack file ``stacks/Pulumi.<stack>.yaml`` holds ``tricolor:*`` keys::
 
     tricolor:environment: production        # staging | production | preview
-    tricolor:backend: kubernetes            # kubernetes | aws | docker
+    tricolor:backend: kubernetes            # kubernetes | aws | docker | lambda
     tricolor:overrides: {replicas: 6}       # only paths in the spec's parity.allowed
     tricolor:weights: {blue: 100, green: 0} # production only (the ledger wins later)
     tricolor:images: {blue: ..., green: ...}
@@ -21,6 +21,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StrictInt, field_validator, model_validator
 
+from .backends import AwsSettings, DockerSettings, KubernetesSettings, LambdaSettings
 from .errors import Problem, SpecError
 from .load import validate_model
 from .model import DnsLabel, ImageRef, ServiceSpec
@@ -30,7 +31,7 @@ from .release import Duration, Strict
 from .weights import COLORS, Color, Weights
 
 NAMESPACE = "tricolor"
-BACKENDS = ("kubernetes", "aws", "docker")
+BACKENDS = ("kubernetes", "aws", "docker", "lambda")
 ENVIRONMENTS = ("staging", "production", "preview")
 Environment = Literal["staging", "production", "preview"]
 
@@ -65,9 +66,11 @@ class StackConfig(Strict):
     # routing.hostnames are production's.
     hostnames: list[Annotated[str, AfterValidator(_hostname)]] | None = None
     preview: PreviewInfo | None = None
-    kubernetes: dict[str, Any] = Field(default_factory=dict)
-    aws: dict[str, Any] = Field(default_factory=dict)
-    docker: dict[str, Any] = Field(default_factory=dict)
+    # Each backend's settings (spec/backends.py); AWS has no defaults for its network.
+    kubernetes: KubernetesSettings = Field(default_factory=KubernetesSettings)  # type: ignore[arg-type]
+    aws: AwsSettings | None = None
+    docker: DockerSettings = Field(default_factory=DockerSettings)  # type: ignore[arg-type]
+    lambda_: LambdaSettings = Field(default_factory=LambdaSettings, alias="lambda")  # type: ignore[arg-type]
 
     @field_validator("backend")
     @classmethod

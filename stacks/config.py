@@ -79,7 +79,8 @@ def runtime_config() -> dict[str, Any]:
 
     config = pulumi.Config(NAMESPACE)
     out: dict[str, Any] = {}
-    for key in StackConfig.model_fields:
+    for name, field in StackConfig.model_fields.items():
+        key = field.alias or name  # ``tricolor:lambda`` is the field ``lambda_``
         raw = config.get(key)
         if raw is None:
             continue

@@ -3,7 +3,7 @@ production listener; a test listener that reaches one color by header; CloudWatc
 
 from __future__ import annotations
 
-from .alb import ALB_TARGET_GROUPS_MAX, ALB_WEIGHT_MAX, alarm_names, alb_weights, forward_action
+from .alb import ALB_TARGET_GROUPS_MAX, ALB_WEIGHT_MAX, action_weights, alarm_names, alb_weights, forward_action
 from .environment import BlueGreen, Environment, instance_name
 from .fargate import FARGATE_SIZES, TaskSize, check_size, task_size
 from .router import TrafficRouter
@@ -21,6 +21,7 @@ __all__ = [
     "Shared",
     "TaskSize",
     "TrafficRouter",
+    "action_weights",
     "alarm_names",
     "alb_weights",
     "check_size",

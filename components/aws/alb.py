@@ -12,12 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ...spec.backends import Alarms
 from ...spec.model import Probe
+from ...vocab import limits
+from ..aws_common.alarms import AlarmMetrics
+from ..aws_common.alarms import alarms as shared_alarms
 from ..errors import BackendLimitError
-from .settings import Alarms
 
-ALB_WEIGHT_MAX = 999
-ALB_TARGET_GROUPS_MAX = 5
+ALB_WEIGHT_MAX = int(limits.ALB.max_weight)
+ALB_TARGET_GROUPS_MAX = limits.ALB.max_backends
 NAMESPACE = "AWS/ApplicationELB"
 
 
@@ -58,6 +61,18 @@ def forward_action(target_groups: Mapping[str, Any], weights: Mapping[str, int] 
             "stickiness": {"enabled": False, "duration": 1},
         },
     }
+
+
+def action_weights(action: dict[str, Any], names: list[str]) -> dict[str, int]:
+    """The percentages a forward action sends to each target group, read back from the
+    action; ``names`` are the target groups' names in the order it was built with."""
+    if "forward" not in action:
+        (only,) = names
+        return {only: limits.TOTAL}
+    groups = action["forward"]["target_groups"]
+    weights = {name: int(group["weight"]) for name, group in zip(names, groups, strict=True)}
+    total = sum(weights.values())
+    return {name: weight * limits.TOTAL // total for name, weight in weights.items()}
 
 
 def header_rule(header: str, value: str, target_group: Any) -> dict[str, Any]:
@@ -104,44 +119,12 @@ def alarm_names(instance: str) -> dict[str, str]:
     return {"error-rate": f"{instance}-5xx-rate", "latency": f"{instance}-p99-latency"}
 
 
+ALB_ALARMS = AlarmMetrics(namespace=NAMESPACE, events="HTTPCode_Target_5XX_Count", total="RequestCount",
+                          latency="TargetResponseTime", latency_per_ms=0.001, what="5xx responses", per="requests",
+                          rate_label="5xx rate", latency_label="target response time")
+
+
 def alarms(names: Mapping[str, str], alarm: Alarms, target_group: Any, load_balancer: Any) -> dict[str, dict[str, Any]]:
     """MetricAlarm arguments per role: the target group's 5xx rate (5xx / requests) and
     its p99 response time. ``target_group``/``load_balancer`` are ARN suffixes."""
-    dimensions = {"TargetGroup": target_group, "LoadBalancer": load_balancer}
-
-    def metric(query_id: str, metric_name: str) -> dict[str, Any]:
-        return {"id": query_id, "return_data": False, "metric": {
-            "namespace": NAMESPACE, "metric_name": metric_name, "period": alarm.period_seconds,
-            "stat": "Sum", "dimensions": dimensions}}
-
-    common = {
-        "comparison_operator": "GreaterThanThreshold",
-        "evaluation_periods": alarm.evaluation_periods,
-        "datapoints_to_alarm": alarm.evaluation_periods,
-        "treat_missing_data": "missing",
-    }
-    return {
-        "error-rate": {
-            "name": names["error-rate"],
-            "alarm_description": f"5xx responses above {alarm.error_rate:.2%} of requests",
-            "threshold": alarm.error_rate,
-            "metric_queries": [
-                metric("errors", "HTTPCode_Target_5XX_Count"),
-                metric("requests", "RequestCount"),
-                {"id": "rate", "label": "5xx rate", "return_data": True,
-                 "expression": "IF(requests > 0, errors / requests, 0)"},
-            ],
-            **common,
-        },
-        "latency": {
-            "name": names["latency"],
-            "alarm_description": f"p99 target response time above {alarm.latency_p99_ms} ms",
-            "namespace": NAMESPACE,
-            "metric_name": "TargetResponseTime",
-            "extended_statistic": "p99",
-            "period": alarm.period_seconds,
-            "dimensions": dimensions,
-            "threshold": alarm.latency_p99_ms / 1000,
-            **common,
-        },
-    }
+    return shared_alarms(names, alarm, ALB_ALARMS, {"TargetGroup": target_group, "LoadBalancer": load_balancer})

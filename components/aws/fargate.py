@@ -18,11 +18,10 @@ CPU         memory
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass
 
 from ..errors import BackendLimitError
+from ..quantities import cpu_units, memory_mib
 
 FARGATE_SIZES: dict[int, tuple[int, ...]] = {
     256: (512, 1024, 2048),
@@ -36,13 +35,6 @@ FARGATE_SIZES: dict[int, tuple[int, ...]] = {
 MAX_CPU = max(FARGATE_SIZES)
 MAX_MEMORY = max(FARGATE_SIZES[MAX_CPU])
 
-_QUANTITY = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(m|k|Ki|Mi|Gi|Ti|M|G|T)?$")
-_BYTES = {
-    None: 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
-    "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40,
-}
-
-
 @dataclass(frozen=True)
 class TaskSize:
     cpu: int  # CPU units (1024 = 1 vCPU)
@@ -50,30 +42,6 @@ class TaskSize:
 
     def __str__(self) -> str:
         return f"{self.cpu} CPU units / {self.memory} MiB"
-
-
-def _parse(quantity: str, field: str) -> tuple[float, str | None]:
-    match = _QUANTITY.match(str(quantity))
-    if not match:
-        raise BackendLimitError(f"{field}: {quantity!r} is not a quantity such as 250m, 1, 512Mi")
-    return float(match.group(1)), match.group(2)
-
-
-def cpu_units(quantity: str, field: str = "resources.limits.cpu") -> int:
-    """A Kubernetes CPU quantity (``250m``, ``0.5``, ``2``) as ECS CPU units, rounded up."""
-    number, unit = _parse(quantity, field)
-    if unit not in (None, "m"):
-        raise BackendLimitError(f"{field}: {quantity!r} is not a CPU quantity such as 250m or 1")
-    cores = number / 1000 if unit == "m" else number
-    return math.ceil(cores * 1024)
-
-
-def memory_mib(quantity: str, field: str = "resources.limits.memory") -> int:
-    """A Kubernetes memory quantity (``512Mi``, ``1Gi``, ``500M``) in MiB, rounded up."""
-    number, unit = _parse(quantity, field)
-    if unit == "m":
-        raise BackendLimitError(f"{field}: {quantity!r} is not a memory quantity such as 512Mi")
-    return math.ceil(number * _BYTES[unit] / 2**20)
 
 
 def memory_choices(cpu: int) -> str:

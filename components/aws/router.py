@@ -1,42 +1,44 @@
 """The AWS TrafficRouter: the production listener of the stack's ALB, whose default
-action forwards to the colors' target groups by weight."""
+action forwards to the colors' target groups by weight (ALB limits checked before
+anything is registered); staging forwards to its one target group."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from .. import skeleton
 from ..args import RouterArgs
-from ..errors import ComponentError
-from .alb import forward_action
-from .environment import Environment
-from .shared import Shared
+from ..skeleton import child
+from .alb import action_weights, forward_action
+from .shared import Shared, any_input
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 
-class TrafficRouter(pulumi.ComponentResource):
-    """Weighted forward to the colors (ALB limits checked before anything is registered);
-    staging forwards to its one target group. A weight step of a release changes only
-    this component's listener. The smoke-test header rules sit on the test listener."""
+class TrafficRouter(skeleton.RouterBase[Shared, dict[str, Any]]):
+    """A weight step of a release changes only this component's listener. The
+    smoke-test header rules sit on the test listener (``Shared``)."""
 
-    def __init__(self, name: str, args: RouterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        weights = args.weights.as_dict() if args.weights is not None else None
-        action = forward_action(dict(args.targets), weights)  # BackendLimitError before registering
-        shared = args.shared.shared if isinstance(args.shared, Environment) else args.shared
-        if not isinstance(shared, Shared):
-            raise ComponentError("the AWS router needs the stack's shared resources: "
-                                 "RouterArgs.shared must be BlueGreen.shared or the Environment")
-        super().__init__("tricolor:aws:TrafficRouter", name, None, opts)
+    backend = "aws"
+
+    def plan(self, args: RouterArgs[Shared], weights: Mapping[str, int] | None) -> dict[str, Any]:
+        return forward_action(dict(args.targets), weights)
+
+    def build(self, name: str, args: RouterArgs[Shared], native: dict[str, Any],
+              shared: Shared | None) -> pulumi.Input[dict[str, int]]:
+        assert shared is not None
         settings = shared.plan.settings
         tls: dict[str, Any] = {"protocol": "HTTP"}
         if settings.certificate_arn:
             tls = {"protocol": "HTTPS", "ssl_policy": TLS_POLICY, "certificate_arn": settings.certificate_arn}
         self.listener = aws.lb.Listener(
             f"{name}-listener", load_balancer_arn=shared.alb.arn, port=settings.listener_port,
-            default_actions=[shared._any(action)], tags=shared.tags, **tls,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[shared]))
-        self.weights = weights
-        self.register_outputs({"listener": self.listener.arn, "weights": weights})
+            default_actions=[any_input(native)], tags=shared.tags, **tls, opts=child(self, shared))
+        return action_weights(native, list(args.targets))
+
+    def exports(self) -> dict[str, Any]:
+        return {"listener": self.listener.arn}

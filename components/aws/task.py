@@ -8,22 +8,12 @@ their values never appear in a task definition.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from ...spec import ServiceSpec
 from ...spec.model import Probe
+from ..aws_common.dependencies import Mount
 from .fargate import TaskSize
-
-
-@dataclass(frozen=True)
-class Mount:
-    """An EFS volume of a shared dependency, mounted into the service's container."""
-
-    name: str
-    path: str
-    file_system_id: Any
-    access_point_id: Any
 
 
 def _clamp(value: int, low: int, high: int) -> int:

@@ -4,7 +4,7 @@ an nginx router whose generated configuration splits traffic by weight."""
 from __future__ import annotations
 
 from .environment import BlueGreen, Environment, Shared
-from .nginx import RouterConfig, render, weighted_servers
+from .nginx import RouterConfig, render, server_weights, weighted_servers
 from .router import TrafficRouter
 from .settings import DockerSettings, settings_of
 
@@ -16,6 +16,7 @@ __all__ = [
     "Shared",
     "TrafficRouter",
     "render",
+    "server_weights",
     "settings_of",
     "weighted_servers",
 ]

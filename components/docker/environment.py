@@ -1,5 +1,11 @@
 """Docker components: Shared (the stack's network and stateful dependencies),
-Environment (one container per color) and BlueGreen."""
+Environment (one container per color) and BlueGreen.
+
+The dependency containers run the official images as the one table describes them
+(``components.dependencies``), with the image's own readiness command as the Docker
+health check. Without credentials a database starts without a password (trust), which
+is fit for a laptop only: the stack's network is private and nothing of it is published.
+"""
 
 from __future__ import annotations
 
@@ -8,80 +14,88 @@ from typing import Any
 import pulumi
 import pulumi_docker as docker
 
-from ...spec import Color, Stack
+from ...spec import Stack
+from ...spec.backends import DockerSettings
 from ...spec.model import Dependency
-from ..args import BlueGreenArgs, EnvironmentArgs, color_args, common_labels
+from ...vocab import labels as keys
+from .. import dependencies as table
+from .. import skeleton
+from ..args import EnvironmentArgs, SharedArgs, common_labels
 from ..secrets import secret_values
-from .settings import DockerSettings, alias, container_name, cpus, memory_mb, network_name, settings_of
+from ..skeleton import child
+from .settings import alias, container_name, cpus, memory_mb, network_name, settings_of
 
-DEPENDENCY_PORTS = {"postgres": 5432, "mysql": 3306, "redis": 6379}
-# Official images, their data directory, and what lets them start on a laptop without a
-# password (the network is private to the stack and nothing is published).
-DEPENDENCY_IMAGES = {"postgres": "postgres", "mysql": "mysql", "redis": "redis"}
-DEPENDENCY_DATA = {"postgres": "/var/lib/postgresql/data", "mysql": "/var/lib/mysql", "redis": "/data"}
-DEPENDENCY_ENV = {"postgres": ["POSTGRES_HOST_AUTH_METHOD=trust"], "mysql": ["MYSQL_ALLOW_EMPTY_PASSWORD=yes"],
-                  "redis": []}
+# What lets an official image start without a password on a laptop.
+NO_PASSWORD = {"postgres": {"POSTGRES_HOST_AUTH_METHOD": "trust"}, "mysql": {"MYSQL_ALLOW_EMPTY_PASSWORD": "yes"}}
 
 
 def docker_labels(values: dict[str, str]) -> list[Any]:
     return [{"label": k, "value": v} for k, v in sorted(values.items())]
 
 
-def _child(parent: pulumi.Resource, depends_on: list[Any] | None = None) -> pulumi.ResourceOptions:
-    return pulumi.ResourceOptions(parent=parent, depends_on=depends_on or [])
+def env_list(plain: dict[str, Any], secret: dict[str, pulumi.Input[str]]) -> list[pulumi.Input[str]]:
+    """``NAME=value`` entries, secrets last (their values stay Pulumi secrets)."""
+    out: list[pulumi.Input[str]] = [f"{k}={v}" for k, v in sorted(plain.items())]
+    return out + [pulumi.Output.concat(k, "=", v) for k, v in sorted(secret.items())]
 
 
-class Shared(pulumi.ComponentResource):
+class Shared(skeleton.SharedBase[DockerSettings]):
     """Once per stack: the Docker network, the secrets, and each stateful dependency
     (a container with a named volume, or a volume both colors mount)."""
 
-    def __init__(self, name: str, stack: Stack, settings: DockerSettings,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("tricolor:docker:Shared", name, None, opts)
-        self.stack, self.settings = stack, settings
-        self.labels = common_labels(stack, None)
-        self.network_name = network_name(stack, settings)
+    backend = "docker"
+
+    def __init__(self, name: str, args: SharedArgs[DockerSettings], opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(name, args, opts)
+        stack = args.stack
+        self.network_name = network_name(stack, args.settings)
         self.network = docker.Network(f"{name}-network", name=self.network_name, driver="bridge",
-                                      labels=docker_labels(self.labels), opts=_child(self))
-        self.secret_envs: list[pulumi.Output[str]] = [
-            pulumi.Output.concat(variable, "=", value) for variable, value in sorted(secret_values(stack).items())]
-        self.env: dict[str, str] = {}
+                                      labels=docker_labels(self.labels), opts=child(self))
+        self.secret_values = secret_values(stack)
         self.volumes: list[Any] = []
         self.dependencies: dict[str, pulumi.Resource] = {}
-        for dep in stack.spec.dependencies:
-            self._dependency(name, dep)
-        self.register_outputs({"network": self.network_name})
+        endpoints = {dep.name: self._dependency(name, dep) for dep in stack.spec.dependencies}
+        wiring = table.dependency_env(list(stack.spec.dependencies), endpoints)
+        self.env: dict[str, Any] = wiring.plain
+        self.secret_envs = env_list({}, {**self.secret_values,
+                                         **{k: self.secret_values[ref] for k, ref in wiring.secret.items()}})
+        self.register_outputs(self.exports())
 
-    def _dependency(self, name: str, dep: Dependency) -> None:
+    @classmethod
+    def settings_of(cls, stack: Stack) -> DockerSettings:
+        return settings_of(stack)
+
+    def exports(self) -> dict[str, Any]:
+        return {"network": self.network_name}
+
+    def _dependency(self, name: str, dep: Dependency) -> table.Endpoint:
         stack = self.stack
-        labels = {**self.labels, "tricolor.dev/dependency": dep.name}
+        engine = table.engine_of(dep)
+        if dep.kind == "external":
+            return table.endpoint(dep, dep.host)
+        labels = {**self.labels, keys.DEPENDENCY: dep.name}
         volume = docker.Volume(f"{name}-{dep.name}-volume", name=container_name(stack, dep.name),
-                               labels=docker_labels(labels), opts=_child(self))
-        if dep.kind == "volume":
-            self.volumes.append({"volume_name": volume.name, "container_path": f"/data/{dep.name}"})
+                               labels=docker_labels(labels), opts=child(self))
+        if engine is None:  # a volume both colors mount
+            self.volumes.append({"volume_name": volume.name, "container_path": table.volume_path(dep)})
             self.dependencies[dep.name] = volume
-            self._env(dep, host="", port=None)
-            return
+            return table.endpoint(dep, "")
         host = alias(stack, None) + f"-{dep.name}"
-        image = DEPENDENCY_IMAGES[dep.kind] + (f":{dep.version}" if dep.version else "")
-        pulled = docker.RemoteImage(f"{name}-{dep.name}-image", name=image, keep_locally=True, opts=_child(self))
+        wanted = table.image_env(dep, engine, reference=lambda variable: self.secret_values[dep.credentials or ""])
+        plain = {**wanted.plain, **({} if dep.credentials else NO_PASSWORD.get(engine.kind, {}))}
+        secret = {k: self.secret_values[ref] for k, ref in wanted.secret.items()}
+        pulled = docker.RemoteImage(f"{name}-{dep.name}-image", name=engine.image_ref(dep.version), keep_locally=True,
+                                    opts=child(self))
         self.dependencies[dep.name] = docker.Container(
             f"{name}-{dep.name}", name=container_name(stack, dep.name), image=pulled.name,
-            envs=DEPENDENCY_ENV[dep.kind], restart="unless-stopped", labels=docker_labels(labels),
+            envs=env_list(plain, secret), command=wanted.args or None,  # the image's entrypoint runs the server
+            restart="unless-stopped", labels=docker_labels(labels),
+            healthcheck={"tests": ["CMD", *engine.ready(table.user_of(dep), table.database_of(dep))],
+                         "interval": "10s", "timeout": "5s", "retries": 6, "start_period": "30s"},
             networks_advanced=[{"name": self.network.name, "aliases": [host]}],
-            volumes=[{"volume_name": volume.name, "container_path": DEPENDENCY_DATA[dep.kind]}],
-            opts=_child(self, [self.network]))
-        self._env(dep, host=host, port=DEPENDENCY_PORTS[dep.kind])
-
-    def _env(self, dep: Dependency, host: str, port: int | None) -> None:
-        attributes = {
-            "host": host,
-            "port": str(port or ""),
-            "url": f"{dep.kind}://{host}:{port}" if port else "",
-            "path": f"/data/{dep.name}",
-        }
-        for variable, attribute in dep.env.items():
-            self.env[variable] = attributes.get(attribute, "")
+            volumes=[{"volume_name": volume.name, "container_path": engine.data_dir}],
+            opts=child(self, self.network))
+        return table.endpoint(dep, host)
 
 
 def healthcheck(stack: Stack) -> Any:
@@ -96,56 +110,43 @@ def healthcheck(stack: Stack) -> Any:
     }
 
 
-class Environment(pulumi.ComponentResource):
+class Environment(skeleton.EnvironmentBase[Shared]):
     """One container of the service from the spec, on the stack's network under the alias
-    the router reaches it by. Staging and previews create their own ``Shared``."""
+    the router reaches it by."""
 
-    target: pulumi.Output[str]
+    backend = "docker"
+    shared_class = Shared
 
-    def __init__(self, name: str, args: EnvironmentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        stack, color = args.stack, args.color
-        settings = args.shared.settings if args.shared is not None else settings_of(stack)
+    @classmethod
+    def check(cls, stack: Stack, settings: DockerSettings, images: list[str]) -> None:
         limits = stack.spec.resources.limits
-        memory, cpu = memory_mb(limits.memory), cpus(limits.cpu)  # checked before registering
-        super().__init__("tricolor:docker:Environment", name, None, opts)
-        shared: Shared = args.shared or Shared(f"{name}-shared", stack, settings, opts=_child(self))
-        self.shared = shared
+        memory_mb(limits.memory), cpus(limits.cpu)  # BackendLimitError before registering
+
+    def build(self, name: str, args: EnvironmentArgs[Shared], shared: Shared) -> pulumi.Input[Any]:
+        stack, color, settings = args.stack, args.color, shared.settings
         spec = stack.spec
+        limits = spec.resources.limits
         labels = common_labels(stack, color)
-        envs: list[pulumi.Input[str]] = [f"{k}={v}" for k, v in sorted({**spec.env, **shared.env}.items())]
-        envs.extend(shared.secret_envs)
-        image = docker.RemoteImage(f"{name}-image", name=args.image, keep_locally=True, opts=_child(self))
+        envs = env_list({**spec.env, **shared.env}, {}) + shared.secret_envs
+        image = docker.RemoteImage(f"{name}-image", name=args.image, keep_locally=True, opts=child(self))
         self.alias = alias(stack, color)
+        self._container = container_name(stack, color or "main")
         self.container = docker.Container(
-            f"{name}-container", name=container_name(stack, color or "main"), image=image.name, envs=envs,
+            f"{name}-container", name=self._container, image=image.name, envs=envs,
             networks_advanced=[{"name": shared.network.name, "aliases": [self.alias]}],
             healthcheck=healthcheck(stack), restart="unless-stopped", labels=docker_labels(labels),
             volumes=shared.volumes or None, start=not args.scaled_down, must_run=not args.scaled_down,
-            memory=memory if settings.limits else None, cpus=cpu if settings.limits else None,
-            opts=_child(self, [shared]))
+            memory=memory_mb(limits.memory) if settings.limits else None,
+            cpus=cpus(limits.cpu) if settings.limits else None, opts=child(self, shared))
         # The router's upstream address; as an output of the container, the router (whose
         # nginx resolves it at start) is created after the container.
         address = f"{self.alias}:{spec.port}"
-        self.target = self.container.name.apply(lambda _: address)
-        self.register_outputs({"container": container_name(stack, color or "main"), "target": self.target,
-                               "image": args.image})
+        return self.container.name.apply(lambda _: address)
+
+    def exports(self) -> dict[str, Any]:
+        return {"container": self._container}
 
 
-class BlueGreen(pulumi.ComponentResource):
+class BlueGreen(skeleton.BlueGreen[Shared, Environment], environment=Environment):
     """Production on a laptop: a blue and a green container from the same code path,
     over one network and one set of dependencies."""
-
-    targets: dict[str, pulumi.Output[str]]
-
-    def __init__(self, name: str, args: BlueGreenArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        settings = settings_of(args.stack)
-        limits = args.stack.spec.resources.limits
-        memory_mb(limits.memory), cpus(limits.cpu)  # checked before registering
-        super().__init__("tricolor:docker:BlueGreen", name, None, opts)
-        self.shared = Shared(f"{name}-shared", args.stack, settings, opts=_child(self))
-        self.colors: dict[Color, Environment] = {
-            color: Environment(f"{name}-{color}", env_args, opts=_child(self))
-            for color, env_args in color_args(args, self.shared).items()
-        }
-        self.targets = {color: env.target for color, env in self.colors.items()}
-        self.register_outputs({"network": self.shared.network_name, "targets": self.targets})

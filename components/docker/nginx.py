@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import jinja2
 
+from ...vocab import limits
 from ..errors import BackendLimitError
 
 WEIGHTED = "tricolor_weighted"
@@ -99,13 +100,21 @@ def weighted_servers(targets: Mapping[str, str], weights: Mapping[str, int] | No
     servers = []
     for name, address in targets.items():
         weight = weights[name]
-        if isinstance(weight, bool) or not isinstance(weight, int) or not 0 <= weight <= 100:
-            raise BackendLimitError(f"weight of {name}: {weight!r} is outside the router's limit 0..100")
+        if isinstance(weight, bool) or not isinstance(weight, int) or not 0 <= weight <= limits.TOTAL:
+            raise BackendLimitError(f"weight of {name}: {weight!r} is outside the router's limit 0..{limits.TOTAL}")
         if weight > 0:
             servers.append((address, weight))
     if not servers:
         raise BackendLimitError("every weight is 0; nginx needs at least one server with a weight above 0")
     return servers
+
+
+def server_weights(config: RouterConfig) -> dict[str, int]:
+    """The percentages the weighted upstream sends to each target, read back from its
+    ``server`` lines (a target without one gets 0)."""
+    servers = dict(weighted_servers(config.targets, config.weights))
+    total = sum(servers.values())
+    return {name: servers.get(address, 0) * limits.TOTAL // total for name, address in config.targets.items()}
 
 
 def check(config: RouterConfig) -> None:

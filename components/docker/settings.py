@@ -1,5 +1,6 @@
-"""The ``tricolor:docker`` stack settings, validated (pydantic), and the names of a
-local stack's network and containers. Pure: no Pulumi resources here.
+"""The names of a local stack's network and containers, and the spec's limits as Docker
+takes them. The ``tricolor:docker`` settings themselves are ``spec.backends.DockerSettings``.
+Pure: no Pulumi resources here.
 
 ::
 
@@ -11,55 +12,16 @@ local stack's network and containers. Pure: no Pulumi resources here.
 
 from __future__ import annotations
 
-import ipaddress
-import math
-import re
-from typing import Annotated
-
-from pydantic import AfterValidator, Field, StrictInt, field_validator
-
 from ...spec import Color, Stack, dns_label
-from ...spec.load import validate_model
-from ...spec.model import ImageRef
-from ...spec.naming import dns_label_problem
-from ...spec.release import Strict
-from ...spec.stack import NAMESPACE
-from ..errors import BackendLimitError
+from ...spec.backends import DockerSettings
+from ..quantities import cores, memory_mib
 
-KEY = f"config.{NAMESPACE}:docker"
-_QUANTITY = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(m|k|Ki|Mi|Gi|Ti|M|G|T)?$")
-_BYTES = {None: 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
-          "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}
-
-
-def _label(value: str) -> str:
-    problem = dns_label_problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
-
-
-class DockerSettings(Strict):
-    router_port: StrictInt = Field(8080, alias="routerPort", ge=1, le=65535)
-    bind_address: str = Field("127.0.0.1", alias="bindAddress")
-    nginx_image: ImageRef = Field("nginx:1.27-alpine", alias="nginxImage")
-    network: Annotated[str, AfterValidator(_label)] | None = None
-    limits: bool = True
-
-    @field_validator("bind_address")
-    @classmethod
-    def _address(cls, value: str) -> str:
-        try:
-            ipaddress.ip_address(value)
-        except ValueError:
-            raise ValueError(f"{value!r} is not an IP address such as 127.0.0.1") from None
-        return value
-
+DOCKER_MIN_MEMORY_MB = 6  # Docker's minimum memory limit
 
 
 def settings_of(stack: Stack) -> DockerSettings:
-    """``tricolor:docker`` validated; ``SpecError`` names each bad key."""
-    return validate_model(DockerSettings, stack.config.docker, f"Pulumi.{stack.name}.yaml", prefix=KEY)
+    """``tricolor:docker``, validated with the stack's config."""
+    return stack.config.docker
 
 
 def network_name(stack: Stack, settings: DockerSettings) -> str:
@@ -78,15 +40,11 @@ def container_name(stack: Stack, role: str) -> str:
 
 
 def memory_mb(quantity: str) -> int:
-    match = _QUANTITY.match(quantity)
-    if not match or match.group(2) == "m":
-        raise BackendLimitError(f"resources.limits.memory: {quantity!r} is not a memory quantity such as 512Mi")
-    return max(6, math.ceil(float(match.group(1)) * _BYTES[match.group(2)] / 2**20))  # Docker's minimum is 6 MB
+    return max(DOCKER_MIN_MEMORY_MB, memory_mib(quantity))
 
 
 def cpus(quantity: str) -> str:
-    match = _QUANTITY.match(quantity)
-    if not match or match.group(2) not in (None, "m"):
-        raise BackendLimitError(f"resources.limits.cpu: {quantity!r} is not a CPU quantity such as 250m or 1")
-    cores = float(match.group(1)) / (1000 if match.group(2) == "m" else 1)
-    return f"{cores:g}"
+    return f"{cores(quantity):g}"
+
+
+__all__ = ["DockerSettings", "alias", "container_name", "cpus", "memory_mb", "network_name", "settings_of"]

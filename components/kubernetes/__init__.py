@@ -1,4 +1,5 @@
-"""Kubernetes backend: Deployments and Services per color, a Gateway API HTTPRoute."""
+"""Kubernetes backend: Deployments and Services per color, a Gateway API HTTPRoute, and
+the shared dependencies as the official images expect them."""
 
 from __future__ import annotations
 

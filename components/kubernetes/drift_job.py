@@ -24,8 +24,9 @@ import pulumi_kubernetes as k8s
 
 from ...spec.model import image_problem
 from ...spec.naming import dns_label, dns_label_problem
-from ..args import LABEL_PREFIX, MANAGED_BY
+from ...vocab import labels as keys
 from ..errors import ComponentError
+from ..skeleton import child
 
 # What ``tricolor drift --source kubernetes`` lists (see tricolor.drift.kubernetes_live).
 READ_RULES: tuple[dict[str, Any], ...] = (
@@ -92,34 +93,34 @@ class DriftJob(pulumi.ComponentResource):
         if problems:
             raise ComponentError(f"DriftJob {name}: " + "; ".join(problems))
         super().__init__("tricolor:kubernetes:DriftJob", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        labels = {"app.kubernetes.io/name": "tricolor-drift", "app.kubernetes.io/managed-by": MANAGED_BY,
-                  f"{LABEL_PREFIX}/role": "drift", **args.labels}
+        own = child(self)
+        labels = {keys.APP_NAME: "tricolor-drift", keys.APP_MANAGED_BY: keys.MANAGED_BY, keys.ROLE: "drift",
+                  **args.labels}
         account_name = dns_label(name, "reader")
         meta = {"name": account_name, "namespace": args.namespace, "labels": labels}
         self.service_account = k8s.core.v1.ServiceAccount(
-            f"{name}-service-account", metadata=meta, automount_service_account_token=True, opts=child)
+            f"{name}-service-account", metadata=meta, automount_service_account_token=True, opts=own)
         subject = {"kind": "ServiceAccount", "name": account_name, "namespace": args.namespace}
         self.roles: list[pulumi.Resource] = []
         self.bindings: list[pulumi.Resource] = []
         if args.cluster_wide:
             role = k8s.rbac.v1.ClusterRole(f"{name}-cluster-role", metadata={"name": account_name, "labels": labels},
-                                           rules=list(READ_RULES), opts=child)
+                                           rules=list(READ_RULES), opts=own)
             self.roles.append(role)
             self.bindings.append(k8s.rbac.v1.ClusterRoleBinding(
                 f"{name}-cluster-role-binding", metadata={"name": account_name, "labels": labels},
                 role_ref={"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": account_name},
-                subjects=[subject], opts=pulumi.ResourceOptions(parent=self, depends_on=[role])))
+                subjects=[subject], opts=child(self, role)))
         else:
             for watched in sorted(set(args.namespaces.values())):
                 role_meta = {"name": account_name, "namespace": watched, "labels": labels}
                 role = k8s.rbac.v1.Role(f"{name}-{watched}-role", metadata=role_meta, rules=list(READ_RULES),
-                                        opts=child)
+                                        opts=own)
                 self.roles.append(role)
                 self.bindings.append(k8s.rbac.v1.RoleBinding(
                     f"{name}-{watched}-role-binding", metadata=role_meta,
                     role_ref={"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": account_name},
-                    subjects=[subject], opts=pulumi.ResourceOptions(parent=self, depends_on=[role])))
+                    subjects=[subject], opts=child(self, role)))
         container = {
             "name": "drift",
             "image": args.image,
@@ -146,6 +147,6 @@ class DriftJob(pulumi.ComponentResource):
                              "containers": [container],
                              "volumes": [{"name": "reports", "emptyDir": {}}]}}}},
             },
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.service_account, *self.bindings]),
+            opts=child(self, self.service_account, *self.bindings),
         )
         self.register_outputs({"service_account": account_name, "schedule": args.schedule})

@@ -1,7 +1,9 @@
 """Kubernetes objects of an environment, as plain dicts built from the spec.
 
 Pure functions: no Pulumi here, so the shapes are testable on their own. Values may be
-Pulumi ``Output``s where a name comes from another resource.
+Pulumi ``Output``s where a name comes from another resource. The shared dependencies'
+objects are in ``dependencies.py``; ``tricolor:kubernetes`` settings are applied here
+only when given (an absent key leaves Kubernetes' default, and writes nothing).
 """
 
 from __future__ import annotations
@@ -9,13 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ...spec import Color, ServiceSpec, Stack, Weights, dns_label, image_tag
-from ...spec.model import Dependency, Probe
+from ...spec import Color, Stack, Weights, dns_label, image_tag
+from ...spec.backends import KubernetesSettings
+from ...spec.model import Probe
+from ...vocab import labels as keys
+from ...vocab import limits
 from ..args import common_labels
+from ..errors import BackendLimitError
+from . import dependencies as deps
 
 SERVICE_PORT = 80
-DEPENDENCY_PORTS = {"postgres": 5432, "mysql": 3306, "redis": 6379}
-DEPENDENCY_IMAGES = {"postgres": "postgres", "mysql": "mysql", "redis": "redis"}
 
 
 @dataclass(frozen=True)
@@ -42,19 +47,19 @@ class Names:
 
 def labels(stack: Stack, color: Color | None, image: str | None = None) -> dict[str, str]:
     out = common_labels(stack, color)
-    out["app.kubernetes.io/instance"] = Names.of(stack, color).instance
+    out[keys.APP_INSTANCE] = Names.of(stack, color).instance
     if image is not None:
         version = image_tag(image)
         if version:
-            out["app.kubernetes.io/version"] = version[:63]
+            out[keys.APP_VERSION] = version[:63]
     return out
 
 
 def selector(stack: Stack, color: Color | None) -> dict[str, str]:
     """The labels that select one environment's pods (never the version: it changes)."""
     return {
-        "app.kubernetes.io/name": stack.spec.name,
-        "app.kubernetes.io/instance": Names.of(stack, color).instance,
+        keys.APP_NAME: stack.spec.name,
+        keys.APP_INSTANCE: Names.of(stack, color).instance,
     }
 
 
@@ -78,30 +83,8 @@ def secret(stack: Stack, ns: Any, values: dict[str, Any]) -> dict[str, Any]:
 def config_map(stack: Stack, color: Color | None, ns: Any) -> dict[str, Any]:
     names = Names.of(stack, color)
     data = dict(sorted(stack.spec.env.items()))
-    data.update(dependency_env(stack, ns))
+    data.update(deps.service_env(stack, names.namespace).plain)
     return {"metadata": metadata(names.config_map, ns, labels(stack, color)), "data": data}
-
-
-def dependency_host(stack: Stack, dep: Dependency, ns: str) -> str:
-    return f"{dns_label(stack.spec.name, dep.name)}.{ns}.svc.cluster.local"
-
-
-def dependency_env(stack: Stack, ns: Any) -> dict[str, str]:
-    """Environment variables that point the service at its shared dependencies."""
-    out: dict[str, str] = {}
-    namespace_name = Names.of(stack, None).namespace
-    for dep in stack.spec.dependencies:
-        host = dependency_host(stack, dep, namespace_name)
-        port = DEPENDENCY_PORTS.get(dep.kind)
-        attributes = {
-            "host": host,
-            "port": str(port or ""),
-            "url": f"{dep.kind}://{host}:{port}" if port else "",
-            "path": f"/data/{dep.name}",
-        }
-        for variable, attribute in dep.env.items():
-            out[variable] = attributes.get(attribute, "")
-    return out
 
 
 def _probe(probe: Probe, port: int) -> dict[str, Any]:
@@ -114,10 +97,13 @@ def _probe(probe: Probe, port: int) -> dict[str, Any]:
     }
 
 
-def container(spec: ServiceSpec, image: str, names: Names) -> dict[str, Any]:
+def container(stack: Stack, image: str, names: Names) -> dict[str, Any]:
+    spec = stack.spec
+    secret_refs = {variable: variable for variable in spec.secrets}
+    secret_refs.update(deps.service_env(stack, names.namespace).secret)  # a dependency's password
     env = [
-        {"name": variable, "valueFrom": {"secretKeyRef": {"name": names.secret, "key": variable}}}
-        for variable in sorted(spec.secrets)
+        {"name": variable, "valueFrom": {"secretKeyRef": {"name": names.secret, "key": key}}}
+        for variable, key in sorted(secret_refs.items())
     ]
     out: dict[str, Any] = {
         "name": spec.name,
@@ -137,25 +123,38 @@ def container(spec: ServiceSpec, image: str, names: Names) -> dict[str, Any]:
     return out
 
 
-def deployment(stack: Stack, color: Color | None, image: str, ns: Any, replicas: int | None = None) -> dict[str, Any]:
+def pod_spec(stack: Stack, image: str, names: Names, settings: KubernetesSettings) -> dict[str, Any]:
+    out: dict[str, Any] = {"containers": [container(stack, image, names)]}
+    if settings.image_pull_secrets:
+        out["imagePullSecrets"] = [{"name": name} for name in settings.image_pull_secrets]
+    if settings.termination_grace_period_seconds is not None:
+        out["terminationGracePeriodSeconds"] = settings.termination_grace_period_seconds
+    return out
+
+
+def deployment(stack: Stack, color: Color | None, image: str, ns: Any, replicas: int | None = None,
+               settings: KubernetesSettings | None = None) -> dict[str, Any]:
     names = Names.of(stack, color)
     pod_labels = labels(stack, color, image)
     spec = stack.spec
+    settings = settings or KubernetesSettings()
     count = spec.replicas if replicas is None else replicas
     if spec.autoscaling is not None and replicas is None:
         count = max(count, spec.autoscaling.min_replicas)
-    return {
-        "metadata": metadata(names.instance, ns, pod_labels),
-        "spec": {
-            "replicas": count,
-            "selector": {"matchLabels": selector(stack, color)},
-            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}},
-            "template": {
-                "metadata": {"labels": pod_labels},
-                "spec": {"containers": [container(spec, image, names)]},
-            },
+    body: dict[str, Any] = {
+        "replicas": count,
+        "selector": {"matchLabels": selector(stack, color)},
+        "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}},
+        "template": {
+            "metadata": {"labels": pod_labels},
+            "spec": pod_spec(stack, image, names, settings),
         },
     }
+    if settings.revision_history_limit is not None:
+        body["revisionHistoryLimit"] = settings.revision_history_limit
+    if settings.progress_deadline_seconds is not None:
+        body["progressDeadlineSeconds"] = settings.progress_deadline_seconds
+    return {"metadata": metadata(names.instance, ns, pod_labels), "spec": body}
 
 
 def service(stack: Stack, color: Color | None, ns: Any) -> dict[str, Any]:
@@ -203,45 +202,6 @@ def disruption_budget(stack: Stack, color: Color | None, ns: Any) -> dict[str, A
     else:
         body["maxUnavailable"] = budget.max_unavailable
     return {"metadata": metadata(names.instance, ns, labels(stack, color)), "spec": body}
-
-
-def dependency_objects(stack: Stack, dep: Dependency, ns: Any) -> dict[str, dict[str, Any]]:
-    """A shared dependency: a PersistentVolumeClaim for a volume; a one-replica
-    StatefulSet with its storage and a Service for a database or cache."""
-    name = dns_label(stack.spec.name, dep.name)
-    dep_labels = {**common_labels(stack, None), "app.kubernetes.io/name": name,
-                  "app.kubernetes.io/component": dep.kind}
-    storage = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": dep.size}}}
-    if dep.kind == "volume":
-        return {"pvc": {"metadata": metadata(name, ns, dep_labels), "spec": storage}}
-    port = DEPENDENCY_PORTS[dep.kind]
-    match = {"app.kubernetes.io/name": name}
-    image = DEPENDENCY_IMAGES[dep.kind] + (f":{dep.version}" if dep.version else "")
-    return {
-        "service": {
-            "metadata": metadata(name, ns, dep_labels),
-            "spec": {"clusterIP": "None", "selector": match,
-                     "ports": [{"name": dep.kind, "port": port, "targetPort": port}]},
-        },
-        "statefulset": {
-            "metadata": metadata(name, ns, dep_labels),
-            "spec": {
-                "serviceName": name,
-                "replicas": 1,
-                "selector": {"matchLabels": match},
-                "template": {
-                    "metadata": {"labels": {**dep_labels, **match}},
-                    "spec": {"containers": [{
-                        "name": dep.kind,
-                        "image": image,
-                        "ports": [{"containerPort": port}],
-                        "volumeMounts": [{"name": "data", "mountPath": "/data"}],
-                    }]},
-                },
-                "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": storage}],
-            },
-        },
-    }
 
 
 def http_route(
@@ -292,3 +252,22 @@ def http_route(
         "metadata": metadata(names.route, ns, common_labels(stack, None)),
         "spec": body,
     }
+
+
+def route_weights(route: dict[str, Any], names: list[str]) -> dict[str, int]:
+    """The percentages the HTTPRoute's weighted (last) rule sends to each of ``names``
+    (the services it was built from, in order), read back from its ``backendRefs``;
+    ``BackendLimitError`` for what the Gateway API's schema refuses."""
+    refs = route["spec"]["rules"][-1]["backendRefs"]
+    if len(refs) > limits.GATEWAY.max_backends:
+        raise BackendLimitError(f"{len(refs)} backendRefs in one rule; a {limits.GATEWAY.what} takes at most "
+                                f"{limits.GATEWAY.max_backends}")
+    weights = [int(ref["weight"]) for ref in refs]
+    for name, weight in zip(names, weights, strict=True):
+        if not limits.GATEWAY.min_weight <= weight <= limits.GATEWAY.max_weight:
+            raise BackendLimitError(f"weight of {name}: {weight} is outside the {limits.GATEWAY.what} limit "
+                                    f"0..{limits.GATEWAY.max_weight:g}")
+    if len(refs) == 1:
+        return {names[0]: limits.TOTAL}
+    total = sum(weights)
+    return {name: weight * limits.TOTAL // total if total else 0 for name, weight in zip(names, weights, strict=True)}

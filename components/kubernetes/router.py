@@ -1,32 +1,41 @@
-"""The Kubernetes TrafficRouter: one Gateway API HTTPRoute with weighted backendRefs."""
+"""The Kubernetes TrafficRouter: one Gateway API HTTPRoute with weighted backendRefs
+(``weight: 0`` kept) and a header rule per color for smoke tests."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
+from .. import skeleton
 from ..args import RouterArgs
+from ..skeleton import child
 from . import manifests as m
+from .environment import Shared
 
 
-class TrafficRouter(pulumi.ComponentResource):
-    """Weighted routing to the colors plus a header route per color for smoke tests.
+class TrafficRouter(skeleton.RouterBase[Shared, tuple[dict[str, Any], dict[str, int]]]):
+    """A weight step of a release changes only this component's HTTPRoute."""
 
-    A weight step of a release changes only this component's HTTPRoute.
-    """
+    backend = "kubernetes"
+    needs_shared = False
 
-    def __init__(self, name: str, args: RouterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("tricolor:kubernetes:TrafficRouter", name, None, opts)
+    def plan(self, args: RouterArgs[Shared], weights: Mapping[str, int] | None
+             ) -> tuple[dict[str, Any], dict[str, int]]:
         ns = m.Names.of(args.stack, None).namespace
-        body = m.http_route(args.stack, ns, dict(args.targets), args.weights)
-        depends = [args.shared] if args.shared is not None else []
+        route = m.http_route(args.stack, ns, dict(args.targets), args.weights)
+        return route, m.route_weights(route, list(args.targets))
+
+    def build(self, name: str, args: RouterArgs[Shared], native: tuple[dict[str, Any], dict[str, int]],
+              shared: Shared | None) -> pulumi.Input[dict[str, int]]:
+        native, weights = native
         self.route = k8s.apiextensions.CustomResource(
-            f"{name}-route",
-            api_version=body["apiVersion"],
-            kind=body["kind"],
-            metadata=body["metadata"],
-            spec=body["spec"],
-            opts=pulumi.ResourceOptions(parent=self, depends_on=depends),
-        )
-        self.weights = args.weights.as_dict() if args.weights else None
-        self.register_outputs({"route": body["metadata"]["name"], "weights": self.weights})
+            f"{name}-route", api_version=native["apiVersion"], kind=native["kind"], metadata=native["metadata"],
+            spec=native["spec"], opts=child(self, shared))
+        self._name = native["metadata"]["name"]
+        return weights
+
+    def exports(self) -> dict[str, Any]:
+        return {"route": self._name}

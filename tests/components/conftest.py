@@ -21,8 +21,10 @@ render_module = importlib.import_module("tricolor.stacks.render")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-def render_with(name: str, changes: dict[str, Any] | None = None) -> Rendered:
-    """Render stack ``name`` with config keys changed (``None`` removes a key)."""
+def render_with(name: str, changes: dict[str, Any] | None = None,
+                outputs: dict[str, dict[str, Any]] | None = None) -> Rendered:
+    """Render stack ``name`` with config keys changed (``None`` removes a key); when
+    ``outputs`` is given, it receives every component's registered outputs by URN."""
     config, secure = read_stack_config(name)
     config = dict(config)
     for key, value in (changes or {}).items():
@@ -31,7 +33,21 @@ def render_with(name: str, changes: dict[str, Any] | None = None) -> Rendered:
         else:
             config[key] = value
     (item,) = load_stacks([name], configs={name: (config, secure)})
-    return render(item)
+    if outputs is None:
+        return render(item)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render_module._RecordingMonitor, "RegisterResourceOutputs", _recorder(outputs), raising=False)
+        return render(item)
+
+
+def _recorder(outputs: dict[str, dict[str, Any]]) -> Callable[..., Any]:
+    from google.protobuf import empty_pb2, json_format
+
+    def record(self: Any, request: Any) -> Any:
+        outputs[request.urn] = json_format.MessageToDict(request.outputs)
+        return empty_pb2.Empty()
+
+    return record
 
 
 @pytest.fixture

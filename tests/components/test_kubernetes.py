@@ -4,11 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from tricolor.components import get_backend
-from tricolor.components.errors import UnknownBackendError
-
 
 def by_name(rendered: Any) -> dict[str, Any]:
     return {r.name: r for r in rendered.resources}
@@ -107,8 +102,3 @@ def test_router_weights_follow_the_stack_config(tmp_path, root) -> None:
     route = render(item).find("checkout-router-route").inputs
     weighted = route["spec"]["rules"][-1]["backendRefs"]
     assert [b["weight"] for b in weighted] == [35, 65]
-
-
-def test_unknown_backend_lists_supported_ones() -> None:
-    with pytest.raises(UnknownBackendError, match="kubernetes, aws, docker"):
-        get_backend("nomad")

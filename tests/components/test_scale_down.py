@@ -28,6 +28,9 @@ def rendered(stack: str, scaled_down: str | None) -> dict[str, Any]:
         f"checkout-{color}-scaling" in res)),
     ("local", lambda res, color: (
         0 if res[f"checkout-{color}-container"].inputs.get("start") is False else 1, None)),
+    ("lambda-prod", lambda res, color: (
+        res[f"checkout-{color}-concurrency"].inputs["provisionedConcurrentExecutions"]
+        if f"checkout-{color}-concurrency" in res else 0, None)),
 ])
 def test_scaled_down_color_runs_nothing(stack: str, check) -> None:
     both = rendered(stack, None)

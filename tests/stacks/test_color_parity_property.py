@@ -21,6 +21,16 @@ MEMORY = st.sampled_from(["128Mi", "256Mi", "1Gi", "2Gi"])
 TAG = st.from_regex(r"v[0-9a-f]{8}", fullmatch=True)
 
 
+def dependency(index: int, name: str, kind: str, secrets: dict[str, Any]) -> dict[str, Any]:
+    """A dependency that can run: a volume gives its path; a database its password
+    (from a spec secret it names)."""
+    out: dict[str, Any] = {"name": name, "kind": kind, "env": {f"DEP_{index}": "path" if kind == "volume" else "host"}}
+    if kind == "postgres":
+        secrets[f"DEP_{index}_PASSWORD"] = {"config": f"dep{index}Password"}
+        out["credentials"] = f"DEP_{index}_PASSWORD"
+    return out
+
+
 @st.composite
 def specs(draw: st.DrawFn) -> dict[str, Any]:
     name = draw(LABEL)
@@ -38,8 +48,7 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
                       "limits": {"cpu": draw(CPU), "memory": draw(MEMORY)}},
         "probes": {"readiness": {"path": "/" + draw(LABEL)}},
         "replicas": draw(st.integers(0, 20)),
-        "dependencies": [{"name": dep, "kind": draw(st.sampled_from(["postgres", "redis", "volume"])),
-                          "env": {f"DEP_{i}": "host"}}
+        "dependencies": [dependency(i, dep, draw(st.sampled_from(["postgres", "redis", "volume"])), secrets)
                          for i, dep in enumerate(draw(st.lists(LABEL, max_size=2, unique=True)))],
         "routing": {"gateway": {"name": "gw", "namespace": "infra"}},
         "release": {"preset": draw(st.sampled_from(["all-at-once", "canary-10-5m", "blue-green"])),

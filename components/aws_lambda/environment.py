@@ -1,0 +1,96 @@
+"""Lambda components: Environment (one color: its published version, its own alias for
+smoke tests, provisioned concurrency, alarms) and BlueGreen (both colors over one
+``Shared`` function).
+
+How the program knows each color's version: the state in force (the release ledger, or
+the stack's config before any release) carries one image per color. Each color owns a
+``PublishedVersion`` of the function built from that image and the function's
+configuration; its number is that resource's output, kept in the Pulumi state. A color
+whose image does not change keeps its version; a color whose image changes gets a new
+one. The production alias (``TrafficRouter``) reads both numbers.
+
+Limits (documented in the README too): the versions are published by this program, so
+a version published by hand is not a color; versions go through ``$LATEST``, so the two
+colors publish one after the other; a scaled-down color keeps its version (a rollback
+target) and loses its provisioned concurrency.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from ...spec import Stack
+from .. import skeleton
+from ..args import EnvironmentArgs, common_labels
+from ..aws_common import UNKNOWN, base_name
+from ..aws_common.checks import check_elasticache
+from ..skeleton import child
+from . import metrics
+from .settings import LambdaPlan, check_images, provisioned
+from .shared import Shared
+from .versions import PublishedVersion
+
+# The same for every color: the version's image is Lambda's own record (Code.ImageUri).
+VERSION_DESCRIPTION = "published by tricolor: one color of the stack"
+
+
+def unknown_version(image: str) -> str:
+    """What a version shows under the offline renderer (no provider runs there): named by
+    its image, as Lambda would publish one version for two colors of the same image."""
+    return f"(version of {image}, {UNKNOWN.strip('()')})"
+
+
+class Environment(skeleton.EnvironmentBase[Shared]):
+    """One version of the stack's function: the color's image on the function's
+    configuration, published; reachable by the color's alias (production) or by the
+    router's alias (staging)."""
+
+    backend = "lambda"
+    shared_class = Shared
+
+    @classmethod
+    def check(cls, stack: Stack, settings: LambdaPlan, images: list[str]) -> None:
+        check_images([*images, Shared.first_image(stack)])
+        check_elasticache(stack)
+
+    def build(self, name: str, args: EnvironmentArgs[Shared], shared: Shared) -> pulumi.Input[Any]:
+        stack, color, plan = args.stack, args.color, shared.plan
+        tags = common_labels(stack, color)
+        after: list[pulumi.Resource] = [shared.function]
+        # Blue and green both go through $LATEST: green publishes after blue.
+        if shared.last_version is not None:
+            after.append(shared.last_version)
+        self.published = PublishedVersion(
+            f"{name}-version", function_name=shared.function.name, image=args.image,
+            config=shared.config_fingerprint, region=plan.region, description=VERSION_DESCRIPTION,
+            opts=child(self, *after))
+        shared.last_version = self.published
+        self.version: pulumi.Output[str] = self.published.version.apply(lambda v: v or unknown_version(args.image))
+        self.alias: aws.lambda_.Alias | None = None
+        if color is not None:
+            self.alias = aws.lambda_.Alias(
+                f"{name}-alias", name=color, function_name=shared.function.name, function_version=self.version,
+                description="a color's own alias: smoke tests invoke the color's version here",
+                opts=child(self, self.published))
+        count = provisioned(stack)
+        if plan.settings.concurrency == "provisioned" and count > 0 and not args.scaled_down:
+            aws.lambda_.ProvisionedConcurrencyConfig(
+                f"{name}-concurrency", function_name=shared.function.name, qualifier=self.version,
+                provisioned_concurrent_executions=count, opts=child(self, self.published))
+        instance = base_name(stack) + (f"-{color}" if color else "")
+        self.alarm_names = metrics.alarm_names(instance)
+        dims = metrics.dimensions(plan.function_name, plan.settings.alias, self.version)
+        for alarm_role, alarm_args in metrics.alarms(self.alarm_names, plan.settings.alarms, dims).items():
+            aws.cloudwatch.MetricAlarm(f"{name}-{alarm_role}-alarm", **alarm_args, tags=tags, opts=child(self))
+        return self.version
+
+    def exports(self) -> dict[str, Any]:
+        return {"version": self.version, "alias": self.alias.name if self.alias else None,
+                "alarms": self.alarm_names}
+
+
+class BlueGreen(skeleton.BlueGreen[Shared, Environment], environment=Environment):
+    """Production on Lambda: a blue and a green version of one function."""

@@ -1,0 +1,47 @@
+"""The Lambda TrafficRouter: the production alias (``tricolor:lambda.alias``, ``live`` by
+default) on the primary version, with ``routingConfig.additionalVersionWeights`` carrying
+the other color's share (``routing.py``). Staging: the alias on the one version, no split.
+
+A weight step of a release changes only this alias. Callers (API Gateway, a function
+URL, an event source) invoke the alias, never a version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from .. import skeleton
+from ..args import RouterArgs
+from ..skeleton import child
+from . import routing
+from .shared import Shared
+
+
+class TrafficRouter(skeleton.RouterBase[Shared, None]):
+    backend = "lambda"
+
+    def plan(self, args: RouterArgs[Shared], weights: Mapping[str, int] | None) -> None:
+        routing.check(list(args.targets), weights)
+
+    def build(self, name: str, args: RouterArgs[Shared], native: None,
+              shared: Shared | None) -> pulumi.Input[dict[str, int]]:
+        assert shared is not None
+        weights = args.weights.as_dict() if args.weights is not None else None
+        names = list(args.targets)
+        versions = pulumi.Output.all(*[args.targets[n] for n in names]).apply(
+            lambda resolved: dict(zip(names, resolved, strict=True)))
+        alias = versions.apply(lambda v: routing.alias_for(v, weights))
+        self.alias = aws.lambda_.Alias(
+            f"{name}-alias", name=shared.plan.settings.alias, function_name=shared.function.name,
+            function_version=alias.apply(lambda a: a.function_version),
+            routing_config=alias.apply(lambda a: a.as_input()),
+            description="production traffic" if weights else "all traffic", opts=child(self, shared))
+        self.alias_name = shared.plan.settings.alias
+        return pulumi.Output.all(alias, versions).apply(lambda pair: routing.weights_of(pair[0], pair[1]))
+
+    def exports(self) -> dict[str, Any]:
+        return {"alias": self.alias_name, "aliasArn": self.alias.arn}
