@@ -185,8 +185,9 @@ def _read_text(file: Path, name: str) -> str:
 
 
 def _compose(text: str, name: str) -> yaml.Node | None:
-    loader = _Loader(text)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)  # the reader refuses raw control characters here
         return loader.get_single_node()
     except _Stop as stop:
         raise SpecFileError(Problem(name, "", stop.message, stop.line)) from None
@@ -198,13 +199,15 @@ def _compose(text: str, name: str) -> yaml.Node | None:
                                     mark.line + 1 if mark else None)) from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
-        raise SpecFileError(Problem(name, "", f"is not valid YAML: character {exc.character!r} is not allowed "
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise SpecFileError(Problem(name, "", f"is not valid YAML: character U+{code:04X} is not allowed "
                                               "(control characters are written as escapes in double quotes)",
                                     line)) from None
     except yaml.YAMLError as exc:
         raise SpecFileError(Problem(name, "", f"is not valid YAML: {shown(str(exc), 200)}")) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _count(node: yaml.Node, memo: dict[int, int]) -> int:
