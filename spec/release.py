@@ -238,7 +238,7 @@ class Release(Strict):
         """The steps to walk: the explicit ones or the preset's, ending at 100 (Argo
         promotes fully when the steps run out: an implicit ``setWeight: 100`` is added)."""
         if self.steps is None:
-            return PRESETS[self.preset or ""]
+            return PRESETS.get(self.preset or "", ())
         weights = [s.set_weight for s in self.steps if isinstance(s, SetWeight)]
         if weights and weights[-1] == 100:
             return tuple(self.steps)

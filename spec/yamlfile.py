@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from .errors import Problem, SpecFileError, shown
@@ -77,40 +79,70 @@ def _line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader with a depth limit while composing and lenient construction
-    of the values the checks already reported."""
+class _Strict:
+    """What both loaders add to PyYAML's safe loading: a depth limit while composing,
+    and lenient construction of the values the checks already reported."""
 
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self._depth = 0
+    _depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
+        loader: Any = self
+        if loader.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
             self._depth += 1
             try:
                 if self._depth > MAX_DEPTH:
-                    mark = self.peek_event().start_mark
+                    mark = loader.peek_event().start_mark
                     raise _Stop(f"nested deeper than {MAX_DEPTH} levels", mark.line + 1)
-                return super().compose_node(parent, index)
+                return Composer.compose_node(loader, parent, index)
             finally:
                 self._depth -= 1
-        return super().compose_node(parent, index)
+        return Composer.compose_node(loader, parent, index)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        loader: Any = self
         if isinstance(node, yaml.MappingNode):
-            self.flatten_mapping(node)
+            loader.flatten_mapping(node)
         # keys that are not text were reported by the checks: they are left out
-        return {key.value: self.construct_object(value, deep=deep)
+        return {key.value: loader.construct_object(value, deep=deep)
                 for key, value in node.value if isinstance(key, yaml.ScalarNode) and key.tag == _STR}
 
     def construct_yaml_int(self, node: Any) -> Any:
         if len(node.value) > MAX_INT_DIGITS:
             return None  # reported by the checks
-        return super().construct_yaml_int(node)
+        return SafeConstructor.construct_yaml_int(self, node)  # type: ignore[arg-type]
 
 
-_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+class _PyLoader(_Strict, yaml.SafeLoader):
+    """Pure-Python PyYAML (where libyaml is missing); positions count characters."""
+
+    byte_positions = False
+
+
+_PyLoader.add_constructor("tag:yaml.org,2002:int", _PyLoader.construct_yaml_int)
+_Loader: type[Any] = _PyLoader
+
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class _CLoader(_Strict, CParser, Composer, SafeConstructor, Resolver):  # type: ignore[misc]
+        """libyaml's parser (about 20 times faster) under PyYAML's Python composer, so
+        the depth limit holds before any recursion; positions count bytes."""
+
+        byte_positions = True
+
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+        get_single_node = Composer.get_single_node
+        compose_document = Composer.compose_document
+        check_node = Composer.check_node
+        get_node = Composer.get_node
+
+    _CLoader.add_constructor("tag:yaml.org,2002:int", _CLoader.construct_yaml_int)
+    _Loader = _CLoader
 
 
 @dataclass
@@ -185,7 +217,7 @@ def _read_text(file: Path, name: str) -> str:
 
 
 def _compose(text: str, name: str) -> yaml.Node | None:
-    loader: _Loader | None = None
+    loader: Any = None
     try:
         loader = _Loader(text)  # the reader refuses raw control characters here
         return loader.get_single_node()
@@ -195,10 +227,15 @@ def _compose(text: str, name: str) -> yaml.Node | None:
         mark = exc.problem_mark or exc.context_mark
         column = f" at column {mark.column + 1}" if mark else ""
         what = exc.problem or exc.context or "syntax error"
+        if "nesting depth" in what:  # libyaml's own limit (1000), met while it looks ahead
+            raise SpecFileError(Problem(name, "", f"nested deeper than {MAX_DEPTH} levels",
+                                        mark.line + 1 if mark else None)) from None
         raise SpecFileError(Problem(name, "", f"is not valid YAML{column}: {what}",
                                     mark.line + 1 if mark else None)) from None
     except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", "replace") if _Loader.byte_positions \
+            else text[: exc.position]
+        line = before.count("\n") + 1
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
         raise SpecFileError(Problem(name, "", f"is not valid YAML: character U+{code:04X} is not allowed "
                                               "(control characters are written as escapes in double quotes)",
@@ -210,19 +247,41 @@ def _compose(text: str, name: str) -> yaml.Node | None:
             loader.dispose()
 
 
-def _count(node: yaml.Node, memo: dict[int, int]) -> int:
-    """Values in ``node`` with aliases expanded (capped just above ``MAX_VALUES``)."""
-    known = memo.get(id(node))
-    if known is not None:
-        return known
-    total = 1
+def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
-        total += sum(_count(item, memo) for item in node.value)
-    elif isinstance(node, yaml.MappingNode):
-        total += sum(_count(key, memo) + _count(value, memo) for key, value in node.value)
-    total = min(total, MAX_VALUES + 1)
-    memo[id(node)] = total
-    return total
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _measure(root: yaml.Node) -> tuple[int, int]:
+    """(values, depth) of the document with aliases expanded, computed on the node graph
+    without recursion (each node once); an alias inside its own anchor is a cycle."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    active: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            kids = _children(node)
+            size[key] = min(1 + sum(size[id(k)] for k in kids), MAX_VALUES + 1)
+            depth[key] = (1 + max((depth[id(k)] for k in kids), default=0)) if isinstance(
+                node, (yaml.SequenceNode, yaml.MappingNode)) else 0
+            active.discard(key)
+            continue
+        if key in size:
+            continue
+        active.add(key)
+        stack.append((node, True))
+        for kid in _children(node):
+            if id(kid) in active:
+                raise _Stop("an alias is used inside its own anchor (a cycle)", _line(kid))
+            if id(kid) not in size:
+                stack.append((kid, False))
+    return size[id(root)], depth[id(root)]
 
 
 def _nodes(root: yaml.Node) -> Iterator[tuple[Path_, yaml.Node]]:
@@ -308,7 +367,12 @@ def read_document(path: Path | str, name: str | None = None) -> Document:
     root = _compose(_read_text(file, label), label)
     if root is None:
         return Document(label, None)
-    values = _count(root, {})
+    try:
+        values, depth = _measure(root)
+    except _Stop as stop:
+        raise SpecFileError(Problem(label, "", stop.message, stop.line)) from None
+    if depth > MAX_DEPTH:
+        raise SpecFileError(Problem(label, "", f"nested deeper than {MAX_DEPTH} levels once its aliases are expanded"))
     if values > MAX_VALUES:
         aliased = "with its aliases expanded " if _has_alias(root) else ""
         raise SpecFileError(Problem(label, "", f"holds more than {MAX_VALUES} values {aliased}(an alias bomb?); "

@@ -85,6 +85,18 @@ def test_deep_nesting_is_refused_with_its_line(spec_problems, text: str) -> None
     assert problem.startswith("service.yaml:")
 
 
+def test_an_alias_inside_its_own_anchor_is_a_cycle(spec_problems) -> None:
+    (problem,) = spec_problems("a: &x [1, *x]\n")
+    assert problem == "service.yaml:1: an alias is used inside its own anchor (a cycle)"
+
+
+def test_aliases_cannot_nest_past_the_depth_limit(spec_problems) -> None:
+    chain = "a0: &a0 " + "[" * 40 + "]" * 40 + "\n" + "".join(
+        f"a{i}: &a{i} " + "[" * 40 + f"*a{i - 1}" + "]" * 40 + "\n" for i in range(1, 200))
+    (problem,) = spec_problems(chain)
+    assert problem == f"service.yaml: nested deeper than {MAX_DEPTH} levels once its aliases are expanded"
+
+
 def test_a_file_over_the_size_limit_is_refused_unread(spec_problems) -> None:
     (problem,) = spec_problems("name: " + "x" * (10 * 1024 * 1024))
     assert problem == f"service.yaml: is 10.0 MiB; a spec or stack file is at most {MAX_FILE_BYTES // 2**20} MiB"
@@ -112,11 +124,18 @@ def test_keys_that_are_not_text_are_named_in_the_spec(spec_problems, edited) -> 
 
 
 @pytest.mark.parametrize(("escape", "code"), [("\\x07", "U+0007"), ("\\0", "U+0000"), ("\\e", "U+001B"),
-                                              ("\\x9b", "U+009B"), ("\\u202e", "U+202E"), ("\\ud800", "U+D800")])
+                                              ("\\x9b", "U+009B"), ("\\u202e", "U+202E")])
 def test_control_characters_are_refused_without_echo(spec_problems, escape: str, code: str, edited) -> None:
     problems = spec_problems(edited("  LOG_LEVEL: info", f'  LOG_LEVEL: "in{escape}fo"'))
     assert problems == [f"service.yaml:9: env.LOG_LEVEL: text holds control character {code} at position 3; "
                         "only tab and line breaks are allowed"]
+
+
+def test_a_lone_surrogate_is_refused(spec_problems, edited) -> None:
+    (problem,) = spec_problems(edited("  LOG_LEVEL: info", '  LOG_LEVEL: "in\\ud800fo"'))
+    # libyaml refuses the escape itself; PyYAML's pure-Python parser lets the check find it
+    assert problem.startswith("service.yaml:9: ")
+    assert "invalid Unicode character escape" in problem or "U+D800" in problem
 
 
 def test_control_characters_in_a_secure_stack_value_are_never_echoed(cli, stacks_dir, refused) -> None:
@@ -190,9 +209,10 @@ def test_every_problem_of_a_file_at_once_in_line_order(spec_problems, edited) ->
     ("  smokeTests:", "  smokeTest:", "release.smokeTest: unknown key; did you mean 'smokeTests'?"),
     ("  path: /\n", "  paht: /\n", "routing.paht: unknown key; did you mean 'path'?"),
     ("replicas: 3", "replica: 3", "replica: unknown key; did you mean 'replicas'?"),
-    ("    minSamples: 200", "    minsamples: 200", "release.analysis.minsamples: unknown key; did you mean 'minSamples'?"),
+    ("    minSamples: 200", "    minsamples: 200",
+     "release.analysis.minsamples: unknown key; did you mean 'minSamples'?"),
 ])
-def test_misspelt_spec_keys_get_a_suggestion(spec_problems, old: str, new: str, expected: str, edited) -> None:
+def test_misspelt_spec_keys_get_a_suggestion(spec_problems, edited, old: str, new: str, expected: str) -> None:
     assert any(expected in p for p in spec_problems(edited(old, new)))
 
 
