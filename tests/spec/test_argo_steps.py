@@ -136,6 +136,8 @@ def test_every_refused_step_at_once(spec_data: dict) -> None:
         parse_spec(spec_data, "service.yaml")
     assert [p.path for p in caught.value.problems] == ["release.steps[1]", "release.steps[2].setWeight",
                                                        "release.steps[3]"]
+    messages = [p.message for p in caught.value.problems]
+    assert messages[0].startswith("experiment: not supported") and messages[2].startswith("plugin: not supported")
 
 
 def test_argo_analysis_shape_without_declared_metrics(spec_data: dict) -> None:

@@ -229,6 +229,21 @@ def test_keys_without_the_namespace_get_their_line(cli, stacks_dir, refused) -> 
     refused(cli("plan", "--stacks-dir", str(stacks)), "Pulumi.prod.yaml:3: config.tricolor:backend: unknown backend")
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a: " + "[" * 5000 + "]" * 5000, f"service.yaml:1: nested deeper than {MAX_DEPTH} levels"),
+    ("a: 1\nb: \x07\n", "service.yaml:2: is not valid YAML: character U+0007 is not allowed"),
+    ('a: "\\ud800"\n', "service.yaml:1: a: text holds control character U+D800 at position 1"),
+    ("a: &x [*x]\n", "service.yaml:1: an alias is used inside its own anchor (a cycle)"),
+    ("a: 1\na: 2\n", "service.yaml:2: a: key 'a' appears twice in one mapping (lines 1 and 2); keep one"),
+])
+def test_the_pure_python_parser_holds_the_same_bounds(spec_problems, monkeypatch, text: str, expected: str) -> None:
+    from tricolor.spec import yamlfile
+
+    monkeypatch.setattr(yamlfile, "_Loader", yamlfile._PyLoader)  # where libyaml is not installed
+    problems = spec_problems(text)
+    assert any(p.startswith(expected) for p in problems), problems
+
+
 def test_the_shipped_files_read_cleanly() -> None:
     for path in [ROOT / "service.yaml", *sorted((ROOT / "stacks").glob("Pulumi.*.yaml"))]:
         assert read_document(path).problems == [], path
