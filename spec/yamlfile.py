@@ -257,30 +257,38 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 def _measure(root: yaml.Node) -> tuple[int, int]:
     """(values, depth) of the document with aliases expanded, computed on the node graph
-    without recursion (each node once); an alias inside its own anchor is a cycle."""
+    without recursion (each collection once); an alias inside its own anchor is a cycle."""
+    if isinstance(root, yaml.ScalarNode):
+        return 1, 0
     size: dict[int, int] = {}
     depth: dict[int, int] = {}
     active: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    stack: list[tuple[yaml.Node, list[yaml.Node] | None]] = [(root, None)]
     while stack:
-        node, finished = stack.pop()
+        node, kids = stack.pop()
         key = id(node)
-        if finished:
-            kids = _children(node)
-            size[key] = min(1 + sum(size[id(k)] for k in kids), MAX_VALUES + 1)
-            depth[key] = (1 + max((depth[id(k)] for k in kids), default=0)) if isinstance(
-                node, (yaml.SequenceNode, yaml.MappingNode)) else 0
+        if kids is not None:  # all children measured
+            total, deepest = 1, 0
+            for kid in kids:
+                if isinstance(kid, yaml.ScalarNode):
+                    total += 1
+                else:
+                    total += size[id(kid)]
+                    deepest = max(deepest, depth[id(kid)])
+            size[key], depth[key] = min(total, MAX_VALUES + 1), deepest + 1
             active.discard(key)
             continue
         if key in size:
             continue
         active.add(key)
-        stack.append((node, True))
-        for kid in _children(node):
+        children = _children(node)
+        stack.append((node, children))
+        for kid in children:
+            if isinstance(kid, yaml.ScalarNode) or id(kid) in size:
+                continue
             if id(kid) in active:
                 raise _Stop("an alias is used inside its own anchor (a cycle)", _line(kid))
-            if id(kid) not in size:
-                stack.append((kid, False))
+            stack.append((kid, None))
     return size[id(root)], depth[id(root)]
 
 
