@@ -1,8 +1,9 @@
 """Durations as Go and Argo Rollouts write them, plus days: ``90s``, ``1h30m``, ``1.5h``,
 ``500ms``, ``250us``, ``+5m``, ``2d``.
 
-- A number (YAML ``30``) or a string of digits (``"30"``) is that many seconds, as Argo
-  Rollouts reads a pause duration.
+- A number (YAML ``30``) is that many seconds; so is a string of digits (``"30"``) where
+  the caller asks for Argo Rollouts' reading (``digits_are_seconds``, the spec's fields);
+  elsewhere (a preview's ``--ttl 72``) a unit is required, so ``72`` is not 72 seconds.
 - Units: ``ns``, ``us`` (``µs``), ``ms``, ``s``, ``m``, ``h`` and ``d`` (24 h; Go has
   no days, tricolor keeps them). Each part may be fractional (``1.5h``, ``.5s``).
 - A leading ``+`` is allowed; a negative, empty, non-finite or unit-less word
@@ -38,7 +39,7 @@ _UNIT_SECONDS = {
 _EXAMPLES = "such as 30s, 1h30m, 1.5h, 500ms or 2d (a bare number is seconds)"
 
 
-def _seconds(value: str | int | float) -> Fraction:
+def _seconds(value: str | int | float, digits_are_seconds: bool) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError(f"{shown(value)} is not a duration {_EXAMPLES}")
     if isinstance(value, float):
@@ -53,17 +54,18 @@ def _seconds(value: str | int | float) -> Fraction:
     if text.startswith("-"):
         raise ValueError(f"{shown(value)} is negative; a duration is at least 0")
     text = text.removeprefix("+")
-    if _DIGITS.match(text):
+    if _DIGITS.match(text) and (digits_are_seconds or text == "0"):
         return Fraction(int(text))
     if not _WHOLE.match(text):
         raise ValueError(f"{shown(value)} is not a duration {_EXAMPLES}")
     return sum((Fraction(number) * _UNIT_SECONDS[unit] for number, unit in _PART.findall(text)), Fraction(0))
 
 
-def parse_duration(value: str | int | float, limit: timedelta = MAX_DURATION) -> timedelta:
+def parse_duration(value: str | int | float, limit: timedelta = MAX_DURATION, *,
+                   digits_are_seconds: bool = False) -> timedelta:
     """Parse a duration; raise ``ValueError`` naming the value when it is not one, is
-    negative, or is longer than ``limit``."""
-    seconds = _seconds(value)
+    negative, or is longer than ``limit``. ``digits_are_seconds`` reads ``"30"`` as 30s."""
+    seconds = _seconds(value, digits_are_seconds)
     if seconds < 0:
         raise ValueError(f"{shown(value)} is negative; a duration is at least 0")
     if seconds > Fraction(int(limit.total_seconds())):

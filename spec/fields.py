@@ -8,8 +8,9 @@
 - ``Int32``: an integer Kubernetes or AWS keeps in 32 bits (``10**30`` is refused);
   ``Replicas``: a replica count, at most ``MAX_REPLICAS`` (ECS's default quota of tasks
   per service; far above what one service of this toolkit runs).
-- ``Duration``: ``parse_duration``'s forms, at most ``MAX_DURATION``; serialised back
-  as text that reads to the same value (``500ms``).
+- ``Duration``: ``parse_duration``'s forms, a string of digits read as seconds (as Argo
+  Rollouts does), at most ``MAX_DURATION``; serialised back as text that reads to the
+  same value (``500ms``).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def duration_of(value: object) -> timedelta:
         return value
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError(f"{shown(value)} is not a duration such as 30s, 5m or 72h")
-    return parse_duration(value)
+    return parse_duration(value, digits_are_seconds=True)
 
 
 Duration = Annotated[

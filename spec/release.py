@@ -150,11 +150,17 @@ def _weight_problems(steps: list[Step]) -> list[tuple[Where, str]]:
         if not isinstance(step, SetWeight):
             continue
         if highest is not None and step.set_weight < highest[0]:
-            problems.append((("steps", index), f"setWeight goes down from {highest[0]} (steps[{highest[1]}]) to "
-                                               f"{step.set_weight}; abort or rollback lowers weights"))
+            problems.append((("steps", index), f"setWeight goes down from {highest[0]} to {step.set_weight} "
+                                               f"(steps[{highest[1]}] set {highest[0]}); abort or rollback lowers "
+                                               "weights"))
         else:
             highest = (step.set_weight, index)
     return problems
+
+
+def _name(text: str) -> str:
+    """A metric name as written when it is short and printable, else cut and quoted."""
+    return text if len(text) <= 60 and text.isprintable() else shown(text)
 
 
 def _analysis_problems(schedule: tuple[Step, ...], known: set[str], where: str) -> list[tuple[Where, str]]:
@@ -173,7 +179,7 @@ def _analysis_problems(schedule: tuple[Step, ...], known: set[str], where: str) 
                                  "(no data is never a pass)"))
         missing = [n for n in step.analysis.get("metrics", []) if n not in known]
         if known and missing:
-            problems.append((at, f"{name}unknown metric(s) {', '.join(map(shown, missing))}; "
+            problems.append((at, f"{name}unknown metric(s) {', '.join(map(_name, missing))}; "
                                  f"release.analysis.metrics has: {', '.join(sorted(known))}"))
         if weight == 0:
             problems.append((at, f"{name}analysis while the new color has no traffic (no setWeight above 0 "

@@ -37,7 +37,15 @@ ARGO = yaml.safe_load((FIXTURES / "argo-rollouts/canary-steps.yaml").read_text()
     ("1500ns", timedelta(microseconds=2)), ("0", timedelta(0)), (2.5, timedelta(seconds=2.5)), ("365d", MAX_DURATION),
 ])
 def test_go_durations(text: str | int | float, expected: timedelta) -> None:
-    assert parse_duration(text) == expected
+    assert parse_duration(text, digits_are_seconds=True) == expected
+
+
+def test_digit_strings_are_seconds_only_where_asked(spec_data: dict) -> None:
+    spec_data["release"]["steps"][1] = {"pause": {"duration": "40"}}
+    pause = parse_spec(spec_data).release.schedule[1]
+    assert isinstance(pause, Pause) and pause.pause.duration == timedelta(seconds=40)
+    with pytest.raises(ValueError, match="not a duration"):
+        parse_duration("72")  # a preview's --ttl 72 is not 72 seconds
 
 
 @pytest.mark.parametrize(("text", "fragment"), [
@@ -48,7 +56,7 @@ def test_go_durations(text: str | int | float, expected: timedelta) -> None:
 ])
 def test_bad_durations_name_the_value(text: object, fragment: str) -> None:
     with pytest.raises(ValueError, match="duration|negative|longer") as caught:
-        parse_duration(text)  # type: ignore[arg-type]
+        parse_duration(text, digits_are_seconds=True)  # type: ignore[arg-type]
     assert fragment in str(caught.value) and len(str(caught.value)) < 200
 
 

@@ -112,7 +112,7 @@ def test_steps_never_go_down(spec_data: dict) -> None:
     spec_data["release"]["steps"] = [{"setWeight": 50}, {"pause": "1m"}, {"setWeight": 20}]
     (problem,) = problems_of(spec_data)
     assert problem.startswith("service.yaml: release.steps[2]:")
-    assert "goes down from 50 (steps[0]) to 20" in problem
+    assert "goes down from 50 to 20 (steps[0] set 50)" in problem
 
 
 def test_negative_pause_is_refused(spec_data: dict) -> None:
@@ -173,13 +173,12 @@ def test_not_yaml_is_named(write_spec) -> None:
     assert f"{path}:2: is not valid YAML at column" in str(caught.value)
 
 
-@pytest.mark.parametrize(("text", "seconds"), [("90s", 90), ("5m", 300), ("1h30m", 5400), ("2d", 172800), (0, 0),
-                                               ("5", 5)])
+@pytest.mark.parametrize(("text", "seconds"), [("90s", 90), ("5m", 300), ("1h30m", 5400), ("2d", 172800), (0, 0)])
 def test_durations(text: str, seconds: int) -> None:
     assert parse_duration(text).total_seconds() == seconds
 
 
-@pytest.mark.parametrize("text", ["-1h", "forever", "", "1.5", "1x", "m5"])
+@pytest.mark.parametrize("text", ["-1h", "forever", "", "5", "1.5", "1x", "m5"])
 def test_bad_durations(text: str) -> None:
     with pytest.raises(ValueError, match="duration|negative"):
         parse_duration(text)
