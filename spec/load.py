@@ -74,7 +74,7 @@ def problems_from(error: ValidationError, file: str, prefix: str = "",
                   model: type[BaseModel] | None = None) -> list[Problem]:
     """One ``Problem`` per pydantic error (several for a ``FieldProblems``), with the
     user's field path and the file."""
-    problems = []
+    problems: list[Problem] = []
     for item in error.errors():
         loc = _document_loc(item["loc"])
         cause = (item.get("ctx") or {}).get("error")

@@ -38,7 +38,7 @@ class SetWeight(Strict):
 
     set_weight: Weight = Field(alias="setWeight")
     #: added by the schedule (the steps ended below 100), never written by a user
-    implicit: bool = Field(False, exclude=True, repr=False)
+    implicit: bool = Field(default=False, exclude=True, repr=False)
 
     @property
     def action(self) -> str:

@@ -118,13 +118,13 @@ class _PyLoader(_Strict, yaml.SafeLoader):
     byte_positions = False
 
 
-_PyLoader.add_constructor("tag:yaml.org,2002:int", _PyLoader.construct_yaml_int)
+_PyLoader.add_constructor("tag:yaml.org,2002:int", _PyLoader.construct_yaml_int)  # type: ignore[type-var]
 _Loader: type[Any] = _PyLoader
 
 if yaml.__with_libyaml__:
     from yaml._yaml import CParser
 
-    class _CLoader(_Strict, CParser, Composer, SafeConstructor, Resolver):  # type: ignore[misc]
+    class _CLoader(_Strict, CParser, Composer, SafeConstructor, Resolver):
         """libyaml's parser (about 20 times faster) under PyYAML's Python composer, so
         the depth limit holds before any recursion; positions count bytes."""
 
@@ -141,7 +141,7 @@ if yaml.__with_libyaml__:
         check_node = Composer.check_node
         get_node = Composer.get_node
 
-    _CLoader.add_constructor("tag:yaml.org,2002:int", _CLoader.construct_yaml_int)
+    _CLoader.add_constructor("tag:yaml.org,2002:int", _CLoader.construct_yaml_int)  # type: ignore[type-var]
     _Loader = _CLoader
 
 

@@ -56,7 +56,7 @@ def test_digit_strings_are_seconds_only_where_asked(spec_data: dict) -> None:
 ])
 def test_bad_durations_name_the_value(text: object, fragment: str) -> None:
     with pytest.raises(ValueError, match="duration|negative|longer") as caught:
-        parse_duration(text, digits_are_seconds=True)  # type: ignore[arg-type]
+        parse_duration(text, digits_are_seconds=True)
     assert fragment in str(caught.value) and len(str(caught.value)) < 200
 
 
