@@ -160,9 +160,13 @@ def resolve_stack(name: str, raw_config: dict[str, Any], base: ServiceSpec, file
     except SpecError as exc:
         problems.extend(exc.problems)
     spec = base
-    if config is not None:
+    # overrides are checked even when another key is wrong: every problem in one pass
+    raw = settings.get("overrides")
+    overrides = config.overrides if config is not None else raw if isinstance(raw, dict) and all(
+        isinstance(k, str) for k in raw) else None
+    if overrides is not None:
         try:
-            spec = apply_overrides(base, config.overrides, file)
+            spec = apply_overrides(base, overrides, file)
         except SpecError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -173,21 +177,26 @@ def resolve_stack(name: str, raw_config: dict[str, Any], base: ServiceSpec, file
 
 def apply_overrides(base: ServiceSpec, overrides: dict[str, Any], file: str) -> ServiceSpec:
     """The spec with ``overrides`` (dotted path -> value) applied, each checked against
-    ``parity.allowed``."""
+    ``parity.allowed``; the allowed ones are validated even when others are refused."""
     prefix = f"config.{NAMESPACE}:overrides"
+    allowed = {path: value for path, value in overrides.items() if is_allowed(path, base.parity.allowed)}
     problems = [
         Problem(file, render_path(("config", f"{NAMESPACE}:overrides", path)),
                 f"overriding {shown(path)} is not allowed; parity.allowed lists: "
                 f"{', '.join(base.parity.allowed) or '(nothing)'}"
                 + did_you_mean(path, [p for p in base.parity.allowed if "*" not in p]))
         for path in overrides
-        if not is_allowed(path, base.parity.allowed)
+        if path not in allowed
     ]
+    spec = base
+    if allowed:
+        data = copy.deepcopy(base.as_data())
+        for path, value in allowed.items():
+            set_path(data, path, value)
+        try:
+            spec = validate_model(ServiceSpec, data, file, prefix=prefix)
+        except SpecError as exc:
+            problems.extend(exc.problems)
     if problems:
         raise SpecError(problems)
-    if not overrides:
-        return base
-    data = copy.deepcopy(base.as_data())
-    for path, value in overrides.items():
-        set_path(data, path, value)
-    return validate_model(ServiceSpec, data, file, prefix=prefix)
+    return spec

@@ -31,7 +31,7 @@ KEYS = sorted({"apiVersion", "name", "image", "port", "env", "secrets", "resourc
                "tricolor:environment", "tricolor:backend", "tricolor:overrides", "tricolor:weights",
                "tricolor:hostnames", "tricolor:images", "tricolor:preview", "experiment", "templates", "<<"})
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[
     HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 
 texts = st.one_of(
@@ -146,7 +146,7 @@ def test_fuzzed_stack_files_through_plan(cli, data: bytes) -> None:
         check_clean(cli("plan", "--stacks-dir", str(stacks), "--stack", "prod", "--spec", str(ROOT / "service.yaml")))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=yaml_text(SPEC_TEXT, spec_mutation))
 def test_the_reader_stays_small(data: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -224,6 +224,17 @@ def test_misspelt_stack_keys_get_a_suggestion_and_a_line(cli, stacks_dir, refuse
             "Pulumi.prod.yaml:5: config.tricolor:weights")
 
 
+def test_every_problem_of_a_stack_file_at_once(cli, stacks_dir, refused) -> None:
+    stacks = stacks_dir("config:\n  tricolor:environment: production\n  tricolor:backend: kubernetes\n"
+                        "  tricolor:hostnames: [Bad_Host]\n  tricolor:overrides:\n    replicas: 100000\n"
+                        "    replica: 3\n  tricolor:databasePasword: {secure: abc}\n")
+    flat = refused(cli("plan", "--stacks-dir", str(stacks)), "4 problems")
+    lines = [part.split(": ")[0].rsplit(":", 1)[-1] for part in flat.split(" - ")[1:]]
+    assert lines == ["4", "6", "7", "8"]
+    assert "overrides.replicas: Input should be less than or equal to 5000 (got 100000)" in flat
+    assert "did you mean 'replicas'?" in flat and "did you mean 'tricolor:databasePassword'?" in flat
+
+
 def test_keys_without_the_namespace_get_their_line(cli, stacks_dir, refused) -> None:
     stacks = stacks_dir("config:\n  environment: production\n  backend: nomad\n")
     refused(cli("plan", "--stacks-dir", str(stacks)), "Pulumi.prod.yaml:3: config.tricolor:backend: unknown backend")
