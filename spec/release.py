@@ -180,7 +180,7 @@ def _analysis_problems(schedule: tuple[Step, ...], known: set[str], where: str) 
         missing = [n for n in step.analysis.get("metrics", []) if n not in known]
         if known and missing:
             problems.append((at, f"{name}unknown metric(s) {', '.join(map(_name, missing))}; "
-                                 f"release.analysis.metrics has: {', '.join(sorted(known))}"))
+                                 f"release.analysis.metrics has: {', '.join(map(_name, sorted(known)))}"))
         if weight == 0:
             problems.append((at, f"{name}analysis while the new color has no traffic (no setWeight above 0 "
                                  "before it) can never decide; put it after a setWeight between 1 and 99"))
@@ -195,7 +195,7 @@ def _raw_metric_names(value: Any) -> tuple[str, ...]:
     metrics = analysis.get("metrics") if isinstance(analysis, dict) else None
     if not isinstance(metrics, list):
         return ()
-    return tuple(m["name"] for m in metrics if isinstance(m, dict) and isinstance(m.get("name"), str))[:20]
+    return tuple(_name(m["name"]) for m in metrics if isinstance(m, dict) and isinstance(m.get("name"), str))[:20]
 
 
 class Release(Strict):
