@@ -1,14 +1,26 @@
-"""The shared service spec as pydantic models (``extra`` keys are errors)."""
+"""The shared service spec as pydantic models (``extra`` keys are errors).
+
+Bounds: integers Kubernetes or AWS keep in 32 bits are ``Int32``; replica counts are
+at most ``MAX_REPLICAS``; every number is finite; host names are DNS names
+(``naming.hostname_problem``); ``parity.allowed`` names paths the spec has
+(``parity.pattern_problem``). Values in messages are cut (``shown``); regular
+expressions match whole values.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, StrictInt, field_validator, model_validator
+from pydantic import AfterValidator, Field, StrictInt, ValidationInfo, field_validator, model_validator
 
-from .naming import dns_label_problem
-from .release import Release, Strict
+from .errors import FieldProblems, shown
+from .fields import INT32_MAX, Replicas, Strict
+from .naming import dns_label_problem, hostname_problem
+from .parity import pattern_problem, spec_paths
+from .release import Release
+
+Seconds = Annotated[StrictInt, Field(le=INT32_MAX)]
 
 # A container image reference: [registry[:port]/]path[:tag][@sha256:digest]
 _IMAGE = re.compile(
@@ -25,8 +37,8 @@ _CONFIG_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*(:[A-Za-z][A-Za-z0-9_-]*)?$")
 
 def image_problem(image: str) -> str | None:
     """Why ``image`` is not a valid container image reference, or ``None``."""
-    if not isinstance(image, str) or not _IMAGE.match(image):
-        return f"{image!r} is not a valid image reference such as registry/repo:tag or repo@sha256:..."
+    if not isinstance(image, str) or len(image) > 4096 or not _IMAGE.fullmatch(image):
+        return f"{shown(image)} is not a valid image reference such as registry/repo:tag or repo@sha256:..."
     return None
 
 
@@ -41,12 +53,12 @@ ImageRef = Annotated[str, AfterValidator(_checked_image)]
 
 
 def image_tag(image: str) -> str | None:
-    match = _IMAGE.match(image)
+    match = _IMAGE.fullmatch(image)
     return match.group("tag") if match else None
 
 
 def image_digest(image: str) -> str | None:
-    match = _IMAGE.match(image)
+    match = _IMAGE.fullmatch(image)
     return match.group("digest") if match else None
 
 
@@ -60,6 +72,27 @@ def _dns_label(value: str) -> str:
 DnsLabel = Annotated[str, AfterValidator(_dns_label)]
 
 
+def _hostname(value: str) -> str:
+    problem = hostname_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+Hostname = Annotated[str, AfterValidator(_hostname)]
+
+
+def unique_hostnames(value: list[str]) -> list[str]:
+    problems = [((index,), f"{shown(host)} is listed twice") for index, host in enumerate(value)
+                if host in value[:index]]
+    if problems:
+        raise FieldProblems(problems)
+    return value
+
+
+Hostnames = Annotated[list[Hostname], AfterValidator(unique_hostnames)]
+
+
 class Amounts(Strict):
     cpu: str
     memory: str
@@ -68,8 +101,8 @@ class Amounts(Strict):
     @classmethod
     def _quantity(cls, value: object) -> str:
         text = str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
-        if not isinstance(text, str) or not _QUANTITY.match(text):
-            raise ValueError(f"{value!r} is not a Kubernetes quantity such as 250m, 1, 512Mi")
+        if not isinstance(text, str) or not _QUANTITY.fullmatch(text):
+            raise ValueError(f"{shown(value)} is not a Kubernetes quantity such as 250m, 1, 512Mi")
         return text
 
 
@@ -81,16 +114,16 @@ class Resources(Strict):
 class Probe(Strict):
     path: str
     port: StrictInt | None = Field(None, ge=1, le=65535)
-    initial_delay_seconds: StrictInt = Field(0, alias="initialDelaySeconds", ge=0)
-    period_seconds: StrictInt = Field(10, alias="periodSeconds", ge=1)
-    timeout_seconds: StrictInt = Field(1, alias="timeoutSeconds", ge=1)
-    failure_threshold: StrictInt = Field(3, alias="failureThreshold", ge=1)
+    initial_delay_seconds: Seconds = Field(0, alias="initialDelaySeconds", ge=0)
+    period_seconds: Seconds = Field(10, alias="periodSeconds", ge=1)
+    timeout_seconds: Seconds = Field(1, alias="timeoutSeconds", ge=1)
+    failure_threshold: Seconds = Field(3, alias="failureThreshold", ge=1)
 
     @field_validator("path")
     @classmethod
     def _absolute(cls, value: str) -> str:
         if not value.startswith("/"):
-            raise ValueError(f"{value!r} must start with '/'")
+            raise ValueError(f"{shown(value)} must start with '/'")
         return value
 
 
@@ -100,8 +133,8 @@ class Probes(Strict):
 
 
 class Autoscaling(Strict):
-    min_replicas: StrictInt = Field(alias="minReplicas", ge=1)
-    max_replicas: StrictInt = Field(alias="maxReplicas", ge=1)
+    min_replicas: Replicas = Field(alias="minReplicas", ge=1)
+    max_replicas: Replicas = Field(alias="maxReplicas", ge=1)
     target_cpu: StrictInt = Field(70, alias="targetCPUUtilizationPercentage", ge=1, le=100)
 
     @model_validator(mode="after")
@@ -112,8 +145,8 @@ class Autoscaling(Strict):
 
 
 class DisruptionBudget(Strict):
-    min_available: StrictInt | None = Field(None, alias="minAvailable", ge=0)
-    max_unavailable: StrictInt | None = Field(None, alias="maxUnavailable", ge=0)
+    min_available: Replicas | None = Field(None, alias="minAvailable")
+    max_unavailable: Replicas | None = Field(None, alias="maxUnavailable")
 
     @model_validator(mode="after")
     def _one(self) -> DisruptionBudget:
@@ -130,8 +163,8 @@ class SecretRef(Strict):
     @field_validator("config")
     @classmethod
     def _key(cls, value: str) -> str:
-        if not _CONFIG_KEY.match(value):
-            raise ValueError(f"{value!r} is not a Pulumi config key such as dbPassword")
+        if not _CONFIG_KEY.fullmatch(value):
+            raise ValueError(f"{shown(value)} is not a Pulumi config key such as dbPassword")
         return value
 
 
@@ -196,8 +229,8 @@ class Dependency(Strict):
     @field_validator("size")
     @classmethod
     def _size(cls, value: str) -> str:
-        if not _QUANTITY.match(value):
-            raise ValueError(f"{value!r} is not a size such as 20Gi")
+        if not _QUANTITY.fullmatch(value):
+            raise ValueError(f"{shown(value)} is not a size such as 20Gi")
         return value
 
     @model_validator(mode="after")
@@ -239,28 +272,23 @@ class Gateway(Strict):
 
 class Routing(Strict):
     gateway: Gateway
-    hostnames: list[str] = Field(default_factory=list)
+    hostnames: Hostnames = Field(default_factory=list)
     path: str = "/"
     header: str = "x-tricolor-color"
 
     @field_validator("header")
     @classmethod
     def _header(cls, value: str) -> str:
-        if not re.match(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", value):
-            raise ValueError(f"{value!r} is not an HTTP header name")
+        if not re.fullmatch(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+", value):
+            raise ValueError(f"{shown(value)} is not an HTTP header name")
         return value.lower()
 
 
 class Parity(Strict):
-    allowed: list[str] = Field(default_factory=list)
+    """Paths that may differ between environments (checked against the spec by
+    ``ServiceSpec._parity``, which knows the declared env and secret names)."""
 
-    @field_validator("allowed")
-    @classmethod
-    def _paths(cls, value: list[str]) -> list[str]:
-        for path in value:
-            if not re.match(r"^[A-Za-z0-9_*]+(\.[A-Za-z0-9_*-]+)*$", path):
-                raise ValueError(f"{path!r} is not a dotted path such as replicas or env.LOG_LEVEL")
-        return value
+    allowed: list[str] = Field(default_factory=list)
 
 
 class ServiceSpec(Strict):
@@ -274,7 +302,7 @@ class ServiceSpec(Strict):
     secrets: dict[str, SecretRef] = Field(default_factory=dict)
     resources: Resources
     probes: Probes
-    replicas: StrictInt = Field(ge=0)
+    replicas: Replicas
     autoscaling: Autoscaling | None = None
     disruption_budget: DisruptionBudget | None = Field(None, alias="disruptionBudget")
     dependencies: list[Dependency] = Field(default_factory=list)
@@ -285,9 +313,22 @@ class ServiceSpec(Strict):
     @field_validator("env", "secrets")
     @classmethod
     def _env_names(cls, value: dict[str, object]) -> dict[str, object]:
-        for key in value:
-            if not _ENV_NAME.match(key):
-                raise ValueError(f"{key!r} is not an environment variable name")
+        problems = [((key,), f"{shown(key)} is not an environment variable name")
+                    for key in value if not _ENV_NAME.fullmatch(key)]
+        if problems:
+            raise FieldProblems(problems)
+        return value
+
+    @field_validator("parity")
+    @classmethod
+    def _parity(cls, value: Parity, info: ValidationInfo) -> Parity:
+        # env/secrets that failed validation are not in info.data: their paths are free-form
+        declared = {name: list(info.data[name]) if name in info.data else None for name in ("env", "secrets")}
+        paths, free = spec_paths(cls, declared)
+        problems = [(("allowed", index), problem) for index, pattern in enumerate(value.allowed)
+                    if (problem := pattern_problem(pattern, paths, free))]
+        if problems:
+            raise FieldProblems(problems)
         return value
 
     @field_validator("env", mode="before")
@@ -301,13 +342,14 @@ class ServiceSpec(Strict):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> ServiceSpec:
-        clash = set(self.env) & set(self.secrets)
-        if clash:
-            raise ValueError(f"env and secrets both define {', '.join(sorted(clash))}")
+        problems: list[tuple[tuple[int | str, ...], str]] = [
+            (("secrets", name), f"{name} is in env and in secrets; keep one")
+            for name in sorted(set(self.env) & set(self.secrets))]
         names = [d.name for d in self.dependencies]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            raise ValueError(f"dependencies: {', '.join(dupes)} declared more than once")
+        problems += [(("dependencies", index), f"dependency {name} is declared more than once")
+                     for index, name in enumerate(names) if name in names[:index]]
+        if problems:
+            raise FieldProblems(problems)
         return self
 
     def as_data(self) -> dict[str, object]:

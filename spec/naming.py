@@ -3,6 +3,12 @@
 - Pulumi stack names: at most 100 characters of ``[A-Za-z0-9_.-]``.
 - Kubernetes names (namespaces, services, ...): DNS-1123 labels,
   ``[a-z0-9]([-a-z0-9]*[a-z0-9])?``, at most 63 characters.
+- Host names (``routing.hostnames``, ``tricolor:hostnames``): DNS names as the Gateway
+  API takes them: DNS-1123 labels joined by dots, at most 253 characters, an optional
+  leading ``*.`` wildcard, never an IP address.
+
+Whole-string matches only (a trailing newline is not a name); values in messages are
+cut (``shown``).
 """
 
 from __future__ import annotations
@@ -10,32 +16,54 @@ from __future__ import annotations
 import hashlib
 import re
 
+from .errors import shown
+
 STACK_NAME_MAX = 100
 DNS_LABEL_MAX = 63
-_STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+HOSTNAME_MAX = 253
+_STACK_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_IPV4 = re.compile(r"[0-9]+(\.[0-9]+){3}")
 
 
 def stack_name_problem(name: str) -> str | None:
     """Why ``name`` is not a valid Pulumi stack name, or ``None`` when it is."""
-    if not name:
+    if not isinstance(name, str) or not name:
         return "a stack name must not be empty"
     if len(name) > STACK_NAME_MAX:
-        return f"stack name {name!r} is {len(name)} characters; the limit is {STACK_NAME_MAX}"
-    if not _STACK_NAME.match(name):
-        return f"stack name {name!r} may only hold letters, digits, '_', '.' and '-'"
+        return f"stack name {shown(name)} is {len(name)} characters; the limit is {STACK_NAME_MAX}"
+    if not _STACK_NAME.fullmatch(name):
+        return f"stack name {shown(name)} may only hold letters, digits, '_', '.' and '-'"
     return None
 
 
 def dns_label_problem(name: str) -> str | None:
     """Why ``name`` is not a DNS-1123 label of at most 63 characters, or ``None``."""
+    if not isinstance(name, str):
+        return f"{shown(name)} is not a DNS-1123 label"
     if len(name) > DNS_LABEL_MAX:
-        return f"{name!r} is {len(name)} characters; a DNS-1123 label has at most {DNS_LABEL_MAX}"
-    if not _DNS_LABEL.match(name):
+        return f"{shown(name)} is {len(name)} characters; a DNS-1123 label has at most {DNS_LABEL_MAX}"
+    if not _DNS_LABEL.fullmatch(name):
         return (
-            f"{name!r} is not a DNS-1123 label: lower-case letters, digits and '-', "
+            f"{shown(name)} is not a DNS-1123 label: lower-case letters, digits and '-', "
             "starting and ending with a letter or digit"
         )
+    return None
+
+
+def hostname_problem(host: str) -> str | None:
+    """Why ``host`` is not a DNS host name (``*.`` allowed in front), or ``None``."""
+    if not isinstance(host, str) or not host:
+        return f"{shown(host)} is not a host name"
+    if len(host) > HOSTNAME_MAX:
+        return f"{shown(host)} is {len(host)} characters; a host name has at most {HOSTNAME_MAX}"
+    body = host[2:] if host.startswith("*.") else host
+    if _IPV4.fullmatch(body):
+        return f"{shown(host)} is an IP address; routes match host names"
+    labels = body.split(".")
+    if any(len(label) > DNS_LABEL_MAX or not _DNS_LABEL.fullmatch(label) for label in labels):
+        return (f"{shown(host)} is not a DNS host name: lower-case labels of letters, digits and '-' "
+                "joined by dots (checkout.example.com); a leading '*.' is allowed")
     return None
 
 

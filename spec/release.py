@@ -1,11 +1,19 @@
 """The release part of the spec: steps, presets, smoke tests and analysis settings.
 
-Steps are frozen data. A strategy is either explicit ``steps`` or one ``preset``:
+Steps are frozen data (``steps.py``). A strategy is either explicit ``steps`` or one
+``preset``:
 
 - ``all-at-once``: 100 % at once (after the smoke tests);
 - ``blue-green``: smoke-test the idle color through its header route, then switch at once;
 - ``canary-10-5m``: 10 % for 5 minutes with analysis, then 100 %;
 - ``linear-10-every-1m``: +10 % every minute with analysis, up to 100 %.
+
+Checked when the spec loads (every problem together, each under its step's path):
+weights never go down; steps that end below 100 (or ``steps: []``) promote fully, the
+``schedule`` ending with an implicit ``setWeight: 100``; an analysis step needs
+metrics, names only declared ones, and runs only where both colors have traffic (after
+a ``setWeight`` above 0, before ``setWeight: 100``); ``interval`` is at least 1s and
+every duration at most 365 days; every number is finite (``fields.Strict``).
 """
 
 from __future__ import annotations
@@ -13,111 +21,18 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Discriminator,
-    Field,
-    PlainSerializer,
-    StrictInt,
-    Tag,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, ModelWrapValidatorHandler, StrictInt, field_validator, model_validator
 
-from .durations import format_duration, parse_duration
+from .durations import format_duration
+from .errors import FieldProblems, shown
+from .fields import INT32_MAX, Duration, Number, Strict
+from .steps import AnalysisStep, Pause, PauseSpec, SetWeight, Step, describe_step, metric_names
+from .suggest import did_you_mean
 
-Weight = Annotated[StrictInt, Field(ge=0, le=100)]
+__all__ = ["PRESETS", "Analysis", "AnalysisStep", "Duration", "HttpCheck", "Metric", "Pause", "PauseSpec", "Release",
+           "SetWeight", "Step", "Strict", "describe_step"]
 
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-def _duration(value: object) -> timedelta:
-    if isinstance(value, timedelta):
-        return value
-    if not isinstance(value, (str, int, float)):
-        raise ValueError(f"{value!r} is not a duration such as 30s, 5m or 72h")
-    return parse_duration(value)
-
-
-Duration = Annotated[
-    timedelta, BeforeValidator(_duration), PlainSerializer(format_duration, return_type=str, when_used="json")
-]
-
-
-class SetWeight(Strict):
-    """Send ``setWeight`` percent of the traffic to the new color."""
-
-    set_weight: Weight = Field(alias="setWeight")
-
-    @property
-    def action(self) -> str:
-        return "setWeight"
-
-
-class PauseSpec(Strict):
-    """Wait ``duration``; without one, wait until someone promotes."""
-
-    duration: Duration | None = None
-
-
-class Pause(Strict):
-    pause: PauseSpec
-
-    @field_validator("pause", mode="before")
-    @classmethod
-    def _shorthand(cls, value: object) -> object:
-        # ``pause: 5m`` is short for ``pause: {duration: 5m}``; ``pause: {}`` waits for promote.
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return {"duration": value}
-        return value
-
-    @property
-    def action(self) -> str:
-        return "pause"
-
-
-class AnalysisStep(Strict):
-    """Judge the metrics named in ``release.analysis`` (or ``metrics``, a subset) now."""
-
-    analysis: dict[str, list[str]] = Field(default_factory=dict)
-
-    @field_validator("analysis")
-    @classmethod
-    def _only_metrics(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        unknown = sorted(set(value) - {"metrics"})
-        if unknown:
-            raise ValueError(f"analysis: unknown key(s) {', '.join(unknown)}; only 'metrics' is allowed")
-        return value
-
-    @property
-    def action(self) -> str:
-        return "analysis"
-
-
-_STEP_KEYS = {"setWeight": "setWeight", "set_weight": "setWeight", "pause": "pause", "analysis": "analysis"}
-
-
-def _step_kind(value: object) -> str | None:
-    """Which step a mapping is, from its single key (``None`` makes pydantic say so)."""
-    if isinstance(value, (SetWeight, Pause, AnalysisStep)):
-        return value.action
-    if isinstance(value, dict) and len(value) == 1:
-        return _STEP_KEYS.get(next(iter(value)))
-    return None
-
-
-Step = Annotated[
-    Annotated[SetWeight, Tag("setWeight")] | Annotated[Pause, Tag("pause")] | Annotated[AnalysisStep, Tag("analysis")],
-    Discriminator(
-        _step_kind,
-        custom_error_type="step",
-        custom_error_message="a step is one of {setWeight: N}, {pause: DURATION or {}}, {analysis: {...}}",
-    ),
-]
+Count = Annotated[StrictInt, Field(ge=0, le=INT32_MAX)]
 
 
 class HttpCheck(Strict):
@@ -131,7 +46,14 @@ class HttpCheck(Strict):
     @classmethod
     def _absolute(cls, value: str) -> str:
         if not value.startswith("/"):
-            raise ValueError(f"{value!r} must start with '/'")
+            raise ValueError(f"{shown(value)} must start with '/'")
+        return value
+
+    @field_validator("timeout")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("a smoke test needs a timeout above 0s")
         return value
 
 
@@ -148,15 +70,15 @@ class Metric(Strict):
     kind: Literal["rate", "distribution"] = "rate"
     query: str | None = None
     total_query: str | None = Field(None, alias="totalQuery")
-    min: float | None = None
-    max: float | None = None
-    tolerance: float | None = Field(None, ge=0)
-    quantile: float = Field(0.99, gt=0, lt=1)
+    min: Number | None = None
+    max: Number | None = None
+    tolerance: Number | None = Field(None, ge=0)
+    quantile: Number = Field(0.99, gt=0, lt=1)
 
     @model_validator(mode="after")
     def _bounds(self) -> Metric:
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"metric {self.name!r}: min {self.min} is above max {self.max}")
+            raise ValueError(f"metric {shown(self.name)}: min {self.min} is above max {self.max}")
         return self
 
 
@@ -164,22 +86,32 @@ class Analysis(Strict):
     judge: Literal["threshold", "statistical"] = "statistical"
     provider: str = "prometheus"
     interval: Duration = timedelta(minutes=1)
-    min_samples: StrictInt = Field(100, alias="minSamples", ge=1)
-    failure_limit: StrictInt = Field(1, alias="failureLimit", ge=0)
-    inconclusive_limit: StrictInt = Field(3, alias="inconclusiveLimit", ge=0)
-    consecutive_error_limit: StrictInt = Field(3, alias="consecutiveErrorLimit", ge=1)
-    consecutive_success_limit: StrictInt = Field(1, alias="consecutiveSuccessLimit", ge=1)
-    alpha: float = Field(0.008, gt=0, lt=0.5)
-    looks: StrictInt = Field(10, ge=1)
+    min_samples: Count = Field(100, alias="minSamples", ge=1)
+    failure_limit: Count = Field(1, alias="failureLimit")
+    inconclusive_limit: Count = Field(3, alias="inconclusiveLimit")
+    consecutive_error_limit: Count = Field(3, alias="consecutiveErrorLimit", ge=1)
+    consecutive_success_limit: Count = Field(1, alias="consecutiveSuccessLimit", ge=1)
+    alpha: Number = Field(0.008, gt=0, lt=0.5)
+    # the sequential boundary simulates (200 000 x looks) walks: looks stay small
+    looks: StrictInt = Field(10, ge=1, le=100)
     provider_settings: dict[str, Any] = Field(default_factory=dict, alias="providerSettings")
     metrics: list[Metric] = Field(default_factory=list)
+
+    @field_validator("interval")
+    @classmethod
+    def _interval(cls, value: timedelta) -> timedelta:
+        if value < timedelta(seconds=1):
+            raise ValueError(f"interval {format_duration(value)} is below 1s: the analysis would query "
+                             "the provider without pause")
+        return value
 
     @model_validator(mode="after")
     def _unique_metrics(self) -> Analysis:
         names = [m.name for m in self.metrics]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise ValueError(f"metrics: duplicate names {', '.join(duplicates)}")
+        problems = [(("metrics", index), f"metric name {shown(name)} is used more than once")
+                    for index, name in enumerate(names) if name in names[:index]]
+        if problems:
+            raise FieldProblems(problems)
         return self
 
 
@@ -207,6 +139,64 @@ PRESETS: dict[str, tuple[Step, ...]] = {
     ),
 }
 
+Where = tuple[int | str, ...]
+
+
+def _weight_problems(steps: list[Step]) -> list[tuple[Where, str]]:
+    """Weights never go down (abort and rollback are the only way down)."""
+    problems: list[tuple[Where, str]] = []
+    highest: tuple[int, int] | None = None  # (weight, index)
+    for index, step in enumerate(steps):
+        if not isinstance(step, SetWeight):
+            continue
+        if highest is not None and step.set_weight < highest[0]:
+            problems.append((("steps", index), f"setWeight goes down from {highest[0]} to {step.set_weight} "
+                                               f"(steps[{highest[1]}] set {highest[0]}); abort or rollback lowers "
+                                               "weights"))
+        else:
+            highest = (step.set_weight, index)
+    return problems
+
+
+def _name(text: str) -> str:
+    """A metric name as written when it is short and printable, else cut and quoted."""
+    return text if len(text) <= 60 and text.isprintable() else shown(text)
+
+
+def _analysis_problems(schedule: tuple[Step, ...], known: set[str], where: str) -> list[tuple[Where, str]]:
+    """An analysis step needs declared metrics and traffic on both colors."""
+    problems: list[tuple[Where, str]] = []
+    weight = 0
+    for index, step in enumerate(schedule):
+        if isinstance(step, SetWeight):
+            weight = step.set_weight
+        if not isinstance(step, AnalysisStep):
+            continue
+        at: Where = (where, index) if where == "steps" else (where,)
+        name = "" if where == "steps" else f"step {index} of the preset: "
+        if not known:
+            problems.append((at, f"{name}an analysis step needs release.analysis.metrics "
+                                 "(no data is never a pass)"))
+        missing = [n for n in step.analysis.get("metrics", []) if n not in known]
+        if known and missing:
+            problems.append((at, f"{name}unknown metric(s) {', '.join(map(_name, missing))}; "
+                                 f"release.analysis.metrics has: {', '.join(map(_name, sorted(known)))}"))
+        if weight == 0:
+            problems.append((at, f"{name}analysis while the new color has no traffic (no setWeight above 0 "
+                                 "before it) can never decide; put it after a setWeight between 1 and 99"))
+        elif weight == 100:
+            problems.append((at, f"{name}analysis after setWeight: 100 has no baseline (the old color gets "
+                                 "no traffic) and can never decide; put it before the step to 100"))
+    return problems
+
+
+def _raw_metric_names(value: Any) -> tuple[str, ...]:
+    analysis = value.get("analysis") if isinstance(value, dict) else None
+    metrics = analysis.get("metrics") if isinstance(analysis, dict) else None
+    if not isinstance(metrics, list):
+        return ()
+    return tuple(_name(m["name"]) for m in metrics if isinstance(m, dict) and isinstance(m.get("name"), str))[:20]
+
 
 class Release(Strict):
     preset: str | None = None
@@ -216,55 +206,46 @@ class Release(Strict):
     scale_down_idle: bool = Field(True, alias="scaleDownIdle")
     analysis: Analysis = Field(default_factory=lambda: Analysis.model_validate({}))
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _with_metric_names(cls, value: Any, handler: ModelWrapValidatorHandler[Release]) -> Release:
+        # the steps' messages name the declared metrics (Argo's analysis shape)
+        token = metric_names.set(_raw_metric_names(value))
+        try:
+            return handler(value)
+        finally:
+            metric_names.reset(token)
+
     @field_validator("preset")
     @classmethod
     def _known_preset(cls, value: str | None) -> str | None:
         if value is not None and value not in PRESETS:
-            raise ValueError(f"unknown preset {value!r}; known presets: {', '.join(PRESETS)}")
+            raise ValueError(f"unknown preset {shown(value)}; known presets: {', '.join(PRESETS)}"
+                             + did_you_mean(value, PRESETS))
         return value
 
     @model_validator(mode="after")
-    def _one_strategy(self) -> Release:
+    def _strategy(self) -> Release:
+        problems: list[tuple[Where, str]] = []
         if (self.preset is None) == (self.steps is None):
-            raise ValueError("give exactly one of 'preset' or 'steps'")
-        if self.steps is not None:
-            if not self.steps:
-                raise ValueError("steps: at least one step is needed")
-            weights = [s.set_weight for s in self.steps if isinstance(s, SetWeight)]
-            if not weights or weights[-1] != 100:
-                raise ValueError("steps: the last setWeight must be 100 so the release completes")
-            for index, (before, after) in enumerate(zip(weights, weights[1:], strict=False), start=1):
-                if after < before:
-                    raise ValueError(f"steps: setWeight goes down from {before} to {after} "
-                                     f"(setWeight #{index + 1}); abort or rollback lowers weights")
+            problems.append(((), "give exactly one of 'preset' or 'steps'"))
+        problems += _weight_problems(self.steps or [])
         if self.preset == "blue-green" and not self.smoke_tests:
-            raise ValueError("preset blue-green smoke-tests the idle color: give at least one smokeTests entry")
+            problems.append((("smokeTests",), "preset blue-green smoke-tests the idle color: give at least one "
+                                              "smokeTests entry"))
         known = {m.name for m in self.analysis.metrics}
-        for index, step in enumerate(self.schedule):
-            if not isinstance(step, AnalysisStep):
-                continue
-            if not known:
-                raise ValueError(f"steps[{index}]: an analysis step needs release.analysis.metrics "
-                                 "(no data is never a pass)")
-            missing = [name for name in step.analysis.get("metrics", []) if name not in known]
-            if missing:
-                raise ValueError(f"steps[{index}]: unknown metric(s) {', '.join(missing)}; "
-                                 f"release.analysis.metrics has: {', '.join(sorted(known))}")
+        problems += _analysis_problems(self.schedule, known, "preset" if self.steps is None else "steps")
+        if problems:
+            raise FieldProblems(problems)
         return self
 
     @property
     def schedule(self) -> tuple[Step, ...]:
-        """The steps to walk: the explicit ones or the preset's."""
-        return tuple(self.steps) if self.steps is not None else PRESETS[self.preset or ""]
-
-
-def describe_step(step: Step) -> str:
-    """A short human description of a step."""
-    if isinstance(step, SetWeight):
-        return f"set weight {step.set_weight}%"
-    if isinstance(step, Pause):
-        if step.pause.duration is None:
-            return "pause until promoted"
-        return f"pause {format_duration(step.pause.duration)}"
-    metrics = step.analysis.get("metrics")
-    return "analysis" + (f" of {', '.join(metrics)}" if metrics else "")
+        """The steps to walk: the explicit ones or the preset's, ending at 100 (Argo
+        promotes fully when the steps run out: an implicit ``setWeight: 100`` is added)."""
+        if self.steps is None:
+            return PRESETS.get(self.preset or "", ())
+        weights = [s.set_weight for s in self.steps if isinstance(s, SetWeight)]
+        if weights and weights[-1] == 100:
+            return tuple(self.steps)
+        return (*self.steps, SetWeight(setWeight=100, implicit=True))

@@ -17,18 +17,20 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AfterValidator, Field, StrictInt, field_validator, model_validator
+from pydantic import Field, StrictInt, field_validator, model_validator
 
 from .backends import AwsSettings, DockerSettings, KubernetesSettings, LambdaSettings
-from .errors import Problem, SpecError
+from .errors import Problem, SpecError, shown
+from .fields import INT32_MAX, Duration, Strict
 from .load import validate_model
-from .model import DnsLabel, ImageRef, ServiceSpec
-from .naming import dns_label_problem, stack_name_problem
+from .model import DnsLabel, Hostnames, ImageRef, ServiceSpec
+from .naming import stack_name_problem
 from .parity import is_allowed, set_path
-from .release import Duration, Strict
+from .suggest import closest, did_you_mean
 from .weights import COLORS, Color, Weights
+from .yamlfile import render_path
 
 NAMESPACE = "tricolor"
 BACKENDS = ("kubernetes", "aws", "docker", "lambda")
@@ -36,17 +38,10 @@ ENVIRONMENTS = ("staging", "production", "preview")
 Environment = Literal["staging", "production", "preview"]
 
 
-def _hostname(value: str) -> str:
-    labels = value.split(".")
-    if len(value) > 253 or any(dns_label_problem(label) for label in labels):
-        raise ValueError(f"{value!r} is not a host name of DNS-1123 labels")
-    return value
-
-
 class PreviewInfo(Strict):
     """What a preview stack carries so the reaper can judge it."""
 
-    pr: StrictInt = Field(ge=1)
+    pr: StrictInt = Field(ge=1, le=INT32_MAX)
     branch: str = Field(min_length=1)
     ttl: Duration
     created_at: str = Field(alias="createdAt")
@@ -64,7 +59,7 @@ class StackConfig(Strict):
     image: ImageRef | None = None
     # Each environment answers on its own hostnames (staging, previews); the spec's
     # routing.hostnames are production's.
-    hostnames: list[Annotated[str, AfterValidator(_hostname)]] | None = None
+    hostnames: Hostnames | None = None
     preview: PreviewInfo | None = None
     # Each backend's settings (spec/backends.py); AWS has no defaults for its network.
     kubernetes: KubernetesSettings = Field(default_factory=KubernetesSettings)  # type: ignore[arg-type]
@@ -76,7 +71,8 @@ class StackConfig(Strict):
     @classmethod
     def _backend(cls, value: str) -> str:
         if value not in BACKENDS:
-            raise ValueError(f"unknown backend {value!r}; supported backends: {', '.join(BACKENDS)}")
+            raise ValueError(f"unknown backend {shown(value)}; supported backends: {', '.join(BACKENDS)}"
+                             + did_you_mean(value, BACKENDS))
         return value
 
     @field_validator("weights")
@@ -150,21 +146,30 @@ def resolve_stack(name: str, raw_config: dict[str, Any], base: ServiceSpec, file
     name_problem = stack_name_problem(name)
     if name_problem:
         problems.append(Problem(file, "stack", name_problem))
-    ours, rest = split_config(raw_config)
+    odd = [key for key in raw_config if not isinstance(key, str)]
+    problems += [Problem(file, "config", f"key {shown(key)} is not text; config keys are text such as "
+                                         f"{NAMESPACE}:replicas (quote it)") for key in odd]
+    ours, rest = split_config({k: v for k, v in raw_config.items() if isinstance(k, str)})
     secret_keys = {ref.config for ref in base.secrets.values() if ":" not in ref.config}
     known = set(StackConfig.model_fields) | {f.alias for f in StackConfig.model_fields.values() if f.alias}
     settings = {k: v for k, v in ours.items() if k in known}
     for key in sorted(set(ours) - known - secret_keys):
-        problems.append(Problem(file, f"config.{NAMESPACE}:{key}", "unknown key"))
+        match = closest(key, known | secret_keys)
+        hint = f"; did you mean {shown(f'{NAMESPACE}:{match}')}?" if match else ""
+        problems.append(Problem(file, render_path(("config", f"{NAMESPACE}:{key}")), "unknown key" + hint))
     config: StackConfig | None = None
     try:
         config = validate_model(StackConfig, settings, file, prefix=f"config.{NAMESPACE}:")
     except SpecError as exc:
         problems.extend(exc.problems)
     spec = base
-    if config is not None:
+    # overrides are checked even when another key is wrong: every problem in one pass
+    raw = settings.get("overrides")
+    overrides = config.overrides if config is not None else raw if isinstance(raw, dict) and all(
+        isinstance(k, str) for k in raw) else None
+    if overrides is not None:
         try:
-            spec = apply_overrides(base, config.overrides, file)
+            spec = apply_overrides(base, overrides, file)
         except SpecError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -175,20 +180,26 @@ def resolve_stack(name: str, raw_config: dict[str, Any], base: ServiceSpec, file
 
 def apply_overrides(base: ServiceSpec, overrides: dict[str, Any], file: str) -> ServiceSpec:
     """The spec with ``overrides`` (dotted path -> value) applied, each checked against
-    ``parity.allowed``."""
+    ``parity.allowed``; the allowed ones are validated even when others are refused."""
     prefix = f"config.{NAMESPACE}:overrides"
+    allowed = {path: value for path, value in overrides.items() if is_allowed(path, base.parity.allowed)}
     problems = [
-        Problem(file, f"{prefix}.{path}",
-                f"overriding {path!r} is not allowed; parity.allowed lists: "
-                f"{', '.join(base.parity.allowed) or '(nothing)'}")
+        Problem(file, render_path(("config", f"{NAMESPACE}:overrides", path)),
+                f"overriding {shown(path)} is not allowed; parity.allowed lists: "
+                f"{', '.join(base.parity.allowed) or '(nothing)'}"
+                + did_you_mean(path, [p for p in base.parity.allowed if "*" not in p]))
         for path in overrides
-        if not is_allowed(path, base.parity.allowed)
+        if path not in allowed
     ]
+    spec = base
+    if allowed:
+        data = copy.deepcopy(base.as_data())
+        for path, value in allowed.items():
+            set_path(data, path, value)
+        try:
+            spec = validate_model(ServiceSpec, data, file, prefix=prefix)
+        except SpecError as exc:
+            problems.extend(exc.problems)
     if problems:
         raise SpecError(problems)
-    if not overrides:
-        return base
-    data = copy.deepcopy(base.as_data())
-    for path, value in overrides.items():
-        set_path(data, path, value)
-    return validate_model(ServiceSpec, data, file, prefix=prefix)
+    return spec

@@ -1,15 +1,23 @@
 """Read a stack's configuration: from Pulumi's runtime config (``pulumi up``) or from
-``stacks/Pulumi.<stack>.yaml`` (offline ``tricolor plan``)."""
+``stacks/Pulumi.<stack>.yaml`` (offline ``tricolor plan``).
+
+Stack files are read by the spec's strict YAML reader (``spec.load.read_document``:
+size, UTF-8, depth, alias and duplicate-key bounds, keys are text), every problem of a
+file reported together with its line; problems found later while resolving the stack
+against the spec get the line of their key in the file.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from .. import ROOT, STACKS_DIR
-from ..spec import ServiceSpec, SpecError, Stack, load_spec, read_yaml, resolve_stack
-from ..spec.errors import Problem, SpecFileError
+from ..spec import ServiceSpec, SpecError, Stack, load_spec, resolve_stack
+from ..spec.errors import Problem, SpecFileError, shown
+from ..spec.load import Document, read_document, with_lines
 from ..spec.stack import NAMESPACE, StackConfig
 
 PROJECT = "tricolor"
@@ -35,10 +43,14 @@ def read_stack_config(name: str, stacks_dir: Path = STACKS_DIR) -> tuple[dict[st
     path = stack_file(name, stacks_dir)
     if not path.exists():
         known = ", ".join(stack_names(stacks_dir)) or "none"
-        raise SpecFileError(Problem(str(path), "", f"no such stack {name!r} (stacks with a config file: {known})"))
-    data = read_yaml(path) or {}
+        raise SpecFileError(Problem(str(path), "", f"no such stack {shown(name)} "
+                                                   f"(stacks with a config file: {known})"))
+    document = read_document(path)
+    if document.problems:
+        raise SpecFileError(with_lines(document.problems, document.line_of))
+    data = {} if document.data is None else document.data
     if not isinstance(data, dict) or not isinstance(data.get("config", {}), dict):
-        raise SpecError(Problem(str(path), "config", "must be a mapping of config keys"))
+        raise SpecError(Problem(str(path), "config", "must be a mapping of config keys", document.line_of("config")))
     config: dict[str, Any] = {}
     secure: set[str] = set()
     for key, value in (data.get("config") or {}).items():
@@ -70,7 +82,35 @@ def resolve(name: str, config: dict[str, Any], spec_file: Path | None = None,
     configured = config.get(f"{NAMESPACE}:spec")
     path = spec_path(configured if isinstance(configured, str) else None, spec_file)
     spec = base or load_spec(path)
-    return resolve_stack(name, config, spec, file or str(stack_file(name)))
+    where = file or str(stack_file(name))
+    try:
+        return resolve_stack(name, config, spec, where)
+    except SpecError as exc:
+        raise SpecError(locate(exc.problems, Path(where))) from None
+
+
+def _line_in(document: Document, path: str) -> int | None:
+    """The line of ``config.tricolor:key...``, also where the file writes the key without
+    the project's namespace (``config.key``)."""
+    plain = f"config.{PROJECT}:"
+    if path.startswith(plain):
+        key = re.split(r"[.\[]", path[len(plain):], maxsplit=1)[0]
+        if not document.has(plain + key) and document.has("config." + key):
+            path = "config." + path[len(plain):]
+    return document.line_of(path)
+
+
+def locate(problems: list[Problem], file: Path) -> list[Problem]:
+    """``problems`` with the line of their key in the stack ``file`` (when it is one)."""
+    if not file.is_file() or all(p.line is not None or p.file != str(file) for p in problems):
+        return problems
+    try:
+        document = read_document(file)
+    except SpecError:
+        return problems
+    located = [p if p.file != str(file) else with_lines([p], lambda path: _line_in(document, path))[0]
+               for p in problems]
+    return sorted(located, key=lambda p: (p.file != str(file), p.line or 0))
 
 
 def runtime_config() -> dict[str, Any]:

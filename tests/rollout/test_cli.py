@@ -133,7 +133,8 @@ def test_judge_missing_file(cli, tmp_path):
     ({"steps": [{"setWeight": 10}, {"pause": "-5m"}, {"setWeight": 100}]}, "'-5m' is negative"),
     ({"preset": "yolo"}, "unknown preset 'yolo'"),
     ({"steps": [{"setWeight": 50}, {"setWeight": 20}, {"setWeight": 100}]}, "setWeight goes down from 50 to 20"),
-    ({"steps": [{"setWeight": 10}, {"setWeight": 90}]}, "the last setWeight must be 100"),
+    # steps that end below 100 promote fully, as in Argo Rollouts (#14): no longer an error
+    ({"steps": [{"setWeight": 10}, {"setWeight": 100}, {"analysis": {}}]}, "no baseline"),
     ({"steps": [{"setWeight": 10}, {"analysis": {"metrics": ["nope"]}}, {"setWeight": 100}]},
      "unknown metric(s) nope"),
     ({"preset": "blue-green", "smokeTests": []}, "blue-green smoke-tests the idle color"),

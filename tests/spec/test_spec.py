@@ -108,10 +108,11 @@ def test_unknown_preset_lists_known_ones(spec_data: dict) -> None:
         assert name in problem
 
 
-def test_steps_must_end_at_100(spec_data: dict) -> None:
-    spec_data["release"]["steps"] = [{"setWeight": 10}, {"pause": "1m"}]
+def test_steps_never_go_down(spec_data: dict) -> None:
+    spec_data["release"]["steps"] = [{"setWeight": 50}, {"pause": "1m"}, {"setWeight": 20}]
     (problem,) = problems_of(spec_data)
-    assert "last setWeight must be 100" in problem
+    assert problem.startswith("service.yaml: release.steps[2]:")
+    assert "goes down from 50 to 20 (steps[0] set 50)" in problem
 
 
 def test_negative_pause_is_refused(spec_data: dict) -> None:
@@ -169,8 +170,7 @@ def test_not_yaml_is_named(write_spec) -> None:
     path = write_spec("name: [unclosed\n  image: x")
     with pytest.raises(SpecFileError) as caught:
         load_spec(path)
-    assert str(path) in str(caught.value)
-    assert "not valid YAML" in str(caught.value) and "line" in str(caught.value)
+    assert f"{path}:2: is not valid YAML at column" in str(caught.value)
 
 
 @pytest.mark.parametrize(("text", "seconds"), [("90s", 90), ("5m", 300), ("1h30m", 5400), ("2d", 172800), (0, 0)])
@@ -178,7 +178,7 @@ def test_durations(text: str, seconds: int) -> None:
     assert parse_duration(text).total_seconds() == seconds
 
 
-@pytest.mark.parametrize("text", ["-1h", "forever", "", "5", "1x", "m5"])
+@pytest.mark.parametrize("text", ["-1h", "forever", "", "5", "1.5", "1x", "m5"])
 def test_bad_durations(text: str) -> None:
     with pytest.raises(ValueError, match="duration|negative"):
         parse_duration(text)
