@@ -109,12 +109,13 @@ def _facts(pr: Any, created: Any, ttl: Any) -> tuple[int, datetime, timedelta]:
         raise MetadataError("the TTL is missing")
     try:
         when = parse_time(str(created)[:64])
-        lifetime = parse_duration(str(ttl)[:64])
-    except OverflowError:
-        raise MetadataError(f"the TTL {quote(ttl)} is absurd (it overflows)") from None
     except ValueError as exc:
-        raise MetadataError(str(exc)) from None
-    if not timedelta(0) < lifetime <= MAX_TTL:
+        raise MetadataError(f"the creation time: {exc}") from None
+    try:
+        lifetime = parse_duration(str(ttl)[:64], MAX_TTL)
+    except ValueError as exc:
+        raise MetadataError(f"the TTL: {exc}") from None
+    if lifetime <= timedelta(0):
         raise MetadataError(f"the TTL {quote(ttl)} is outside 0..{format_duration(MAX_TTL)}")
     if when < EARLIEST:
         raise MetadataError(f"the creation time {quote(created)} is before {EARLIEST.year}")

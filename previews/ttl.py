@@ -32,15 +32,11 @@ def parse_ttl(text: str | int | float) -> timedelta:
     if isinstance(text, str) and len(text) > 40:
         raise PreviewInputError(f"--ttl: {quote(text, 40)} is not a duration such as 72h or 2d")
     try:
-        ttl = parse_duration(text)
-    except OverflowError:
-        raise PreviewInputError(f"--ttl: {quote(text)} is above the limit of {format_duration(MAX_TTL)}") from None
+        ttl = parse_duration(text, MAX_TTL)
     except ValueError as exc:
         raise PreviewInputError(f"--ttl: {exc} (a preview always expires)") from None
     if ttl <= timedelta(0):
         raise PreviewInputError(f"--ttl: {quote(text)} is not more than 0; a preview needs time to live")
-    if ttl > MAX_TTL:
-        raise PreviewInputError(f"--ttl: {quote(text)} is above the limit of {format_duration(MAX_TTL)}")
     return ttl
 
 

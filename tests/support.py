@@ -64,3 +64,11 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+def line_of(needle: str, text: str | None = None) -> int:
+    """The 1-based line where ``needle`` starts in ``text`` (default: the example
+    ``service.yaml``), so tests do not hard-code line numbers of a file that changes."""
+    text = (ROOT / "service.yaml").read_text() if text is None else text
+    assert needle in text, needle
+    return text[: text.index(needle)].count("\n") + 1

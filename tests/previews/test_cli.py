@@ -48,7 +48,7 @@ def test_name_prints_the_names_ci_uses(cli) -> None:  # type: ignore[no-untyped-
     (["--pr", "3", "--branch", "x", "--ttl", "-1h"], "--ttl: '-1h' is negative"),
     (["--pr", "3", "--branch", "x", "--ttl", "forever"], "--ttl: 'forever' is not a duration"),
     (["--pr", "3", "--branch", "x", "--image", "Bad Image"], "--image"),
-    (["--pr", "3", "--branch", "x", "--ttl", "99999999999d"], "--ttl: '99999999999d' is above the limit"),
+    (["--pr", "3", "--branch", "x", "--ttl", "99999999999d"], "--ttl: '99999999999d' is longer than the limit of 90d"),
     (["--pr", "3", "--branch", "x", "--ttl", "1" * 100_000], "--ttl: '111"),
     (["--pr", "9" * 5000, "--branch", "x"], "is above 2147483647"),
 ])

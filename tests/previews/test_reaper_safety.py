@@ -169,7 +169,7 @@ KEPT = {  # stack -> a word of the reason it was kept
     "pr-10-tagsversion-00000010": "version 1",
     "pr-11-ttloverflow-00000011": "TTL",
     "pr-12-createdoverflow-00000012": "overflows",
-    "pr-13-ttlabsurd-00000013": "outside 0..90d",
+    "pr-13-ttlabsurd-00000013": "longer than the limit of 90d",
     "pr-14-future-00000014": "in the future",
     "pr-15-hugepr-00000015": "pull-request number",
     "pr-16-labeloverflow-00000016": "TTL",

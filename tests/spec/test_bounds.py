@@ -10,6 +10,7 @@ from typing import Any, get_args
 
 import pytest
 import yaml
+from support import line_of
 
 from tricolor.spec import SpecError, load_spec, parse_spec, resolve_stack
 from tricolor.spec.fields import Strict
@@ -28,13 +29,16 @@ def problems_of(data: dict[str, Any]) -> list[str]:
 def test_metric_numbers_are_finite(spec_problems, edited, field: str, value: str) -> None:
     text = edited("        max: 0.01\n", f"        {field}: {value}\n" if field != "max" else f"        max: {value}\n")
     (problem,) = spec_problems(text)
-    assert problem.startswith(f"service.yaml:90: release.analysis.metrics[0].{field}: Input should be a finite number")
+    line = line_of("        max: 0.01\n")
+    where = f"service.yaml:{line}: release.analysis.metrics[0].{field}"
+    assert problem.startswith(f"{where}: Input should be a finite number")
 
 
 @pytest.mark.parametrize("value", [".nan", ".inf"])
 def test_alpha_is_finite(spec_problems, edited, value: str) -> None:
     (problem,) = spec_problems(edited("    minSamples: 200\n", f"    minSamples: 200\n    alpha: {value}\n"))
-    assert problem.startswith("service.yaml:83: release.analysis.alpha: Input should be a finite number")
+    line = line_of("    minSamples: 200\n") + 1
+    assert problem.startswith(f"service.yaml:{line}: release.analysis.alpha: Input should be a finite number")
 
 
 def _float_fields(model: type, seen: set[type]) -> list[str]:
@@ -67,7 +71,8 @@ def test_every_float_field_refuses_nan_whatever_its_name() -> None:
 ])
 def test_interval_is_at_least_a_second(spec_problems, edited, value: str, fragment: str) -> None:
     (problem,) = spec_problems(edited("    interval: 1m", f"    interval: {value}"))
-    assert problem.startswith("service.yaml:81: release.analysis.interval:") and fragment in problem
+    line = line_of("    interval: 1m")
+    assert problem.startswith(f"service.yaml:{line}: release.analysis.interval:") and fragment in problem
 
 
 @pytest.mark.parametrize(("old", "new", "path"), [
@@ -218,7 +223,9 @@ def test_every_step_problem_at_once(spec_data: dict) -> None:
 
 def test_yaml_nan_through_the_command(cli, write_spec, edited, refused) -> None:
     path = write_spec(edited("        max: 0.01\n", "        max: .nan\n"))
-    refused(cli("plan", "--spec", str(path)), f"{path}:90: release.analysis.metrics[0].max: Input should be a finite")
+    line = line_of("        max: 0.01\n")
+    where = f"{path}:{line}: release.analysis.metrics[0].max"
+    refused(cli("plan", "--spec", str(path)), f"{where}: Input should be a finite")
 
 
 def test_finite_numbers_still_load(spec_data: dict) -> None:

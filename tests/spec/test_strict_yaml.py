@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import ROOT
+from support import ROOT, line_of
 
 from tricolor.spec import SpecError, load_spec, parse_spec, read_document
 from tricolor.spec.yamlfile import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES
@@ -200,7 +200,8 @@ def test_every_problem_of_a_file_at_once_in_line_order(spec_problems, edited) ->
         "service.yaml:10: env.LOG_LEVEL: text holds control character U+0001 at position 1; "
         "only tab and line breaks are allowed",
         "service.yaml:30: replicas: key 'replicas' appears twice in one mapping (lines 29 and 30); keep one",
-        "service.yaml:83: release.analysis.interval: interval 0s is below 1s: the analysis would query the "
+        f"service.yaml:{line_of('    interval: 1m') + 2}: release.analysis.interval: interval 0s is below 1s: "
+        "the analysis would query the "
         "provider without pause (got '0s')",
     ]
 
