@@ -20,6 +20,7 @@ This module imports no judge implementation (they import it); ``registry`` build
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, get_args
@@ -131,7 +132,7 @@ def _finite(value: Any) -> Any:
 
 
 def _is_number(x: object) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
 def sample_problem(kind: Kind, sample: Sample, who: str) -> str | None:

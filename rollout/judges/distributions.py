@@ -128,7 +128,8 @@ def _needed(w: MetricWindow, base: np.ndarray, can: np.ndarray, tol: float, sett
         return ""
     needed = max(needed, settings.min_samples)
     numbers["canary_samples_needed"] = needed
-    return f"; about {needed} canary values are needed to detect a {tol:.0%} shift at {DEFAULT_POWER:.0%} power"
+    return (f"; about {needed} canary values are needed to decide (to detect a {tol:.0%} shift at "
+            f"{DEFAULT_POWER:.0%} power)")
 
 
 def _either_way(sides: tuple[Side, ...]) -> str:

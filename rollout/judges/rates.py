@@ -102,14 +102,14 @@ def _needed(w: MetricWindow, counts: tuple[int, int, int], tol: float, settings:
     be, bn, cn = counts
     try:
         needed = required_samples(be / bn, tol, cn / (cn + bn), settings.alpha, direction=w.direction,
-                                  looks=settings.looks)
+                                  looks=settings.looks, exact=False)
     except (ValueError, ZeroDivisionError):
         return ""
     needed = max(needed, settings.min_samples)
     numbers["canary_samples_needed"] = needed
     change = {"increase": f"x{1 + tol:g}", "decrease": f"x1/{1 + tol:g}", "either": f"x{1 + tol:g} or x1/{1 + tol:g}"}
-    return (f"; about {needed} canary requests are needed to detect a rate {change[w.direction]} the baseline's "
-            f"at {DEFAULT_POWER:.0%} power")
+    return (f"; about {needed} canary requests are needed to decide (to detect a rate {change[w.direction]} the "
+            f"baseline's at {DEFAULT_POWER:.0%} power)")
 
 
 def _beyond_limits(w: MetricWindow, ce: int, cn: int, level: float, numbers: dict[str, object]) -> MetricVerdict | None:

@@ -18,6 +18,7 @@ At weight 50 % the check waits for 3,008 requests (noise at 50 % is largest).
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Literal
 
@@ -63,6 +64,10 @@ class ShareCheck:
                 f"tolerance ±{self.tolerance_points:g}): {self.status}")
 
 
+def _real(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
 def needed_total(expected: float, tolerance: float = TOLERANCE, min_requests: int = MIN_REQUESTS) -> int:
     """Requests in all before the share at ``expected`` (0..1) is judged."""
     if expected in (0.0, 1.0):
@@ -76,11 +81,11 @@ def check_share(baseline_total: float, canary_total: float, weight: float, toler
                 min_requests: int = MIN_REQUESTS) -> ShareCheck:
     """Whether the canary's delivered share is within ``tolerance`` of ``weight`` percent."""
     for name, value in (("baseline_total", baseline_total), ("canary_total", canary_total)):
-        if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
+        if not (_real(value) and math.isfinite(value) and value >= 0):
             raise ValueError(f"{name}: {value!r} is not a count")
-    if not (isinstance(weight, (int, float)) and 0 <= weight <= 100):
+    if not (_real(weight) and 0 <= weight <= 100):
         raise ValueError(f"weight: {weight!r} is not a percentage")
-    if not (isinstance(tolerance, (int, float)) and 0 < tolerance < 1):
+    if not (_real(tolerance) and 0 < tolerance < 1):
         raise ValueError(f"tolerance: {tolerance!r} must be between 0 and 1 (0.03 = 3 points)")
     if isinstance(min_requests, bool) or not isinstance(min_requests, int) or min_requests < 1:
         raise ValueError(f"min_requests: {min_requests!r} is not a positive integer")
