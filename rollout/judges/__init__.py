@@ -35,6 +35,7 @@ from .base import (
 )
 from .power import (
     DurationPlan,
+    first_deciding_look,
     log_spread,
     minutes_needed,
     plan_distribution,
@@ -64,6 +65,7 @@ __all__ = [
     "ShareCheck",
     "Verdict",
     "check_share",
+    "first_deciding_look",
     "combine",
     "get_judge",
     "judge_all",

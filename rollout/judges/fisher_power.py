@@ -59,10 +59,8 @@ def fisher_power(nc: int, nb: int, p1: float, p2: float, level: float, side: Sid
     totals = np.arange(xc[0] + xb[0], xc[-1] + xb[-1] + 1)
     # p-value of every (canary events, total events) pair, then looked up per (x_c, x_b)
     pmf = _hypergeom_pmf(xc[:, None], totals[None, :], nc, nb)
-    if side == "higher":
-        p_values = np.cumsum(pmf[::-1], axis=0)[::-1]  # P(X >= x | total)
-    else:
-        p_values = np.cumsum(pmf, axis=0)  # P(X <= x | total)
+    # P(X >= x | total) for "higher", P(X <= x | total) for "lower"
+    p_values = np.cumsum(pmf[::-1], axis=0)[::-1] if side == "higher" else np.cumsum(pmf, axis=0)
     columns = xc[:, None] + xb[None, :] - totals[0]
     reject = np.take_along_axis(p_values < level, columns, axis=1)
     return float(pc @ reject.astype(float) @ pb)

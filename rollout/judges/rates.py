@@ -147,10 +147,7 @@ def _cleared(w: MetricWindow, side: Side, bound: float, counts: tuple[int, int, 
         return ("no events on either side", None) if side == "higher" else (None, None)
     factor = 1 + tol if side == "higher" else 1 / (1 + tol)
     share = cn * factor / (cn * factor + bn)  # the canary's share of the events at the tolerated ratio
-    if side == "higher":
-        p = float(stats.binom.cdf(ce, events, share))
-    else:
-        p = float(stats.binom.sf(ce - 1, events, share))
+    p = float(stats.binom.cdf(ce, events, share) if side == "higher" else stats.binom.sf(ce - 1, events, share))
     return (f"not {side} by more than {tol:.0%} (p={p:.2g})" if p < PASS_ALPHA else None), p
 
 

@@ -22,10 +22,8 @@ RUNNER = CliRunner()
 
 def run(data: Any) -> Any:
     """``tricolor judge --input -`` with ``data`` on stdin (bytes as is, text encoded, else JSON)."""
-    if isinstance(data, bytes):
-        raw = data
-    else:
-        raw = (data if isinstance(data, str) else json.dumps(data)).encode()
+    text = data if isinstance(data, (bytes, str)) else json.dumps(data)
+    raw = text if isinstance(text, bytes) else text.encode()
     return RUNNER.invoke(app, ["judge", "--input", "-"], input=raw)
 
 
