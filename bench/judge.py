@@ -60,6 +60,7 @@ from judge_rivals import TemplateCheck, kayenta_classify, kayenta_score  # noqa:
 
 from tricolor.rollout.judges import (  # noqa: E402
     Counts,
+    Direction,
     MetricWindow,
     combine,
     first_deciding_look,
@@ -194,15 +195,16 @@ def planned(scenario: str, rps: float, weight: float) -> tuple[float | None, int
     share, effect = weight / 100, SCENARIOS[scenario]
     canary_rps = rps * share
     if "errors" in effect or "orders" in effect:
-        base_rate, direction = (BASE_ERRORS, "increase") if "errors" in effect else (BASE_ORDERS, "decrease")
+        direction: Direction = "increase" if "errors" in effect else "decrease"
+        base_rate = BASE_ERRORS if "errors" in effect else BASE_ORDERS
         worse = effect.get("errors", effect.get("orders", 0.0))
         tolerance = worse / base_rate - 1 if direction == "increase" else base_rate / worse - 1
         window = plan_rate(base_rate, tolerance, share, rps=rps, alpha=ALPHA, looks=MINUTES,
-                           min_samples=MIN_SAMPLES, direction=direction).minutes  # type: ignore[arg-type]
+                           min_samples=MIN_SAMPLES, direction=direction).minutes
 
         def needed(level: float) -> int:
             return max(required_samples(base_rate, tolerance, share, alpha=level,
-                                        direction=direction), MIN_SAMPLES)  # type: ignore[arg-type]
+                                        direction=direction), MIN_SAMPLES)
 
         def samples_at(look: int) -> float:
             return canary_rps * 60 * look
@@ -228,7 +230,7 @@ def run_cell(scenario: str, rps: float, weight: float, runs: int, seed: int) -> 
         base, can = simulate(rng, rps, weight, SCENARIOS[scenario])
         for name in JUDGES:
             outcomes[name].append(RUNNERS[name](base, can, weight))
-    rows = {}
+    rows: dict[str, dict[str, object]] = {}
     for name, results in outcomes.items():
         share = {d: sum(r[0] == d for r in results) / runs for d in ("fail", "pass", "undecided")}
         decided = [m for d, m in results if d != "undecided"]

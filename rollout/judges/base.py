@@ -39,9 +39,13 @@ EXIT_CODES: dict[str, int] = {"pass": ExitCode.OK, "fail": ExitCode.FINDING, "in
 MAX_MAGNITUDE = 1e15
 
 
+_WORSE_SIDES: dict[str, tuple[Side, ...]] = {"increase": ("higher",), "decrease": ("lower",),
+                                             "either": ("higher", "lower")}
+
+
 def worse_sides(direction: Direction) -> tuple[Side, ...]:
     """Which way(s) a canary can be worse: ``increase`` -> higher, ``either`` -> both."""
-    return {"increase": ("higher",), "decrease": ("lower",), "either": ("higher", "lower")}[direction]
+    return _WORSE_SIDES[direction]
 
 
 @dataclass(frozen=True)

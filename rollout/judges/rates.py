@@ -65,8 +65,8 @@ def judge_rate(w: MetricWindow, base: Counts, can: Counts, settings: JudgeSettin
     numbers["p_worse"] = min(p_side.values())
     for side, p in p_side.items():
         if p < side_level:
-            return MetricVerdict(w.name, "fail", f"canary rate {ce}/{cn} {side} than baseline {be}/{bn} "
-                                 f"(x{ratio:.2f}, Fisher p={p:.2g} < {side_level:.2g})", numbers)
+            return MetricVerdict(w.name, "fail", f"canary rate {ce}/{cn} worse than baseline {be}/{bn} "
+                                 f"({side}: x{ratio:.2f}, Fisher p={p:.2g} < {side_level:.2g})", numbers)
     beyond = _beyond_limits(w, ce, cn, level, numbers)
     if beyond is not None:
         return beyond
@@ -76,11 +76,11 @@ def judge_rate(w: MetricWindow, base: Counts, can: Counts, settings: JudgeSettin
     cleared: list[str] = []
     p_not: dict[Side, float] = {}
     for side in sides:
-        reason, p = _cleared(w, side, bounds[side], (ce, cn, be, bn), tol)
+        reason, p_clear = _cleared(w, side, bounds[side], (ce, cn, be, bn), tol)
         if reason:
             cleared.append(reason)
-        if p is not None:
-            p_not[side] = p
+        if p_clear is not None:
+            p_not[side] = p_clear
     numbers.update({f"p_not_{side}": p for side, p in p_not.items()})
     numbers["p_not_worse"] = max(p_not.values(), default=None)
     if len(cleared) == len(sides):

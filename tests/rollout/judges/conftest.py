@@ -26,7 +26,7 @@ def lat() -> SimpleNamespace:
 
 def _builder(name: str, kind: str) -> Callable[..., MetricWindow]:
     def build(baseline: Any, canary: Any, **kw: Any) -> MetricWindow:
-        return MetricWindow(name=name, kind=kind, baseline=baseline, canary=canary, **kw)  # type: ignore[arg-type]
+        return MetricWindow(name=name, kind=kind, baseline=baseline, canary=canary, **kw)
 
     return build
 

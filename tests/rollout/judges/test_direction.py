@@ -81,4 +81,4 @@ def test_the_spec_speaks_the_same_directions():
     assert Metric(name="orders", direction="decrease").direction == "decrease"
     assert Metric(name="errors").direction == "increase"
     with pytest.raises(ValueError, match="direction"):
-        Metric(name="orders", direction="down")  # type: ignore[arg-type]
+        Metric(name="orders", direction="down")
