@@ -128,6 +128,9 @@ def _needed(w: MetricWindow, base: np.ndarray, can: np.ndarray, tol: float, sett
         return ""
     needed = max(needed, settings.min_samples)
     numbers["canary_samples_needed"] = needed
+    if needed <= can.size:
+        return (f"; {can.size} canary values are enough to detect a {tol:.0%} shift: the difference is close to "
+                "the tolerance")
     return (f"; about {needed} canary values are needed to decide (to detect a {tol:.0%} shift at "
             f"{DEFAULT_POWER:.0%} power)")
 

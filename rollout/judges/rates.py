@@ -107,6 +107,8 @@ def _needed(w: MetricWindow, counts: tuple[int, int, int], tol: float, settings:
         return ""
     needed = max(needed, settings.min_samples)
     numbers["canary_samples_needed"] = needed
+    if needed <= cn:
+        return f"; {cn} canary requests are enough to detect the tolerated change: the difference is close to it"
     change = {"increase": f"x{1 + tol:g}", "decrease": f"x1/{1 + tol:g}", "either": f"x{1 + tol:g} or x1/{1 + tol:g}"}
     return (f"; about {needed} canary requests are needed to decide (to detect a rate {change[w.direction]} the "
             f"baseline's at {DEFAULT_POWER:.0%} power)")

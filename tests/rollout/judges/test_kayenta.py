@@ -63,6 +63,11 @@ def test_kayenta_classifier_case(case: dict[str, str]) -> None:
     assert code == {"pass": 0, "fail": 2, "inconclusive": 3}[wanted]
     if label in ("High", "Low") and doc["metrics"][0]["direction"] == "either":
         assert {"High": "higher", "Low": "lower"}[label] in doc["reason"]
+    needed = doc["metrics"][0].get("canary_samples_needed")
+    if wanted == "inconclusive" and needed is not None:  # issue #14: a figure for how much would be enough
+        size = len(json.loads((KAYENTA / case["file"]).read_text())["metrics"][0]["canary"])
+        assert (needed > size and f"about {needed} canary values are needed" in doc["reason"]) or (
+            needed <= size and "close to the tolerance" in doc["reason"])
 
 
 def test_the_fixtures_cover_every_labelled_case_and_say_where_they_come_from() -> None:
