@@ -103,3 +103,29 @@ def test_collapsed_canary_traffic_fails():
     normal = judge.judge_metric(MetricWindow("error-rate", "rate", Counts(9_500, 95), Counts(480, 4),
                                              expected_share=0.05))
     assert normal.verdict != "fail" and normal.numbers["canary_share"] == pytest.approx(480 / 9_980)
+
+
+@pytest.mark.parametrize("side", ["higher", "lower"])
+def test_fishers_normal_approximation_at_large_counts_agrees_with_the_exact_test(side):
+    """Beyond a million events the exact sum takes seconds (minutes at 1e11): the
+    approximation used there agrees with it."""
+    from scipy import stats
+
+    from tricolor.rollout.judges.rates import fisher_p
+
+    ce = 105_400 if side == "higher" else 94_600
+    for cn, bn, be in ((10_000_000, 190_000_000, 1_900_000), (1_000_000, 19_000_000, 1_900_000)):
+        ce_ = ce * cn // 10_000_000
+        exact = stats.fisher_exact([[ce_, cn - ce_], [be, bn - be]],
+                                   alternative="greater" if side == "higher" else "less").pvalue
+        assert fisher_p(ce_, cn, be, bn, side) == pytest.approx(exact, rel=0.02, abs=1e-12)
+
+
+def test_huge_counts_are_judged_in_bounded_time(rate):
+    """Counts of 1e15 (the input bound) took minutes in Fisher's exact sum."""
+    import time
+
+    started = time.perf_counter()
+    verdict = get_judge("statistical").judge_metric(
+        rate(Counts(10**15, 10**14), Counts(5 * 10**13, 5 * 10**12 + 10**8), direction="either", max=0.5, min=0.01))
+    assert verdict.verdict == "fail" and time.perf_counter() - started < 30  # seconds: a bound, not a benchmark
