@@ -213,11 +213,14 @@ def planned(scenario: str, rps: float, weight: float) -> tuple[float | None, int
         window = plan_distribution(effect["latency"] - 1, SIGMA, share, rps=rps, alpha=ALPHA, looks=MINUTES,
                                    min_samples=MIN_SAMPLES, values_per_minute=per_minute).minutes
 
+        canary_values, baseline_values = min(canary_rps * 60, per_minute), min(rps * 60 - canary_rps * 60, per_minute)
+        fraction = canary_values / (canary_values + baseline_values)
+
         def needed(level: float) -> int:
-            return max(required_values(effect["latency"] - 1, SIGMA, 0.5, alpha=level), MIN_SAMPLES)
+            return max(required_values(effect["latency"] - 1, SIGMA, fraction, alpha=level), MIN_SAMPLES)
 
         def samples_at(look: int) -> float:
-            return min(canary_rps * 60, per_minute) * look
+            return canary_values * look
     else:
         return None, None
     return window, first_deciding_look(needed, samples_at, ALPHA, MINUTES)

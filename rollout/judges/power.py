@@ -168,15 +168,25 @@ def plan_distribution(tolerance: float, sigma: float, share: float, rps: float |
                       alpha: float = 0.008, power: float = DEFAULT_POWER, direction: Direction = "increase",
                       looks: int = 1, min_samples: int = 1, values_per_minute: float | None = None) -> DurationPlan:
     """``required_values`` when every request gives a value (the canary a ``share`` of them),
-    or at most ``values_per_minute`` per color (a provider's cap) when given."""
-    fraction = share if values_per_minute is None else 0.5
+    or at most ``values_per_minute`` per color (a provider's cap) when given: then each
+    color gives the smaller of its requests and the cap a minute (the same number for
+    both, without ``rps``)."""
+    fraction = share
+    canary_rate = baseline_rate = None  # values a minute
+    if rps is not None:
+        _check("rps", rps, 0, math.inf)
+        canary_rate, baseline_rate = rps * share * 60, rps * (1 - share) * 60
+    if values_per_minute is not None:
+        _check("values_per_minute", values_per_minute, 0, math.inf)
+        if canary_rate is None or baseline_rate is None:
+            canary_rate = baseline_rate = values_per_minute
+        canary_rate, baseline_rate = min(canary_rate, values_per_minute), min(baseline_rate, values_per_minute)
+        fraction = canary_rate / (canary_rate + baseline_rate)
     canary = max(required_values(tolerance, sigma, fraction, alpha, power, direction, looks), min_samples)
     baseline = max(math.ceil(canary * (1 - fraction) / fraction), min_samples)
     minutes = None
-    if rps is not None:
-        minutes = minutes_needed(canary, rps, share)
-        if values_per_minute is not None:
-            minutes = max(minutes, canary / values_per_minute)
+    if rps is not None and canary_rate and baseline_rate:
+        minutes = max(canary / canary_rate, baseline / baseline_rate)
     return DurationPlan(canary, baseline, minutes, _level(alpha, direction, looks), power)
 
 
