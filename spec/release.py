@@ -63,11 +63,13 @@ class Metric(Strict):
     A ``rate`` metric counts events (errors) among a total (requests): ``query`` gives
     the events and ``totalQuery`` the total over the window. A ``distribution`` metric
     (latency) gives sample values. Templates may use ``{{color}}``, ``{{version}}`` and
-    ``{{window}}``.
+    ``{{window}}``. ``direction`` is what counts as worse: ``increase`` (errors, latency),
+    ``decrease`` (throughput, orders, sign-ups) or ``either``.
     """
 
     name: str = Field(min_length=1)
     kind: Literal["rate", "distribution"] = "rate"
+    direction: Literal["increase", "decrease", "either"] = "increase"
     query: str | None = None
     total_query: str | None = Field(None, alias="totalQuery")
     min: Number | None = None
