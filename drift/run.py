@@ -1,7 +1,8 @@
-"""One drift run: read every stack from a source, compare, record the history.
+"""One drift run: read every stack from a source, compare, consult or record the history.
 
 Used by ``tricolor drift`` and the benchmark; progress is reported through a callback
-so the core stays free of terminal code.
+so the core stays free of terminal code. The history is written only when asked
+(``record``); otherwise an existing history only annotates the result.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from pathlib import Path
 
 from .diff import compare
 from .errors import DriftError
+from .history import History
 from .ignore import IgnoreRules
 from .model import DriftResult, Snapshot
 from .source import Source
+
+__all__ = ["collect", "run"]
 
 Progress = Callable[[str, str], None]  # (stack, what is being read)
 
@@ -34,15 +38,19 @@ def collect(source: Source, stacks: Sequence[str], progress: Progress | None = N
 
 
 def run(source: Source, stacks: Sequence[str], allowed: Sequence[str], ignore: IgnoreRules | None = None,
-        history: Path | None = None, progress: Progress | None = None) -> DriftResult:
+        history: Path | None = None, progress: Progress | None = None, record: bool = False) -> DriftResult:
     snapshots = collect(source, stacks, progress)
     if len(snapshots) < 2:
         raise DriftError(f"stack(s) {', '.join(stacks)} give only {len(snapshots)} environment(s); "
                          "drift compares two or more (a production stack counts as blue and green)")
     result = compare(snapshots, allowed, ignore)
-    if history is not None:
-        from .history import History
-
+    del snapshots
+    if history is None:
+        return result
+    if record:
         with History(history) as db:
-            result = db.record(result)
+            return db.record(result)
+    if history.is_file():
+        with History(history, readonly=True) as db:
+            return db.annotate(result)
     return result

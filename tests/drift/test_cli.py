@@ -38,7 +38,8 @@ def test_drift_exits_2_with_json(cli: Any, backend: Any) -> None:
     (drift,) = [d for d in document["differences"] if d["status"] == "drift"]
     assert (drift["path"], drift["values"]) == ("data.FEATURE_NEW_CART",
                                                 {"staging": "false", "prod/blue": "true", "prod/green": "false"})
-    assert drift["new"] is True
+    assert drift["new"] is None and drift["odd"] == ["prod/blue"]  # a first run: nothing is "new" yet
+    assert document["summary"]["new"] is None
 
 
 def test_out_folder_ignore_file_and_history(cli: Any, backend: Any, tmp_path: Path, _history: Path) -> None:
@@ -48,6 +49,7 @@ def test_out_folder_ignore_file_and_history(cli: Any, backend: Any, tmp_path: Pa
     args = ["drift", "--stacks", "staging,prod", "--backend-url", str(root), "--out", str(tmp_path / "r")]
     for fmt in ("text", "markdown", "json", "html", "junit"):
         args += ["--format", fmt]
+    args.append("--record")
     first = cli(*args)
     assert first.exit_code == 2, first.stderr
     assert sorted(p.name for p in (tmp_path / "r").iterdir()) == [
@@ -74,7 +76,7 @@ def test_export_from_standard_input(cli: Any, backend: Any) -> None:
 
 @pytest.mark.parametrize(("content", "expected"), [
     ('{"version": 3, "checkpoint": {"latest": {"resources": [{"urn": ', "not valid JSON"),
-    ('{"version": 9, "deployment": {}}', "unsupported state schema version 9"),
+    ('{"version": 9, "deployment": {}}', "unsupported state schema version '9'"),
 ])
 def test_bad_state_file_exits_1_naming_it(cli: Any, backend: Any, tmp_path: Path, content: str,
                                           expected: str) -> None:

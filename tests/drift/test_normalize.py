@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from tricolor.drift import RELEASE_MANAGED, Affixes, Item, build_snapshots, canonical, deep_normalize, role_from_urn
-from tricolor.drift.normalize import SECRET_TEXT, UNKNOWN_MARKER, UNKNOWN_TEXT, color_of, loads, parse_urn
+from tricolor.drift.diff import fields_of
+from tricolor.drift.normalize import SECRET_TEXT, UNKNOWN_MARKER, UNKNOWN_TEXT, color_of, loads
+from tricolor.vocab.wire import Urn
 from tricolor.spec.parity import RELEASE_MANAGED as SPEC_RELEASE_MANAGED
 
 
@@ -22,7 +24,7 @@ def test_role_takes_stack_and_color_out_of_the_urn() -> None:
     assert role_from_urn(blue, "blue") == role_from_urn(staging)
     assert role_from_urn("urn:pulumi:foo::countdown::aws:iam/role:Role::pulumi-foo-log-collector-iamrole") \
         == "aws:iam/role:Role::pulumi-log-collector-iamrole"
-    assert parse_urn(blue)[0] == "prod"
+    assert Urn.parse(blue).stack == "prod"
 
 
 def test_affixes_strip_environment_and_color_from_names() -> None:
@@ -62,9 +64,9 @@ def test_canonical_forms_of_two_environments_are_equal() -> None:
         assert volatile not in green
 
 
-def test_arns_and_autoname_suffixes_are_masked() -> None:
-    a = canonical({"role": "arn:aws:iam::111111111111:role/app-1a2b3c4"}, Affixes("a"))
-    b = canonical({"role": "arn:aws:iam::222222222222:role/app-9f8e7d6"}, Affixes("b"))
+def test_learnt_accounts_and_autoname_suffixes_are_masked() -> None:
+    a = canonical({"role": "arn:aws:iam::111111111111:role/app-1a2b3c4"}, Affixes("a", accounts=("111111111111",)))
+    b = canonical({"role": "arn:aws:iam::222222222222:role/app-9f8e7d6"}, Affixes("b", accounts=("222222222222",)))
     assert a == b and b"111111111111" not in a
 
 
@@ -117,7 +119,7 @@ def test_router_view_per_color(rendered: dict[str, Any]) -> None:
 
     blue, green = snapshots_from_rendered(rendered["prod"])
     role = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute::checkout-router-route"
-    blue_route, green_route = blue.resources[role].fields, green.resources[role].fields
+    blue_route, green_route = fields_of(blue.resources[role]), fields_of(green.resources[role])
     assert blue_route["spec"]["rules"][0]["backendRefs"] == {"checkout": {"port": 80, "weight": 100}}
     assert green_route["spec"]["rules"][0]["backendRefs"] == {"checkout": {"port": 80, "weight": 0}}
     assert blue_route["colorRoute"]["matches"][0]["headers"]["x-tricolor-color"]["value"] == "blue"
