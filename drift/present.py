@@ -145,14 +145,38 @@ def _describe(value: Any) -> str | None:
     return describe_rule(value)
 
 
-def display(difference: Difference, environment: str, width: int | None = 80) -> str:
-    """The value of ``difference`` in ``environment`` as a report shows it."""
-    value = difference.values.get(environment)
+def _full(difference: Difference, value: Any) -> str:
     if value is not None and difference.type.endswith(_ROUTERS):
         described = _describe(value)
         if described is not None:
-            return show(described, width)
-    return show(value, width)
+            return show(described, None)
+    return show(value, None)
+
+
+def display(difference: Difference, environment: str, width: int | None = 80) -> str:
+    """The value of ``difference`` in ``environment`` as a report shows it: cut past
+    ``width`` characters, the cut window moved to where the values start to differ so a
+    cut never hides the difference."""
+    text = _full(difference, difference.values.get(environment))
+    if width is None or len(text) <= width:
+        return text
+    others = {_full(difference, v) for v in difference.values.values()} - {text}
+    common = max((len(_common_prefix(text, other)) for other in others), default=0)
+    start = max(0, min(common - width // 4, len(text) - (width - 1)))
+    if start == 0:
+        return text[:width - 1] + "…"
+    if len(text) - start <= width - 1:
+        return "…" + text[start:]
+    return "…" + text[start:start + width - 2] + "…"
+
+
+def _common_prefix(a: str, b: str) -> str:
+    size = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        size += 1
+    return a[:size]
 
 
 # -- the matrix (HTML, plan) --------------------------------------------------------------
