@@ -85,6 +85,20 @@ def _narrow(a: Any, b: Any, path: tuple[str, ...], out: list[tuple[tuple[str, ..
         out.append((path, a, b))
 
 
+def _values(node: Any) -> bool:
+    """A list of plain values (compared as a whole, shown as a whole)."""
+    return isinstance(node, list) and all(isinstance(v, _SCALARS) for v in node)
+
+
+def _up_to_values(left: Any, right: Any, path: list[str]) -> tuple[str, ...]:
+    """``path`` cut at the first list of plain values on both sides."""
+    for size in range(len(path)):
+        a, b = _get(left, path[:size]), _get(right, path[:size])
+        if _values(a) and _values(b):
+            return tuple(path[:size])
+    return tuple(path)
+
+
 def field_paths(documents: Sequence[Any]) -> list[tuple[str, ...]]:
     """Paths at which any document differs from the first, shallowest only: mappings
     are narrowed with ``==``, the differing lists and values are compared by deepdiff."""
@@ -96,7 +110,7 @@ def field_paths(documents: Sequence[Any]) -> list[tuple[str, ...]]:
             if left is None and right is None or not isinstance(left, list) or not isinstance(right, list):
                 paths.add(prefix)  # a key on one side only, or a changed value: the path itself
                 continue
-            if all(isinstance(v, _SCALARS) for v in (*left, *right)):
+            if _values(left) and _values(right):
                 paths.add(prefix)  # a list of values (actions, hostnames, args): the list itself
                 continue
             from deepdiff import DeepDiff  # imported only when lists differ
@@ -104,7 +118,7 @@ def field_paths(documents: Sequence[Any]) -> list[tuple[str, ...]]:
             tree = DeepDiff(left, right, view="tree", ignore_order=False)
             for levels in tree.values():
                 for level in levels:
-                    paths.add(prefix + tuple(str(p) for p in level.path(output_format="list")))
+                    paths.add(prefix + _up_to_values(left, right, [str(p) for p in level.path(output_format="list")]))
     ordered = sorted(paths, key=lambda p: (len(p), p))
     kept: list[tuple[str, ...]] = []
     for path in ordered:

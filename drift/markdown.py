@@ -21,7 +21,7 @@ __all__ = ["code", "text", "to_markdown"]
 
 _PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
 _MENTION = re.compile(r"@(?=[A-Za-z0-9_])")
-_EMOJI = re.compile(r":(?=[A-Za-z0-9_+-]*[A-Za-z][A-Za-z0-9_+-]*:)")
+_EMOJI = re.compile(r"(?<![A-Za-z0-9]):(?=[A-Za-z0-9_+-]*[A-Za-z][A-Za-z0-9_+-]*:(?![A-Za-z0-9]))")
 _NEWLINES = re.compile(r"[\r\n]+")
 _TICKS = re.compile(r"`+")
 

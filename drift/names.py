@@ -183,9 +183,9 @@ class Affixes:
 
     def without(self, name: str) -> str:
         """``name`` without the stack and color tokens (``checkout-blue-config`` ->
-        ``checkout-config``); a name that is only a token stays as it is."""
+        ``checkout-config``); a name that is only a token or the namespace stays as it is."""
         pattern = _name_pattern(self.stack, self.color, self.namespace)
-        if pattern is None:
+        if pattern is None or name in (self.stack, self.color, self.namespace):
             return name
         return pattern.sub(lambda m: "{namespace}" if m.lastindex else "", name).strip("-_.") or name
 

@@ -10,7 +10,7 @@ redacted: no format can show a secret.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import orjson
@@ -18,7 +18,8 @@ import orjson
 from ..vocab.labels import color_in
 from .model import Difference, DriftResult
 
-__all__ = ["RANK", "describe_rule", "display", "matrix", "reason_counts", "short_role", "show", "summary_line"]
+__all__ = ["RANK", "describe", "describe_rule", "display", "matrix", "reason_counts", "short_role", "show",
+           "summary_line"]
 
 RANK = {"parity": 0, "allowed": 1, "ignored": 2, "drift": 3}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -134,6 +135,12 @@ def describe_rule(rule: Any) -> str | None:
     return None
 
 
+def describe(value: Any) -> str | None:
+    """A route rule, a list of rules or rules keyed by name as one line (``None`` when
+    ``value`` is none of these)."""
+    return _describe(value)
+
+
 def _describe(value: Any) -> str | None:
     if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
         described = [describe_rule(v) for v in value]
@@ -205,6 +212,3 @@ def matrix(result: DriftResult) -> list[dict[str, Any]]:
     rows.sort(key=lambda r: (-RANK[r["status"]], r["resource"]))
     return rows
 
-
-def statuses(diffs: Sequence[Difference]) -> set[str]:
-    return {d.status for d in diffs}

@@ -22,6 +22,8 @@ By structure (``redact``):
 - Kubernetes ``Secret`` ``data`` and ``stringData``, whole;
 - the password of a URL (``postgres://user:pw@host``) in any string.
 
+``mask`` applies the same rules and keeps the document's shape (lists stay lists).
+
 Redaction is by shape, never by value: two environments whose secrets differ, or are
 equal, redact to the same bytes, so nothing downstream (a diff, a count, a summary)
 can tell them apart.
@@ -123,6 +125,46 @@ def redact(value: Any, key: str = "", type_: str = "") -> Any:
                 out[field] = ({k: SECRET_TEXT for k in out[field]} if isinstance(out[field], dict)
                               else SECRET_TEXT)
     return out
+
+
+def mask(value: Any, key: str = "", type_: str = "") -> Any:
+    """``value`` with the same secrets as ``redact`` replaced, its shape kept: a list of
+    named items stays a list (each item judged by its name), Docker ``envs`` stay
+    ``NAME=value`` strings. For documents whose shape is a contract (``plan --output
+    json``)."""
+    out = _mask(plain(value), key)
+    if type_.endswith(_SECRET_TYPES) and isinstance(out, dict):
+        for field in ("data", "stringData"):
+            if field in out:
+                out[field] = ({k: SECRET_TEXT for k in out[field]} if isinstance(out[field], dict)
+                              else SECRET_TEXT)
+    return out
+
+
+def _name_key(items: list[Any]) -> tuple[str, str] | None:
+    if not items or not isinstance(items[0], Mapping):
+        return None
+    for name_key, value_key in _NAME_KEYS:
+        if all(isinstance(i, Mapping) and isinstance(i.get(name_key), str) for i in items):
+            return name_key, value_key
+    return None
+
+
+def _mask(value: Any, key: str) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _hide(v) if is_secret_name(k) else _mask(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        if key == "envs" and env_pairs(value) is not None:
+            return [f"{i.split('=', 1)[0]}={SECRET_TEXT}" if is_secret_name(i.split("=", 1)[0]) else redact_text(i)
+                    for i in value]
+        keys = _name_key(value)
+        if keys is not None:
+            return [{k: v if k == keys[0] else _hide(v) if is_secret_name(item[keys[0]]) else _mask(v, k)
+                     for k, v in item.items()} for item in value]
+        return [_mask(v, key) for v in value]
+    if isinstance(value, str):
+        return redact_text(value)
+    return value
 
 
 def is_reference_name(name: Any) -> bool:

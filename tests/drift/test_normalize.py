@@ -123,3 +123,112 @@ def test_router_view_per_color(rendered: dict[str, Any]) -> None:
     assert blue_route["spec"]["rules"][0]["backendRefs"] == {"checkout": {"port": 80, "weight": 100}}
     assert green_route["spec"]["rules"][0]["backendRefs"] == {"checkout": {"port": 80, "weight": 0}}
     assert blue_route["colorRoute"]["matches"][0]["headers"]["x-tricolor-color"]["value"] == "blue"
+
+
+# -- one test per normalisation rule (README, "Normalisation") ------------------------------
+
+def _form(body: dict[str, Any], affixes: Affixes, type_: str = "") -> Any:
+    return loads(canonical(body, affixes, type_))
+
+
+def test_rule_embedded_json_is_parsed_and_normalised_inside() -> None:
+    policy = {"Statement": [{"Resource": "arn:aws:sns:us-east-2:111111111111:topic-1a2b3c4d5e6f7a8b"}]}
+    import json
+
+    form = _form({"policy": json.dumps(policy)}, Affixes("a", accounts=("111111111111",), regions=("us-east-2",)))
+    assert form == {"policy": {"Statement": [{"Resource": "arn:aws:sns:{region}:{account}:topic-{suffix}"}]}}
+    assert _form({"note": "[not json", "list": "[1, 2]"}, Affixes("a")) == {"note": "[not json", "list": [1, 2]}
+
+
+def test_rule_policy_statements_are_a_set_and_single_values_lists() -> None:
+    one = {"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}
+    two = {"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["*"]}]}
+    assert deep_normalize(one) == deep_normalize(two)
+    a = {"Statement": [{"Sid": "A", "Action": ["x", "y"]}, {"Sid": "B", "Action": "z"}]}
+    b = {"Statement": [{"Sid": "B", "Action": ["z"]}, {"Sid": "A", "Action": ["y", "x", "x"]}]}
+    assert deep_normalize(a) == deep_normalize(b) == {"Statement": {"A": {"Action": ["x", "y"]},
+                                                                    "B": {"Action": ["z"]}}}
+
+
+def test_rule_accounts_and_regions_are_learnt_from_the_stacks_own_arns() -> None:
+    from tricolor.drift.normalize import learn
+
+    bodies = [{"arn": "arn:aws:sns:us-east-2:111111111111:t", "policy": "arn:aws:iam::999999999999:root"},
+              {"roleArn": "arn:aws:iam::222222222222:role/r", "id": "x"}, {"name": "arn:aws:s3:::bucket"}]
+    assert learn(bodies) == (("111111111111", "222222222222"), ("us-east-2",))
+    affixes = Affixes("a", accounts=("111111111111",), regions=("us-east-2",))
+    form = _form({"SourceOwner": "111111111111", "principal": "logs.us-east-2.amazonaws.com",
+                  "zone": "us-east-2a", "other": "999999999999", "bigger": "1111111111112"}, affixes)
+    assert form == {"SourceOwner": "{account}", "principal": "logs.{region}.amazonaws.com", "zone": "{region}a",
+                    "other": "999999999999", "bigger": "1111111111112"}
+
+
+def test_rule_tokens_only_in_names_never_a_whole_value() -> None:
+    affixes = Affixes("qa")
+    body = {"name": "checkout-qa", "serviceName": "qa-worker", "family": "app_qa",
+            "hosts": ["api.qa.example.com"], "UPSTREAM_URL": "http://checkout-qa.svc",
+            "GREETING": "hello-qa", "container": {"name": "qa"}, "env": "qa",
+            "labels": {"app.kubernetes.io/instance": "checkout-qa"}, "quality": "qaz-1"}
+    assert _form(body, affixes) == {
+        "name": "checkout", "serviceName": "worker", "family": "app", "hosts": ["api.{stack}.example.com"],
+        "UPSTREAM_URL": "http://checkout.svc", "GREETING": "hello-qa", "container": {"name": "qa"}, "env": "qa",
+        "labels": {"app.kubernetes.io/instance": "checkout"}, "quality": "qaz-1"}
+    entries = {"env": [{"name": "UPSTREAM_HOST", "value": "db-qa"}, {"name": "MOTTO", "value": "hello-qa"}]}
+    assert _form(entries, affixes) == {"env": [{"name": "UPSTREAM_HOST", "value": "db"},
+                                               {"name": "MOTTO", "value": "hello-qa"}]}
+
+
+def test_rule_namespace_that_is_a_bare_stack_name() -> None:
+    affixes = Affixes("qa", None, "qa")
+    body = {"container": "qa", "namespace": "qa", "host": "db.qa.svc.cluster.local"}
+    assert _form(body, affixes) == {"container": "qa", "namespace": "{namespace}",
+                                    "host": "db.{namespace}.svc.cluster.local"}
+
+
+def test_rule_autoname_suffix_only_in_names() -> None:
+    form = _form({"name": "bucket-1a2b3c4", "target": {"id": "topic-9d430501c4510322-x"}, "BUILD": "web-1a2b3c4",
+                  "uuid": "ab-1234abcd-12"}, Affixes("a"))
+    assert form == {"name": "bucket-{suffix}", "target": {"id": "topic-{suffix}-x"}, "BUILD": "web-1a2b3c4",
+                    "uuid": "ab-1234abcd-12"}
+
+
+def test_rule_secrets_are_redacted_before_the_fingerprint() -> None:
+    from tricolor.drift import Resource
+
+    a = canonical({"env": [{"name": "LOG", "value": "x"}, {"name": "LOG", "value": "y"},
+                           {"name": "DB_PASS", "value": "one"}]}, Affixes("a"))
+    b = canonical({"env": [{"name": "LOG", "value": "x"}, {"name": "LOG", "value": "y"},
+                           {"name": "DB_PASS", "value": "two"}]}, Affixes("b"))
+    assert a == b and b"one" not in a
+    assert Resource("r", "t", "n", a).fingerprint == Resource("r", "t", "n", b).fingerprint
+
+
+def _k8s(stack: str, namespace: str, name: str, container: str) -> Item:
+    return Item("kubernetes:apps/v1:Deployment", name, {
+        "metadata": {"name": name, "namespace": namespace, "labels": {"tricolor.dev/stack": stack}},
+        "spec": {"template": {"spec": {"containers": [{"name": container, "image": "app:1",
+                                                        "env": [{"name": "TEAM", "value": "qa"}]}]}}}})
+
+
+def test_resources_named_like_a_stack_or_a_color_invent_no_drift() -> None:
+    """A container called ``qa`` in stack ``qa`` (namespace ``qa``), a ConfigMap called
+    ``green`` in every stack (shared in production): the same everywhere, no drift."""
+    def stack(name: str, namespace: str, colors: tuple[str, ...] = ()) -> list[Any]:
+        items = [_k8s(name, namespace, "qa", "qa"),
+                 Item("kubernetes:core/v1:ConfigMap", "green", {"metadata": {"name": "green", "namespace": namespace},
+                                                                "data": {"COLOR_NAME": "green", "STAGE": "qa"}})]
+        items += [_k8s(name, namespace, f"checkout-{c}", "app") for c in colors]
+        items += [_k8s(name, namespace, "checkout", "app")] if not colors else []
+        for item in items[2:]:
+            item.body["metadata"].setdefault("labels", {})["app"] = "checkout"
+        return build_snapshots(name, [Item(i.type, i.name, i.body, color_of(i.name, i.body["metadata"]["labels"]
+                                                                          if "labels" in i.body["metadata"] else None))
+                                      for i in items], namespace=namespace)
+
+    from tricolor.drift import compare
+
+    snapshots = stack("staging", "staging") + stack("qa", "qa") + stack("prod", "prod", ("blue", "green"))
+    assert [s.environment for s in snapshots] == ["staging", "qa", "prod/blue", "prod/green"]
+    result = compare(snapshots, [])
+    assert result.differences == (), [d.as_json() for d in result.differences]
+    assert "kubernetes:core/v1:ConfigMap::green" in snapshots[2].resources
