@@ -131,7 +131,8 @@ def _is_color(values: Mapping[str, Any], colors: Mapping[str, str | None]) -> bo
     """Whether every value present is its environment's own color (a color label, a
     log prefix, a header value): the color, which exists to differ."""
     present = [(label, v) for label, v in values.items() if v is not None]
-    return bool(present) and all(colors.get(label) is not None and v == colors[label] for label, v in present)
+    return bool(present) and all(colors.get(label) is not None and v in (colors[label], [colors[label]])
+                                 for label, v in present)
 
 
 def classify(resource: str, type_: str, path: tuple[str, ...], values: Mapping[str, Any], kind: Kind,

@@ -7,8 +7,8 @@ from typing import Any
 from tricolor.drift import RELEASE_MANAGED, Affixes, Item, build_snapshots, canonical, deep_normalize, role_from_urn
 from tricolor.drift.diff import fields_of
 from tricolor.drift.normalize import SECRET_TEXT, UNKNOWN_MARKER, UNKNOWN_TEXT, color_of, loads
-from tricolor.vocab.wire import Urn
 from tricolor.spec.parity import RELEASE_MANAGED as SPEC_RELEASE_MANAGED
+from tricolor.vocab.wire import Urn
 
 
 def test_release_managed_mirrors_the_spec() -> None:
@@ -221,8 +221,7 @@ def test_resources_named_like_a_stack_or_a_color_invent_no_drift() -> None:
         items += [_k8s(name, namespace, "checkout", "app")] if not colors else []
         for item in items[2:]:
             item.body["metadata"].setdefault("labels", {})["app"] = "checkout"
-        return build_snapshots(name, [Item(i.type, i.name, i.body, color_of(i.name, i.body["metadata"]["labels"]
-                                                                          if "labels" in i.body["metadata"] else None))
+        return build_snapshots(name, [Item(i.type, i.name, i.body, color_of(i.name, i.body["metadata"].get("labels")))
                                       for i in items], namespace=namespace)
 
     from tricolor.drift import compare
