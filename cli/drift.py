@@ -108,7 +108,7 @@ def _emit(result: DriftResult, formats: list[Format], out: Path | None, show_all
     names = [f.value for f in formats]
     if out is not None:
         for path in write_reports(result, names, out, show_allowed):
-            err_console.print(Text(f"wrote {path}"))
+            err_console.print(Text(f"wrote {path}"), soft_wrap=True)
         err_console.print(Text(summary_line(result)), soft_wrap=True)
         return
     if len(names) > 1:

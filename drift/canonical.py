@@ -46,9 +46,10 @@ DEEP_VOLATILE = TOP_VOLATILE | META_VOLATILE | frozenset({
 _VOLATILE_KEY = re.compile(r"^(?:.+Arns?|.*(?:Timestamp|Time|Date)|(?:created|updated|registered|deregistered|"
                            r"lastModified|last_modified)(?:At)?)$")
 _SECRET_TYPES = ("core/v1:Secret",)
-# Every secret-looking name contains one of these (lower case): a cheap first test.
-_HINTS = (b"pass", b"pwd", b"secret", b"token", b"auth", b"cred", b"dsn", b"private", b"cookie",
-          b"signature", b"salt", b"key", b"conn")
+# Every secret-looking name contains one of these (lower case): a cheap first test
+# (pass, pwd, private, secret, salt, signature, token, auth, cred, cookie, conn, dsn, key).
+_HINTS = re.compile(rb"p(?:ass|wd|rivate)|s(?:ecret|alt|ignature)|token|auth|c(?:red|ookie|onn)|dsn|key")
+_SIG = wire.SIG_KEY.encode()
 _KEY = re.compile(rb'"((?:[^"\\]|\\.){1,300})":')
 _ENTRY = re.compile(rb'"(?:name|Name|key|Key|label)":"((?:[^"\\]|\\.){1,300})"')
 
@@ -88,12 +89,11 @@ def needs_redaction(data: bytes, type_: str = "") -> bool:
     """Whether ``redact`` could change the document serialised in ``data`` (exact for
     keys and entry names; a URL with an ``@``, an envelope, Docker ``envs`` or a
     Kubernetes Secret always count)."""
-    if type_.endswith(_SECRET_TYPES) or wire.SIG_KEY.encode() in data or b'"envs":' in data:
+    if type_.endswith(_SECRET_TYPES) or _SIG in data or b'"envs":' in data:
         return True
     if b"@" in data and b"://" in data:
         return True
-    lower = data.lower()
-    if not any(hint in lower for hint in _HINTS):
+    if _HINTS.search(data.lower()) is None:
         return False
     return any(_secret(k) for k in set(_KEY.findall(data))) or any(_secret(n) for n in set(_ENTRY.findall(data)))
 

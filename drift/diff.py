@@ -72,8 +72,9 @@ def _get(document: Any, path: Sequence[str]) -> Any:
 
 
 def _narrow(a: Any, b: Any, path: tuple[str, ...], out: list[tuple[tuple[str, ...], Any, Any]]) -> None:
-    """Descend through mappings while subtrees differ (``==`` is cheap); collect the
-    smallest differing non-mapping subtrees for deepdiff."""
+    """Descend through mappings, and lists of as many items that are not plain values,
+    while subtrees differ (``==`` is cheap); collect the smallest differing subtrees.
+    Lists of different lengths are left to deepdiff (insertions, removals)."""
     if isinstance(a, dict) and isinstance(b, dict):
         for key in a.keys() | b.keys():
             left, right = a.get(key, _MISSING), b.get(key, _MISSING)
@@ -81,6 +82,10 @@ def _narrow(a: Any, b: Any, path: tuple[str, ...], out: list[tuple[tuple[str, ..
                 out.append((path + (str(key),), None, None))
             elif left != right:
                 _narrow(left, right, path + (str(key),), out)
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and not (_values(a) and _values(b)):
+        for index, (left, right) in enumerate(zip(a, b, strict=True)):
+            if not (type(left) is type(right) and left == right):
+                _narrow(left, right, path + (str(index),), out)
     else:
         out.append((path, a, b))
 

@@ -26,7 +26,8 @@ __all__ = ["expand", "is_policy", "policy"]
 
 _SORTED = orjson.OPT_SORT_KEYS
 # A string value (never a key: a key is followed by ``:``) that starts like a document.
-_EMBEDDED = re.compile(rb'(?<!\\)"[\[{](?:[^"\\]|\\.)*"(?=[,}\]])')
+_OBJECT = re.compile(rb'"\{(?<![\\]"\{)[^"\\]*(?:\\.[^"\\]*)*"(?=[,}\]])')
+_ARRAY = re.compile(rb'"\[(?<![\\]"\[)[^"\\]*(?:\\.[^"\\]*)*"(?=[,}\]])')
 _SETS = ("Action", "NotAction", "Resource", "NotResource")
 _PRINCIPALS = ("Principal", "NotPrincipal")
 _SCALARS = (str, int, float, bool)
@@ -54,9 +55,11 @@ def _document(match: re.Match[bytes]) -> bytes:
 
 def expand(data: bytes) -> bytes:
     """``data`` (serialised JSON) with embedded JSON documents parsed in place."""
-    if b'"{' not in data and b'"[' not in data:
-        return data
-    return _EMBEDDED.sub(_document, data)
+    if b'"{' in data:
+        data = _OBJECT.sub(_document, data)
+    if b'"[' in data:
+        data = _ARRAY.sub(_document, data)
+    return data
 
 
 def is_policy(value: Any) -> bool:

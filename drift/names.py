@@ -106,6 +106,24 @@ def _namespace_key_only(replacement: bytes) -> Callable[[re.Match[bytes]], bytes
     return replace
 
 
+def _without_separator(pattern: re.Pattern[bytes], data: bytes) -> bytes:
+    """Every match of ``pattern`` in a name-like value removed with the separator before it."""
+    pieces: list[bytes] = []
+    last = 0
+    for match in pattern.finditer(data):
+        start = match.start() - 1
+        if start >= last and _in_name(data, start):
+            pieces.append(data[last:start])
+            last = match.end()
+    if not pieces:
+        return data
+    pieces.append(data[last:])
+    return b"".join(pieces)
+
+
+_SEPARATOR_TOO = b"<remove the separator too>"
+
+
 def _revision(match: re.Match[bytes]) -> bytes:
     return match.group(1) + b":{revision}"
 
@@ -115,10 +133,13 @@ _LABELS: list[Pass] = [
      b'"' + key.encode() + b'":"{' + placeholder + b'}"')
     for key, placeholder in ((labels.STACK, b"stack"), (labels.ENVIRONMENT, b"environment"))
 ]
+# Every pattern starts with a literal (or a small set of characters) and checks what comes
+# before it with a look-behind placed *after* that start: a pattern that opens with a
+# look-behind is tried at every position of a document, many times slower.
 _COMMON: list[Pass] = [
     (b"task-definition/", re.compile(rb"(task-definition/[A-Za-z0-9_-]+):[0-9]+(?=[\"\\])"), _revision),
-    # Pulumi's auto-name suffix (``-1a2b3c4`` or 16 hex digits) differs per stack.
-    (b"-", re.compile(rb"(?<=[A-Za-z0-9_])-[0-9a-f]{7}(?:[0-9a-f]{9})?(?![0-9A-Za-z_])"),
+    # Pulumi's auto-name suffix (``-1a2b3c4`` or 16 hex digits) after a name differs per stack.
+    (b"-", re.compile(rb"-(?<=[A-Za-z0-9_]-)[0-9a-f]{7}(?:[0-9a-f]{9})?(?![0-9A-Za-z_])"),
      _named_only(b"-{suffix}")),
 ]
 
@@ -127,11 +148,11 @@ def _token_passes(token: str, placeholder: bytes) -> list[Pass]:
     raw = re.escape(token.encode())
     return [
         # checkout-blue-config, svc-qa, task_qa: the token and its separator go
-        (token.encode(), re.compile(rb"(?<=[A-Za-z0-9])[-_]" + raw + rb"(?![A-Za-z0-9])"), _named_only(b"")),
+        (token.encode(), re.compile(raw + rb"(?![A-Za-z0-9])(?<=[A-Za-z0-9][-_]" + raw + rb")"), _SEPARATOR_TOO),
         # qa-worker, /qa-x: at the start of a name
-        (token.encode(), re.compile(rb'(?<=["/:.@])' + raw + rb"[-_](?=[A-Za-z0-9])"), _named_only(b"")),
+        (token.encode(), re.compile(raw + rb"[-_](?=[A-Za-z0-9])(?<=[\"/:.@]" + raw + rb"[-_])"), _named_only(b"")),
         # checkout.qa.example.com, /ecs/qa/app: a part of a dotted or slashed name
-        (token.encode(), re.compile(rb"(?<=[./:])" + raw + rb"(?![A-Za-z0-9_-])"), _named_only(placeholder)),
+        (token.encode(), re.compile(raw + rb"(?![A-Za-z0-9_-])(?<=[./:]" + raw + rb")"), _named_only(placeholder)),
     ]
 
 
@@ -140,20 +161,21 @@ def _passes(stack: str, color: str | None, namespace: str | None, accounts: tupl
             regions: tuple[str, ...]) -> tuple[Pass, ...]:
     passes: list[Pass] = list(_LABELS)
     if namespace:
-        ns = namespace.encode()
-        pattern = re.compile(rb"(?<![A-Za-z0-9_-])" + re.escape(ns) + rb"(?![A-Za-z0-9_-])")
+        ns = re.escape(namespace.encode())
+        pattern = re.compile(ns + rb"(?![A-Za-z0-9_-])(?<![A-Za-z0-9_-]" + ns + rb")")
         bare = namespace in (stack, color, *labels.COLORS)
-        passes.append((ns, pattern, _namespace_key_only(b"{namespace}") if bare else b"{namespace}"))
+        passes.append((namespace.encode(), pattern, _namespace_key_only(b"{namespace}") if bare else b"{namespace}"))
     for token, placeholder in ((color, b"{color}"), (stack, b"{stack}")):
         if token:
             passes.extend(_token_passes(token, placeholder))
     passes.extend(_COMMON)
     for account in accounts:
-        passes.append((account.encode(), re.compile(rb"(?<![0-9])" + account.encode() + rb"(?![0-9])"),
-                       b"{account}"))
+        raw = re.escape(account.encode())
+        passes.append((account.encode(), re.compile(raw + rb"(?![0-9])(?<![0-9]" + raw + rb")"), b"{account}"))
     for region in regions:
-        passes.append((region.encode(), re.compile(rb"(?<![A-Za-z0-9-])" + re.escape(region.encode())
-                                                   + rb"(?=[a-z]?(?![A-Za-z0-9-]))"), b"{region}"))
+        raw = re.escape(region.encode())
+        passes.append((region.encode(), re.compile(raw + rb"(?=[a-z]?(?![A-Za-z0-9-]))(?<![A-Za-z0-9-]" + raw + rb")"),
+                       b"{region}"))
     return tuple(passes)
 
 
@@ -194,7 +216,8 @@ class Affixes:
         for trigger, pattern, replacement in _passes(self.stack, self.color, self.namespace, self.accounts,
                                                       self.regions):
             if trigger in data:
-                data = pattern.sub(replacement, data)
+                data = (_without_separator(pattern, data) if replacement is _SEPARATOR_TOO
+                        else pattern.sub(replacement, data))
         return data
 
 
@@ -205,11 +228,11 @@ def learn(bodies: Iterable[Mapping[str, object]]) -> tuple[tuple[str, ...], tupl
     regions: set[str] = set()
     for body in bodies:
         for key, value in body.items():
-            if not isinstance(value, str) or not value.startswith("arn:"):
+            if not isinstance(value, str) or not value.startswith("arn:") or not isinstance(key, str) \
+                    or not (key in ("arn", "id") or key[-3:] in ("arn", "Arn", "ARN")):
                 continue
-            if key in ("arn", "id") or key.lower().endswith("arn"):
-                found = _ARN.match(value)
-                if found:
-                    regions.update(r for r in found.groups()[:1] if r)
-                    accounts.update(a for a in found.groups()[1:] if a)
+            found = _ARN.match(value)
+            if found:
+                regions.update(r for r in found.groups()[:1] if r)
+                accounts.update(a for a in found.groups()[1:] if a)
     return tuple(sorted(accounts)), tuple(sorted(regions))

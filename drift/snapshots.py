@@ -33,8 +33,9 @@ def color_of(name: str | None, labels: Mapping[str, Any] | None = None) -> str |
     """The color a resource belongs to: its ``tricolor.dev/color`` label or tag, else a
     color word in its name; a resource whose whole name *is* a color (``green``) is
     named so, not colored, and counts as shared."""
-    if name in vocab_labels.COLORS and not (labels and labels.get(vocab_labels.COLOR) in vocab_labels.COLORS):
-        return None
+    labelled = labels is not None and labels.get(vocab_labels.COLOR) in vocab_labels.COLORS
+    if not labelled and (name in vocab_labels.COLORS or not any(c in (name or "") for c in vocab_labels.COLORS)):
+        return None  # named exactly a color, or no color word at all (the common case, fast)
     return vocab_labels.color_of(name, labels)
 
 
