@@ -47,7 +47,7 @@ def _table(rows: Sequence[Difference], environments: Sequence[str]) -> list[str]
            "|---|---|" + "---|" * len(environments) + "---|"]
     for d in rows:
         note = d.reason + (" (new)" if d.new else f" (since {d.first_seen})" if d.first_seen else "")
-        values = [code(display(d, e, 60)) + (" **odd one**" if e in d.odd else "") for e in environments]
+        values = [code(display(d, e, 100)) + (" **odd one**" if e in d.odd else "") for e in environments]
         out.append("| " + " | ".join([code(short_role(d.resource)), code(d.path or "(resource)"), *values,
                                       text(note.strip())]) + " |")
     return out

@@ -18,6 +18,8 @@ By structure (``redact``):
 - lists of named items (``[{"name": ..., "value": ...}]``: container ``env``, ECS
   ``environment``, tags) are keyed by name first, even when a name appears twice
   (then the name holds the list of its values), so each value is judged by its name;
+  in a list that cannot be keyed (an item without a name), each named item is still
+  judged by its own name;
 - Docker ``envs`` (``["NAME=value", ...]``) likewise;
 - Kubernetes ``Secret`` ``data`` and ``stringData``, whole;
 - the password of a URL (``postgres://user:pw@host``) in any string.
@@ -161,7 +163,7 @@ def _mask(value: Any, key: str) -> Any:
         if keys is not None:
             return [{k: v if k == keys[0] else _hide(v) if is_secret_name(item[keys[0]]) else _mask(v, k)
                      for k, v in item.items()} for item in value]
-        return [_mask(v, key) for v in value]
+        return [_entry(v) if _secret_entry(v) else _mask(v, key) for v in value]
     if isinstance(value, str):
         return redact_text(value)
     return value
@@ -189,7 +191,32 @@ def _redact(value: Any, key: str) -> Any:
         keyed = named(value) if key != "envs" else env_pairs(value)
         if keyed is not None:
             return _redact(keyed, key)
-        return [_redact(v, key) for v in value]
+        return [_entry(v) if _secret_entry(v) else _redact(v, key) for v in value]
     if isinstance(value, str):
         return redact_text(value)
     return value
+
+
+def _entry_name(item: Any) -> tuple[str, str] | None:
+    """The name key and name of a named item (``{"name": "DB_PASSWORD", ...}``)."""
+    if isinstance(item, Mapping):
+        for name_key, _ in _NAME_KEYS:
+            if isinstance(item.get(name_key), str):
+                return name_key, item[name_key]
+    if isinstance(item, str) and "=" in item:
+        return "", item.split("=", 1)[0]
+    return None
+
+
+def _secret_entry(item: Any) -> bool:
+    """A named item whose name is secret-looking, in a list that could not be keyed by
+    name (an item without a name beside it, a string among mappings): judged alone."""
+    found = _entry_name(item)
+    return found is not None and is_secret_name(found[1])
+
+
+def _entry(item: Any) -> Any:
+    if isinstance(item, str):
+        return f"{item.split('=', 1)[0]}={SECRET_TEXT}"
+    name_key = _entry_name(item)[0]  # type: ignore[index]
+    return {k: v if k == name_key else _redact(v, k) if is_reference_name(k) else _hide(v) for k, v in item.items()}
