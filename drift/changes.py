@@ -80,7 +80,8 @@ class StackChanges:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {action: self.count(action) for action in ("add", "change", "delete")}  # type: ignore[arg-type]
+        actions: tuple[Action, ...] = ("add", "change", "delete")
+        return {action: self.count(action) for action in actions}
 
 
 def _walk(value: Any, key: str = "") -> Any:

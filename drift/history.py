@@ -52,6 +52,9 @@ class Run:
     resolved: int | None
 
 
+_COLUMNS = ("id", "at", "environments", "drift", "allowed", "ignored", "resources", "exit_code")
+
+
 class History:
     """A SQLite file of drift runs."""
 
@@ -141,12 +144,13 @@ class History:
                     keys = {k for (k,) in cursor.execute("SELECT key FROM differences WHERE run_id = ?", (row[0],))}
                     previous = cursor.execute("SELECT id FROM runs WHERE environments = ? AND id < ? "
                                               "ORDER BY id DESC LIMIT 1", (row[2], row[0])).fetchone()
+                    fields = dict(zip(_COLUMNS, row, strict=True))
                     if previous is None:
-                        out.append(Run(*row, new=None, resolved=None))
+                        out.append(Run(**fields, new=None, resolved=None))
                         continue
                     before = {k for (k,) in cursor.execute("SELECT key FROM differences WHERE run_id = ?",
                                                            (previous[0],))}
-                    out.append(Run(*row, new=len(keys - before), resolved=len(before - keys)))
+                    out.append(Run(**fields, new=len(keys - before), resolved=len(before - keys)))
         except sqlite3.Error as exc:
             raise HistoryError(f"drift history {self.path}: cannot be read ({exc})") from None
         return out

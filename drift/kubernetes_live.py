@@ -149,7 +149,7 @@ class KubernetesSource:
         for kind in KINDS:
             for obj in self.list_objects(kind, namespace):
                 obj = {"apiVersion": kind.api_version, "kind": kind.kind, **obj}
-                meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-                name = str(meta.get("name", ""))
+                meta = obj.get("metadata")
+                name = str(meta.get("name", "")) if isinstance(meta, dict) else ""
                 items.append(Item(kind.type, name, obj, color_of(name, labels.labels_of(kind.type, obj))))
         return build_snapshots(stack, items, namespace=namespace, source=f"kubernetes namespace {namespace}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from .model import Difference, DriftResult
+from .model import Difference, DriftResult, Status
 from .present import display, reason_counts, short_role, summary_line
 
 __all__ = ["Line", "lines", "to_text", "wrap_path"]
@@ -78,8 +78,9 @@ def lines(result: DriftResult, width: int = 100, show_allowed: bool = False) -> 
     longer than a line excepted)."""
     width = max(width, 40)
     out: list[Line] = [(line, "title") for line in _wrap(summary_line(result), width, "", "  ")]
-    for status in ("drift", "ignored"):
-        rows = result.of_status(status)  # type: ignore[arg-type]
+    statuses: tuple[Status, ...] = ("drift", "ignored")
+    for status in statuses:
+        rows = result.of_status(status)
         if rows:
             out += _section(result, status, rows, width)
     allowed = result.of_status("allowed")
