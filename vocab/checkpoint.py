@@ -181,7 +181,9 @@ def parse_state(data: bytes, where: str, limit: int | None = None) -> State:
         raise CheckpointError(f"{where}: expected a JSON object with 'version', got {type(document).__name__}")
     version = document.get("version")
     if isinstance(version, bool) or version not in VERSIONS:
-        raise CheckpointError(f"{where}: unsupported state schema version {str(version)[:40]!r}; "
+        shown = version if isinstance(version, int) and not isinstance(version, bool) and abs(version) < 10**9 \
+            else repr(str(version)[:40])
+        raise CheckpointError(f"{where}: unsupported state schema version {shown}; "
                               f"this reader knows versions {', '.join(map(str, VERSIONS))}")
     features = document.get("features") or []
     if not isinstance(features, list) or not all(isinstance(f, str) for f in features):

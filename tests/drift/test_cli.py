@@ -76,7 +76,7 @@ def test_export_from_standard_input(cli: Any, backend: Any) -> None:
 
 @pytest.mark.parametrize(("content", "expected"), [
     ('{"version": 3, "checkpoint": {"latest": {"resources": [{"urn": ', "not valid JSON"),
-    ('{"version": 9, "deployment": {}}', "unsupported state schema version '9'"),
+    ('{"version": 9, "deployment": {}}', "unsupported state schema version 9"),
 ])
 def test_bad_state_file_exits_1_naming_it(cli: Any, backend: Any, tmp_path: Path, content: str,
                                           expected: str) -> None:

@@ -58,7 +58,7 @@ def test_standard_input_export(fixtures: Path) -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     ('{"version": 3, "checkpoint": {"latest": {"resources": [', "not valid JSON"),
-    ('{"version": 7, "checkpoint": {}}', "unsupported state schema version '?7"),
+    ('{"version": 7, "checkpoint": {}}', "unsupported state schema version 7"),
     ('{"version": 3}', "neither a checkpoint"),
     ("[1, 2]", "expected a JSON object"),
     ('{"version": 4, "features": "x", "deployment": {}}', "features must be a list"),

@@ -54,3 +54,12 @@ def test_state_nested_too_deeply_is_refused() -> None:
         parse_state(data, "deep.json")
     with pytest.raises(CheckpointError, match="deeper.json: not valid JSON"):
         parse_state(b"[" * 100_000, "deeper.json")
+
+
+@pytest.mark.parametrize(("version", "shown"), [(9, "version 9;"), ("9", "version '9';"),
+                                                ("x" * 500, "version '" + "x" * 40 + "';"), (True, "version 'True';")])
+def test_unsupported_version_is_named_plainly_and_cut(version: object, shown: str) -> None:
+    import json
+
+    with pytest.raises(CheckpointError, match=f"s.json: unsupported state schema {shown}"):
+        parse_state(json.dumps({"version": version, "deployment": {}}).encode(), "s.json")
