@@ -29,7 +29,7 @@ from ..drift.source import SourceContext
 from ..drift.sources import get_source
 from ..drift.text_report import lines
 from ..spec import load_spec
-from ..spec.naming import dns_label
+from ..spec.naming import STACK_NAME_MAX, dns_label, stack_name_problem
 from .common import console, err_console, guarded
 
 app = typer.Typer(help="Compare environments with each other and report every difference the spec does not allow.",
@@ -171,6 +171,11 @@ def drift(
     if not stacks:
         raise DriftError("give the stacks to compare: --stacks staging,prod")
     names = [s.strip() for s in stacks.split(",") if s.strip()]
+    for name in names:
+        problem = (f"stack name {name[:60]!r}... is {len(name)} characters; the limit is {STACK_NAME_MAX}"
+                   if len(name) > STACK_NAME_MAX else stack_name_problem(name))
+        if problem:
+            raise DriftError(f"--stacks: {problem}")
     context = _context(source, names, backend_url, project, _pairs(export or [], "--export"),
                        _pairs(namespace or [], "--namespace"), spec.name, kube_context, region, endpoint_url)
     src = get_source(source.value, context)

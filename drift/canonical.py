@@ -50,8 +50,8 @@ _SECRET_TYPES = ("core/v1:Secret",)
 # (pass, pwd, private, secret, salt, signature, token, auth, cred, cookie, conn, dsn, key).
 _HINTS = re.compile(rb"p(?:ass|wd|rivate)|s(?:ecret|alt|ignature)|token|auth|c(?:red|ookie|onn)|dsn|key")
 _SIG = wire.SIG_KEY.encode()
-_KEY = re.compile(rb'"((?:[^"\\]|\\.){1,300})":')
-_ENTRY = re.compile(rb'"(?:name|Name|key|Key|label)":"((?:[^"\\]|\\.){1,300})"')
+_KEY = re.compile(rb'"([^"\\]*(?:\\.[^"\\]*)*)":')
+_ENTRY = re.compile(rb'"(?:name|Name|key|Key|label)":"([^"\\]*(?:\\.[^"\\]*)*)"')
 
 
 def _assigned(key: str, value: Any) -> bool:

@@ -124,3 +124,12 @@ def test_desired_versus_live_without_the_pulumi_cli(cli: Any, tmp_path: Path, mo
     message = " ".join(result.stderr.split())
     assert "needs the Pulumi CLI" in message and "not installed" in message
     assert "Traceback" not in result.stderr
+
+
+def test_stack_names_are_checked_and_never_echoed_whole(cli: Any, backend: Any) -> None:
+    root = str(backend())
+    long = cli("drift", "--stacks", "staging," + "x" * 1_000_000, "--backend-url", root)
+    assert long.exit_code == 1 and "1000000 characters" in long.stderr and len(long.stderr) < 1_000
+    for bad in ("../../etc/passwd", "a b", "prod/blue"):
+        result = cli("drift", "--stacks", f"staging,{bad}", "--backend-url", root)
+        assert result.exit_code == 1 and "--stacks" in result.stderr and "Traceback" not in result.stderr

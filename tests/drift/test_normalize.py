@@ -231,3 +231,14 @@ def test_resources_named_like_a_stack_or_a_color_invent_no_drift() -> None:
     result = compare(snapshots, [])
     assert result.differences == (), [d.as_json() for d in result.differences]
     assert "kubernetes:core/v1:ConfigMap::green" in snapshots[2].resources
+
+
+def test_redaction_trigger_sees_every_key_and_entry_name() -> None:
+    from tricolor.drift.normalize import needs_redaction
+
+    long_key = "x" * 5_000 + "_PASSWORD"
+    assert needs_redaction(b'{"' + long_key.encode() + b'":"v"}')
+    assert b"hunter2" not in canonical({long_key: "hunter2", "n": 1}, Affixes("a"))
+    escaped = {'we"ird': {"env": [{"name": 'DB_"PASSWORD', "value": "hunter2"}]}}
+    assert b"hunter2" not in canonical(escaped, Affixes("a"))
+    assert not needs_redaction(b'{"name":"checkout","replicas":3}')
