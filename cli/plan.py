@@ -149,7 +149,7 @@ def plan(
     rendered = [render(item) for item in inputs]
     changes = compare_with(base, rendered) if base is not None else []
     violations = check_rendered(rendered)
-    parity_view, parity_rows = parity_matrix(rendered, changed_only=True)
+    parity_view, parity_rows = parity_matrix(rendered, changed_only=True, width=console.width)
     if output is Output.json:
         document = plan_document(rendered)
         document["parity"] = parity_rows

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from .diff import compare
 from .model import DriftResult
-from .present import matrix
+from .present import RANK, matrix, short_role
 from .snapshots import snapshots_from_rendered
+from .text_report import wrap_path
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -50,14 +51,29 @@ def expected_only(row: dict[str, Any]) -> bool:
                                 for f in fields)
 
 
-def _table(backend: str, result: DriftResult, rows: list[dict[str, Any]], changed_only: bool) -> Table:
+def _cell_lines(cell: dict[str, Any], width: int) -> list[str]:
+    """The fields where this environment is the odd one, release-managed and
+    per-environment ones left out; paths wrapped only after a dot."""
+    lines: list[str] = []
+    for f in cell["fields"]:
+        if not f["odd"] or f["reason"].startswith(BY_CONSTRUCTION):
+            continue
+        lines += wrap_path(f["path"], width, 0, 1)
+        value = str(f["value"])
+        lines.append("= " + (value if len(value) <= 2 * width else value[: 2 * width - 1] + "…"))
+    return lines
+
+
+def _table(backend: str, result: DriftResult, rows: list[dict[str, Any]], changed_only: bool,
+           width: int) -> Table:
     from rich.table import Table
     from rich.text import Text
 
     table = Table(title=f"parity matrix ({backend})", title_justify="left")
-    table.add_column("resource", overflow="fold")
+    table.add_column("resource")
     for label in result.environments:
-        table.add_column(label, overflow="fold")
+        table.add_column(label)
+    column = max(16, (width - 4 * (len(result.environments) + 1)) // (len(result.environments) + 1))
     same = expected = 0
     for row in rows:
         if row["status"] == "parity":
@@ -70,15 +86,16 @@ def _table(backend: str, result: DriftResult, rows: list[dict[str, Any]], change
                 continue
         cells = []
         for cell in row["cells"]:
-            word, style = CELL[cell["status"]]
+            listed = [f["status"] for f in cell["fields"] if f["odd"] and not f["reason"].startswith(BY_CONSTRUCTION)]
+            word, style = CELL[max(listed, key=RANK.__getitem__, default="parity")]
             text = Text(word, style=style)
-            shown = [f"{f['path']}={f['value']}" for f in cell["fields"] if f["odd"] or cell["status"] == "parity"]
-            for line in shown[:4]:
+            shown = _cell_lines(cell, column)
+            for line in shown[:8]:
                 text.append("\n" + line, style="dim")
-            if len(shown) > 4:
+            if len(shown) > 8:
                 text.append("\n…", style="dim")
             cells.append(text)
-        table.add_row(Text(row["resource"]), *cells)
+        table.add_row(Text(short_role(row["resource"])), *cells)
     counts = result.counts
     table.caption = Text(
         f"{counts['drift']} drift, {counts['allowed']} allowed; of {len(rows)} resources, {same} the same "
@@ -88,12 +105,13 @@ def _table(backend: str, result: DriftResult, rows: list[dict[str, Any]], change
 
 
 def parity_matrix(rendered: Sequence[Rendered], allowed: Sequence[str] | None = None,
-                  changed_only: bool = False) -> tuple[RenderableType, list[dict[str, Any]]]:
+                  changed_only: bool = False, width: int = 120) -> tuple[RenderableType, list[dict[str, Any]]]:
     """Per backend, a table of resources by environments (each cell its status and
     differing fields), and the same as JSON-able rows (each with its ``backend``; all
     rows, also with ``changed_only``, which leaves the rows that are the same everywhere
-    or differ only by construction out of the table). Backends with fewer than two
-    environments are skipped."""
+    or differ only by construction out of the table). A cell lists the fields where its
+    environment is the odd one, paths wrapped after dots to fit ``width`` columns.
+    Backends with fewer than two environments are skipped."""
     from rich.console import Group
     from rich.text import Text
 
@@ -107,7 +125,7 @@ def parity_matrix(rendered: Sequence[Rendered], allowed: Sequence[str] | None = 
             continue
         result = parity_result(group, allowed)
         found = matrix(result)
-        tables.append(_table(backend, result, found, changed_only))
+        tables.append(_table(backend, result, found, changed_only, width))
         rows.extend({"backend": backend, **row} for row in found)
     if not tables:
         return Text("parity matrix: fewer than two environments per backend, nothing to compare"), []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from rich.console import Console
 
 from tricolor.drift.matrix import parity_matrix
@@ -75,3 +76,18 @@ def test_odd_environment_marked_in_cells(rendered: dict[str, Any]) -> None:
 def test_one_environment_gives_an_empty_matrix(rendered: dict[str, Any]) -> None:
     renderable, rows = parity_matrix([rendered["staging"]])
     assert rows == [] and "nothing to compare" in _text(renderable)
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_field_paths_never_break_mid_word(rendered: dict[str, Any], width: int) -> None:
+    table, rows = parity_matrix([rendered["staging"], rendered["prod"]], allowed=[], changed_only=True,
+                                width=width)
+    console = Console(width=width, record=True)
+    console.print(table)
+    text = console.export_text()
+    words = {part for row in rows for cell in row["cells"] for f in cell["fields"]
+             if f["odd"] and not f["reason"].startswith(("release-managed", "per-environment"))
+             for part in f["path"].split(".")}
+    assert words >= {"replicas", "minReplicas", "maxReplicas", "minAvailable", "LOG_LEVEL"}
+    for word in words:
+        assert word in text, f"{word} broken at {width} columns"
