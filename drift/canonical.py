@@ -28,7 +28,7 @@ from ..vocab.redact import env_pairs, is_secret_name, named, redact
 from .documents import expand, is_policy, policy
 from .names import Affixes
 
-__all__ = ["DEEP_VOLATILE", "TOP_VOLATILE", "canonical", "deep_normalize", "loads", "needs_redaction"]
+__all__ = ["DEEP_VOLATILE", "TOP_VOLATILE", "canonical", "deep_form", "deep_normalize", "loads", "needs_redaction"]
 
 loads = orjson.loads
 _OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
@@ -52,6 +52,7 @@ _HINTS = re.compile(rb"p(?:ass|wd|rivate)|s(?:ecret|alt|ignature)|token|auth|c(?
 _SIG = wire.SIG_KEY.encode()
 _KEY = re.compile(rb'"([^"\\]*(?:\\.[^"\\]*)*)":')
 _ENTRY = re.compile(rb'"(?:name|Name|key|Key|label)":"([^"\\]*(?:\\.[^"\\]*)*)"')
+_PAIR = re.compile(rb'"([^"\\=]*)=')  # "API_TOKEN=..." items
 
 
 def _assigned(key: str, value: Any) -> bool:
@@ -86,16 +87,18 @@ def _secret(raw: bytes) -> bool:
 
 
 def needs_redaction(data: bytes, type_: str = "") -> bool:
-    """Whether ``redact`` could change the document serialised in ``data`` (exact for
-    keys and entry names; a URL with an ``@``, an envelope, Docker ``envs`` or a
-    Kubernetes Secret always count)."""
+    """Whether ``redact`` could change the document serialised in ``data``: a superset
+    (a secret-looking key, entry name or ``NAME=`` string; a URL with an ``@``, an
+    envelope, Docker ``envs`` or a Kubernetes Secret), so that when it says no, redacting
+    would change nothing."""
     if type_.endswith(_SECRET_TYPES) or _SIG in data or b'"envs":' in data:
         return True
     if b"@" in data and b"://" in data:
         return True
     if _HINTS.search(data.lower()) is None:
         return False
-    return any(_secret(k) for k in set(_KEY.findall(data))) or any(_secret(n) for n in set(_ENTRY.findall(data)))
+    return any(_secret(name) for found in (_KEY.findall(data), _ENTRY.findall(data), _PAIR.findall(data))
+               for name in set(found))
 
 
 def _big_ints(value: Any) -> Any:
@@ -128,6 +131,11 @@ def canonical(body: Mapping[str, Any], affixes: Affixes, type_: str = "") -> byt
 def deep_normalize(value: Any, type_: str = "") -> Any:
     """The full normal form (see the module docstring); ``type_`` enables per-type rules."""
     return _walk(redact(value, type_=type_))
+
+
+def deep_form(canonical_value: Any) -> Any:
+    """``deep_normalize`` of a value already in canonical form (redacted where needed)."""
+    return _walk(canonical_value)
 
 
 def _walk(value: Any, key: str = "") -> Any:

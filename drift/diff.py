@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from ..vocab.wire import SECRET_TEXT, UNKNOWN_TEXT
-from .canonical import deep_normalize
+from .canonical import deep_form
 from .errors import DriftError
 from .ignore import IgnoreRules
 from .mapping import allowed_reason
@@ -27,8 +27,9 @@ _SCALARS = (str, int, float, bool, type(None))
 
 
 def fields_of(resource: Resource) -> Any:
-    """The full normal form of ``resource`` (computed from its canonical bytes)."""
-    return deep_normalize(orjson.loads(resource.canonical), resource.type)
+    """The full normal form of ``resource`` (from its canonical bytes, already redacted:
+    ``canonical.needs_redaction`` is exact, so redacting again would change nothing)."""
+    return deep_form(orjson.loads(resource.canonical))
 
 
 def _same(a: Any, b: Any) -> bool:

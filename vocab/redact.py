@@ -33,6 +33,7 @@ can tell them apart.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -62,8 +63,11 @@ def words(name: str) -> list[str]:
 
 def is_secret_name(name: Any) -> bool:
     """Whether a key of this name holds a secret value (see the module docstring)."""
-    if not isinstance(name, str):
-        return False
+    return isinstance(name, str) and _secret_name(name)
+
+
+@functools.lru_cache(maxsize=65536)  # keys repeat across thousands of resources
+def _secret_name(name: str) -> bool:
     parts = words(name)
     if not parts or parts[-1] in _REFERENCE_WORDS:
         return False
@@ -172,7 +176,13 @@ def _mask(value: Any, key: str) -> Any:
 def is_reference_name(name: Any) -> bool:
     """A key whose value names or points at something (``valueFrom``, ``secretKeyRef``,
     ``keyName``) rather than holding it."""
-    return isinstance(name, str) and bool(words(name)) and words(name)[-1] in _REFERENCE_WORDS
+    return isinstance(name, str) and _reference_name(name)
+
+
+@functools.lru_cache(maxsize=65536)
+def _reference_name(name: str) -> bool:
+    parts = words(name)
+    return bool(parts) and parts[-1] in _REFERENCE_WORDS
 
 
 def _hide(value: Any) -> Any:

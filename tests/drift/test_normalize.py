@@ -242,3 +242,30 @@ def test_redaction_trigger_sees_every_key_and_entry_name() -> None:
     escaped = {'we"ird': {"env": [{"name": 'DB_"PASSWORD', "value": "hunter2"}]}}
     assert b"hunter2" not in canonical(escaped, Affixes("a"))
     assert not needs_redaction(b'{"name":"checkout","replicas":3}')
+
+
+def test_the_redaction_trigger_is_a_superset_of_redact() -> None:
+    """``fields_of`` does not redact again: whatever ``redact`` would change, the
+    trigger must see (a ``NAME=value`` string in a list that cannot be keyed, too)."""
+    import orjson
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from tricolor.drift.canonical import deep_form
+    from tricolor.drift.normalize import needs_redaction
+
+    names = st.sampled_from(["name", "value", "API_TOKEN", "DB_PASS", "mode", "url", "key", "Key", "Value",
+                             "label", "envs", "note"])
+    texts = st.sampled_from(["x", "API_TOKEN=abc", "mode=fast", "postgres://u:p@h/db", "p@ss", "[1]"])
+    values = st.recursive(texts | st.integers(-1000, 1000), lambda inner: st.lists(inner, max_size=3)
+                          | st.dictionaries(names, inner, max_size=3), max_leaves=10)
+
+    @settings(max_examples=300, deadline=None)
+    @given(values)
+    def check(value: Any) -> None:
+        data = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        if not needs_redaction(data):
+            assert deep_normalize(orjson.loads(data)) == deep_form(orjson.loads(data))
+
+    check()
+    assert b"abc" not in canonical({"args": [{"name": "x"}, "API_TOKEN=abc"]}, Affixes("a"))
