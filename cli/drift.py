@@ -1,25 +1,43 @@
 """``tricolor drift``: compare the live configuration of environments with each other.
 
-Exit codes as ``terraform plan -detailed-exitcode``: 0 parity, 2 drift, 1 error.
-``tricolor drift history`` shows the trend kept in the SQLite history.
+Exit codes from the one table (``tricolor.errors``): 0 parity, 2 drift, 1 error.
+``tricolor drift history`` shows the trend kept in the SQLite history, which only
+``--record`` runs write. Reports given ``--out`` are written before anything is printed,
+and nothing printed is ever read as markup.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from .. import DEFAULT_SPEC, STACKS_DIR
+from ..drift import DriftError, DriftResult, HistoryError, IgnoreRules, ReportError
+from ..drift.desired import desired_vs_live
+from ..drift.history import History
+from ..drift.kubernetes_live import load_client
+from ..drift.present import summary_line
+from ..drift.report import json_bytes, render, write_reports
+from ..drift.run import run
+from ..drift.source import SourceContext
+from ..drift.sources import get_source
+from ..drift.text_report import lines
+from ..spec import load_spec
+from ..spec.naming import STACK_NAME_MAX, dns_label, stack_name_problem
 from .common import console, err_console, guarded
 
 app = typer.Typer(help="Compare environments with each other and report every difference the spec does not allow.",
                   no_args_is_help=False, add_completion=False)
 
 DEFAULT_HISTORY = Path(".tricolor/drift-history.sqlite")
+STYLES = {"title": "bold", "heading-drift": "bold red", "heading-ignored": "bold yellow",
+          "heading-allowed": "green", "resource": "bold", "path": "cyan", "odd": "red", "note": "dim"}
 
 
 class SourceName(StrEnum):
@@ -37,13 +55,11 @@ class Format(StrEnum):
 
 
 def _pairs(values: list[str], option: str) -> dict[str, str]:
-    from ..drift import DriftError
-
     out = {}
     for value in values:
         stack, sep, target = value.partition("=")
         if not sep or not stack or not target:
-            raise DriftError(f"{option} {value!r}: expected STACK=VALUE")
+            raise DriftError(f"{option} {value[:200]!r}: expected STACK=VALUE")
         out[stack] = target
     return out
 
@@ -53,8 +69,6 @@ def _namespaces(stacks: list[str], given: dict[str, str], service: str) -> dict[
     else ``<service>-<stack>`` as the components name it."""
     import yaml
 
-    from ..spec.naming import dns_label
-
     out = {}
     for stack in stacks:
         if stack in given:
@@ -63,46 +77,46 @@ def _namespaces(stacks: list[str], given: dict[str, str], service: str) -> dict[
         configured = None
         path = STACKS_DIR / f"Pulumi.{stack}.yaml"
         if path.is_file():
-            config = (yaml.safe_load(path.read_text()) or {}).get("config") or {}
-            configured = config.get("tricolor:namespace")
+            try:
+                document = yaml.safe_load(path.read_text()) or {}
+            except (OSError, yaml.YAMLError) as exc:
+                raise DriftError(f"{path}: cannot be read ({str(exc)[:200]})") from None
+            config = document.get("config") if isinstance(document, dict) else None
+            configured = config.get("tricolor:namespace") if isinstance(config, dict) else None
         out[stack] = str(configured) if configured else dns_label(service, stack)
     return out
 
 
-def _source(kind: SourceName, stacks: list[str], backend_url: str | None, project: str, exports: dict[str, str],
-            namespaces: dict[str, str], service: str, kube_context: str | None, region: str | None,
-            endpoint_url: str | None) -> Any:
-    from ..drift.source import get_source
-
-    if kind is SourceName.state:
-        return get_source("state", backend_url=backend_url, project=project, exports=exports)
+def _context(kind: SourceName, stacks: list[str], backend_url: str | None, project: str,
+             exports: dict[str, str], namespaces: dict[str, str], service: str, kube_context: str | None,
+             region: str | None, endpoint_url: str | None) -> SourceContext:
     if kind is SourceName.kubernetes:
-        from ..drift.kubernetes_live import load_client
+        return SourceContext(namespaces=_namespaces(stacks, namespaces, service),
+                             client_factory=lambda: load_client(kube_context))
+    return SourceContext(backend_url=backend_url, project=project, exports=exports, region=region,
+                         endpoint_url=endpoint_url)
 
-        return get_source("kubernetes", namespaces=_namespaces(stacks, namespaces, service),
-                          client_factory=lambda: load_client(kube_context))
-    return get_source("aws", region=region, endpoint_url=endpoint_url)
+
+def print_lines(result: DriftResult, width: int | None, show_allowed: bool) -> None:
+    """The text report on the terminal: each line a ``Text`` (data never markup)."""
+    for text, style in lines(result, width or console.width, show_allowed):
+        console.print(Text(text, style=STYLES.get(style, "")), soft_wrap=True)
 
 
-def _emit(result: Any, formats: list[Format], out: Path | None) -> None:
-    from ..drift.report import render, summary_line, table, write_reports
-
+def _emit(result: DriftResult, formats: list[Format], out: Path | None, show_allowed: bool,
+          width: int | None) -> None:
     names = [f.value for f in formats]
     if out is not None:
-        for path in write_reports(result, names, out):
-            err_console.print(f"wrote {path}")
-        err_console.print(summary_line(result), soft_wrap=True)
+        for path in write_reports(result, names, out, show_allowed):
+            err_console.print(Text(f"wrote {path}"), soft_wrap=True)
+        err_console.print(Text(summary_line(result)), soft_wrap=True)
         return
     if len(names) > 1:
-        from ..drift import ReportError
-
         raise ReportError("more than one --format needs --out DIR")
     if names[0] == "text":
-        console.print(table(result))
+        print_lines(result, width, show_allowed)
     else:
-        import sys
-
-        sys.stdout.write(render(result, names[0]))
+        sys.stdout.write(render(result, names[0], show_allowed))
 
 
 @app.callback(invoke_without_command=True)
@@ -117,6 +131,10 @@ def drift(
     source: Annotated[SourceName, typer.Option("--source", help="Where to read each stack.")] = SourceName.state,
     formats: Annotated[list[Format] | None, typer.Option("--format", help="Report format (repeatable).")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write the reports into this folder.")] = None,
+    show_allowed: Annotated[bool, typer.Option(
+        "--show-allowed", help="List allowed differences (by default only counted).")] = False,
+    width: Annotated[int | None, typer.Option(
+        "--width", min=40, max=1000, help="Columns of the text report (default: the terminal's).")] = None,
     ignore: Annotated[Path | None, typer.Option(
         "--ignore", help="Accepted differences (RESOURCE [PATH] per line).")] = None,
     spec_file: Annotated[Path, typer.Option("--spec", help="The shared spec (its parity.allowed).")] = DEFAULT_SPEC,
@@ -130,44 +148,49 @@ def drift(
     endpoint_url: Annotated[str | None, typer.Option(
         "--endpoint-url", help="AWS endpoint (tests, LocalStack).")] = None,
     history: Annotated[Path, typer.Option("--history", envvar="TRICOLOR_DRIFT_HISTORY",
-                                          help="SQLite file each run is appended to.")] = DEFAULT_HISTORY,
-    no_history: Annotated[bool, typer.Option("--no-history", help="Do not record this run.")] = False,
+                                          help="The SQLite history: read to tell new differences, "
+                                               "written with --record.")] = DEFAULT_HISTORY,
+    record: Annotated[bool, typer.Option(
+        "--record", help="Append this run to the history (the scheduled job does).")] = False,
+    no_history: Annotated[bool, typer.Option("--no-history", help="Neither read nor write the history.")] = False,
     desired: Annotated[str | None, typer.Option("--desired", help="Desired versus live for this stack "
                                                 "(Automation API refresh preview; needs the Pulumi CLI).")] = None,
 ) -> None:
     """Compare environments; exit 0 on parity, 2 on drift, 1 on error."""
     if ctx.invoked_subcommand is not None:
         return
-    from ..drift import DriftError, IgnoreRules
-    from ..spec import load_spec
-
+    if record and no_history:
+        raise DriftError("--record and --no-history contradict each other")
     spec = load_spec(spec_file)
     rules = IgnoreRules.load(ignore) if ignore else None
     chosen = formats or [Format.text]
     if desired:
-        from ..drift.desired import desired_vs_live
-
         result = desired_vs_live(desired, Path(os.getcwd()), backend_url, spec.parity.allowed, rules)
-        _emit(result, chosen, out)
+        _emit(result, chosen, out, show_allowed, width)
         raise typer.Exit(result.exit_code)
     if not stacks:
         raise DriftError("give the stacks to compare: --stacks staging,prod")
     names = [s.strip() for s in stacks.split(",") if s.strip()]
-    src = _source(source, names, backend_url, project, _pairs(export or [], "--export"),
-                  _pairs(namespace or [], "--namespace"), spec.name, kube_context, region, endpoint_url)
+    for name in names:
+        problem = (f"stack name {name[:60]!r}... is {len(name)} characters; the limit is {STACK_NAME_MAX}"
+                   if len(name) > STACK_NAME_MAX else stack_name_problem(name))
+        if problem:
+            raise DriftError(f"--stacks: {problem}")
+    context = _context(source, names, backend_url, project, _pairs(export or [], "--export"),
+                       _pairs(namespace or [], "--namespace"), spec.name, kube_context, region, endpoint_url)
+    src = get_source(source.value, context)
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
-    from ..drift.run import run
-
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True) as bar:
+    with Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), console=err_console,
+                  transient=True) as bar:
         task = bar.add_task("reading stacks", total=len(names))
 
         def step(stack: str, where: str) -> None:
             bar.update(task, description=f"reading {stack} from {where}")
             bar.advance(task)
 
-        result = run(src, names, spec.parity.allowed, rules, None if no_history else history, step)
-    _emit(result, chosen, out)
+        result = run(src, names, spec.parity.allowed, rules, None if no_history else history, step, record)
+    _emit(result, chosen, out, show_allowed, width)
     raise typer.Exit(result.exit_code)
 
 
@@ -182,21 +205,19 @@ def show_history(
     """The trend of drift over the recorded runs."""
     from rich.table import Table
 
-    from ..drift import HistoryError
-    from ..drift.history import History
-    from .common import print_json
-
     if not history.is_file():
-        raise HistoryError(f"drift history {history} does not exist yet (run 'tricolor drift' first)")
-    with History(history) as db:
+        raise HistoryError(f"drift history {history} does not exist yet (run 'tricolor drift --record' first)")
+    with History(history, readonly=True) as db:
         runs = db.runs(limit=limit)
     if as_json:
-        print_json([run.__dict__ for run in runs])
+        sys.stdout.write(json_bytes([run.__dict__ for run in runs]).decode())
         return
     grid = Table("run", "at", "environments", "drift", "allowed", "ignored", "new", "resolved", "trend",
-                 title=f"drift history ({history})")
-    for run in runs:
-        bar = "[red]" + "█" * min(run.drift, 40) + "[/]" if run.drift else "[green]parity[/]"
-        grid.add_row(str(run.id), run.at, run.environments, str(run.drift), str(run.allowed), str(run.ignored),
-                     str(run.new), str(run.resolved), bar)
+                 title=Text(f"drift history ({history})"))
+    for entry in runs:
+        bar = Text("█" * min(entry.drift, 40), style="red") if entry.drift else Text("parity", style="green")
+        grid.add_row(*(Text("-" if v is None else str(v)) for v in (
+            entry.id, entry.at, entry.environments, entry.drift, entry.allowed, entry.ignored, entry.new,
+            entry.resolved)), bar)
     console.print(grid)
+

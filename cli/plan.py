@@ -1,33 +1,52 @@
-"""``tricolor plan``: render every environment offline and show what it would create."""
+"""``tricolor plan``: render every environment offline and show what it would create, or
+(``--against SOURCE``) what it would change.
+
+Exit codes: 0 success; 1 bad input, an unreadable ``--against`` source, or a mandatory
+policy violation (unless ``--no-policy-gate``); with ``--detailed-exitcode`` 2 when
+there are changes and 0 when there are none. Nothing printed is read as markup.
+"""
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 from .. import STACKS_DIR
+from ..drift.changes import StackChanges, diff_stack, planned
+from ..drift.errors import PlanBaseError
 from ..drift.matrix import parity_matrix
+from ..drift.report import json_bytes
+from ..errors import ExitCode
 from ..policies import check_rendered, violations_renderable
 from ..policies import document as policy_document
 from ..previews import preview_plan_config
 from ..spec import describe_step
 from ..stacks import Rendered, load_stacks, render, stack_names
 from ..stacks.config import stack_file
-from .common import console, guarded, print_json
+from ..vocab.redact import mask
+from .common import console, guarded
+from .plan_base import Base, read_base, render_stacks
+from .plan_output import changes_document, markdown, text_lines, totals
+
+STYLES = {"heading": "bold", "add": "green", "change": "yellow", "delete": "red", "property": "", "plain": "dim"}
 
 
 class Output(StrEnum):
     text = "text"
     json = "json"
+    markdown = "markdown"
 
 
 def plan_document(rendered: list[Rendered]) -> dict[str, Any]:
-    """The stable ``--output json`` document (see README, "Plan format")."""
+    """The stable ``--output json`` document (see README, "Plan format"); inputs masked
+    (secret values as ``[secret]``, the shape kept)."""
     return {
         "stacks": [
             {
@@ -35,7 +54,8 @@ def plan_document(rendered: list[Rendered]) -> dict[str, Any]:
                 "environment": r.stack.environment,
                 "backend": r.stack.backend,
                 "resources": [
-                    {"urn": x.urn, "type": x.type, "name": x.name, "parent": x.parent, "inputs": x.inputs}
+                    {"urn": x.urn, "type": x.type, "name": x.name, "parent": x.parent,
+                     "inputs": mask(x.inputs, type_=x.type)}
                     for x in r.resources
                 ],
             }
@@ -46,11 +66,13 @@ def plan_document(rendered: list[Rendered]) -> dict[str, Any]:
 
 def resource_tree(r: Rendered) -> Tree:
     stack = r.stack
-    tree = Tree(f"[bold]{stack.name}[/] ({stack.environment}, {stack.backend}) - {len(r.resources)} resources")
+    tree = Tree(Text.assemble((stack.name, "bold"), f" ({stack.environment}, {stack.backend}) - "
+                              f"{len(r.resources)} resources"))
     nodes: dict[str | None, Tree] = {}
     for res in sorted(r.resources, key=lambda x: x.urn.count("$")):
         parent = nodes.get(res.parent, tree)
-        label = f"[cyan]{res.type}[/] {res.name}" if res.custom else f"[magenta]{res.type}[/] [bold]{res.name}[/]"
+        label = (Text.assemble((res.type, "cyan"), " ", res.name) if res.custom
+                 else Text.assemble((res.type, "magenta"), " ", (res.name, "bold")))
         nodes[res.urn] = parent.add(label)
     return tree
 
@@ -60,7 +82,7 @@ def schedule_table(r: Rendered) -> Table:
     title = f"release schedule ({release.preset or 'explicit steps'})"
     table = Table("#", "step", title=title, title_justify="left")
     for index, step in enumerate(release.schedule):
-        table.add_row(str(index), describe_step(step))
+        table.add_row(str(index), Text(describe_step(step)))
     return table
 
 
@@ -75,30 +97,94 @@ def preview_configs(names: list[str], stacks_dir: Path, spec: Path | None) -> di
     return configs
 
 
+def _render_at(names: list[str], stacks_dir: Path, spec: Path) -> dict[str, Any]:
+    """A base's stacks rendered (``git:REF``): previews derived from that staging."""
+    present = [n for n in names if stack_file(n, stacks_dir).is_file()]
+    configs = preview_configs([n for n in names if n not in present], stacks_dir, spec) if present else {}
+    return render_stacks(names, stacks_dir, spec, configs)
+
+
+def compare_with(base: Base, rendered: list[Rendered]) -> list[StackChanges]:
+    out = []
+    for r in rendered:
+        name = r.stack.name
+        if name in base.skipped:
+            continue
+        before = base.stacks.get(name)
+        now = [planned(x.urn, x.inputs) for x in r.resources if x.custom]
+        label = base.label if before is not None else f"{base.label}: no such stack there, every resource is new"
+        out.append(diff_stack(name, before or [], now, label))
+    return out
+
+
+def _policy_lines(violations: list[Any]) -> list[tuple[str, str, str, str]]:
+    return [(v.enforcement, v.policy, v.resource, v.message) for v in violations]
+
+
 @guarded
 def plan(
     stack: Annotated[list[str] | None, typer.Option("--stack", "-s", help="Only this stack (repeatable).")] = None,
     spec: Annotated[Path | None, typer.Option("--spec", help="Use this spec file instead of service.yaml.")] = None,
-    output: Annotated[Output, typer.Option("--output", "-o", help="text or json.")] = Output.text,
+    output: Annotated[Output, typer.Option("--output", "-o", help="text, json or markdown.")] = Output.text,
     stacks_dir: Annotated[
         Path, typer.Option("--stacks-dir", help="Where the Pulumi.<stack>.yaml files are.")
     ] = STACKS_DIR,
+    against: Annotated[str | None, typer.Option(
+        "--against", help="Show what changes against: git:REF, a saved plan JSON, a 'pulumi stack export' or "
+                          "checkpoint file, or a DIY backend (folder, file://, s3://).")] = None,
+    project: Annotated[str, typer.Option("--project", help="Pulumi project name in a backend.")] = "tricolor",
+    detailed_exitcode: Annotated[bool, typer.Option(
+        "--detailed-exitcode", help="With --against: exit 0 without changes, 2 with changes, 1 on error.")] = False,
+    no_policy_gate: Annotated[bool, typer.Option(
+        "--no-policy-gate", help="Exit 0 even when a mandatory policy is violated.")] = False,
 ) -> None:
-    """Render every environment from the spec offline: resources, parity, release schedule."""
+    """Render every environment from the spec offline: resources (or, with --against, what
+    would change), parity, policies, release schedule."""
+    if detailed_exitcode and against is None:
+        raise PlanBaseError("--detailed-exitcode needs --against SOURCE (what the plan is compared with)")
     names = stack or stack_names(stacks_dir)
     inputs = load_stacks(names, spec, stacks_dir, configs=preview_configs(names, stacks_dir, spec))
     # (every stack is validated above, before anything renders)
+    base = read_base(against, names, stacks_dir, spec, project, _render_at) if against else None
     rendered = [render(item) for item in inputs]
+    changes = compare_with(base, rendered) if base is not None else []
     violations = check_rendered(rendered)
-    parity_view, parity_rows = parity_matrix(rendered, changed_only=True)
+    parity_view, parity_rows = parity_matrix(rendered, changed_only=True, width=console.width)
     if output is Output.json:
         document = plan_document(rendered)
         document["parity"] = parity_rows
         document["policies"] = policy_document(violations)["violations"]
-        print_json(document)
-        return
-    for r in rendered:
-        console.print(resource_tree(r))
+        if base is not None:
+            document["changes"] = changes_document(changes, base.skipped, against or "")
+        sys.stdout.write(json_bytes(document).decode())
+    elif output is Output.markdown:
+        sys.stdout.write(_markdown(rendered, changes, base, violations))
+    else:
+        _text(rendered, changes, base, parity_view, violations)
+    if any(v.mandatory for v in violations) and not no_policy_gate:
+        raise typer.Exit(ExitCode.ERROR)
+    if detailed_exitcode:
+        raise typer.Exit(ExitCode.FINDING if any(totals(changes).values()) else ExitCode.OK)
+
+
+def _markdown(rendered: list[Rendered], changes: list[StackChanges], base: Base | None,
+              violations: list[Any]) -> str:
+    if base is not None:
+        return markdown(changes, base.skipped, _policy_lines(violations))
+    summary = [StackChanges(r.stack.name, "nothing (no --against)",
+                            tuple(diff_stack(r.stack.name, [], [planned(x.urn, x.inputs) for x in r.resources
+                                                                if x.custom], "").resources)) for r in rendered]
+    return markdown(summary, {}, _policy_lines(violations))
+
+
+def _text(rendered: list[Rendered], changes: list[StackChanges], base: Base | None, parity_view: Any,
+          violations: list[Any]) -> None:
+    if base is None:
+        for r in rendered:
+            console.print(resource_tree(r))
+    else:
+        for line, style in text_lines(changes, base.skipped):
+            console.print(Text(line, style=STYLES.get(style, "")), soft_wrap=True)
     console.print(parity_view)
     console.print(violations_renderable(violations, [r.stack.name for r in rendered]), soft_wrap=True)
     production = next((r for r in rendered if r.stack.environment == "production"), rendered[0])

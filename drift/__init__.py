@@ -1,24 +1,26 @@
 """Drift: compare the live configuration of environments with each other.
 
-sources (Pulumi state, live Kubernetes, live AWS) -> ``normalize`` (roles, volatile
-fields, secrets) -> ``diff.compare`` (fingerprints, then deepdiff) -> reports (terminal,
-Markdown, JSON, HTML, JUnit XML) and a SQLite history. Exit codes: 0 parity, 2 drift,
-1 error. Sources, reports and history are imported from their modules when needed, so
-the pure core stays light.
+sources (Pulumi state, live Kubernetes, live AWS; ``source`` the protocol, ``sources``
+the registry) -> ``normalize`` (roles, volatile fields, embedded documents, secrets
+redacted before anything is fingerprinted) -> ``diff.compare`` (fingerprints, then
+deepdiff) -> reports (``report``: text, Markdown, JSON, HTML, JUnit XML) and a SQLite
+history written only when asked. Exit codes: 0 parity, 2 drift, 1 error. Heavy
+third-party modules (deepdiff, jinja2, boto3, kubernetes, rich) are imported only when
+used, so the pure core stays light.
 """
 
 from __future__ import annotations
 
-from .diff import compare
+from .diff import compare, odd_ones
 from .errors import (
     DesiredStateError,
     DriftError,
     HistoryError,
     IgnoreFileError,
+    PlanBaseError,
     ReportError,
     SourceError,
     StateFormatError,
-    UnknownSourceError,
 )
 from .ignore import IgnoreRule, IgnoreRules
 from .mapping import RELEASE_MANAGED, allowed_reason, spec_path
@@ -40,17 +42,18 @@ __all__ = [
     "IgnoreRule",
     "IgnoreRules",
     "Item",
+    "PlanBaseError",
     "ReportError",
     "Resource",
     "Snapshot",
     "SourceError",
     "StateFormatError",
-    "UnknownSourceError",
     "allowed_reason",
     "build_snapshots",
     "canonical",
     "compare",
     "deep_normalize",
+    "odd_ones",
     "role_from_urn",
     "snapshots_from_rendered",
     "spec_path",

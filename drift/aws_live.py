@@ -10,12 +10,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..vocab import labels
 from .errors import SourceError
 from .model import Snapshot
-from .normalize import Item, build_snapshots, color_of
+from .snapshots import Item, build_snapshots, color_of
+from .source import SourceContext
 
-STACK_TAG = "tricolor.dev/stack"
-COLOR_TAG = "tricolor.dev/color"
+STACK_TAG = labels.STACK
+COLOR_TAG = labels.COLOR
 SERVICE, TASK = "aws:ecs/service:Service", "aws:ecs/taskDefinition:TaskDefinition"
 TARGET_GROUP, LISTENER = "aws:lb/targetGroup:TargetGroup", "aws:lb/listener:Listener"
 
@@ -45,6 +47,10 @@ class AwsSource:
     max_attempts: int = 3
     timeout: float = 10.0
     name: str = "aws"
+
+    @classmethod
+    def from_context(cls, context: SourceContext) -> AwsSource:
+        return cls(region=context.region, endpoint_url=context.endpoint_url, profile=context.profile)
 
     def describe(self, stack: str) -> str:
         return f"aws {self.region or 'default region'} (tag {STACK_TAG}={stack})"

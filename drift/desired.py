@@ -14,11 +14,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..vocab.wire import Urn
+from .canonical import canonical
 from .diff import compare
 from .errors import DesiredStateError
 from .ignore import IgnoreRules
 from .model import DriftResult, Resource, Snapshot
-from .normalize import Affixes, canonical, parse_urn, role_from_urn
+from .names import Affixes
+from .snapshots import role_from_urn
 
 NO_CLI = ("desired-versus-live needs the Pulumi CLI ('pulumi' on PATH) and it is not installed here; "
           "install it (https://www.pulumi.com/docs/iac/download-install/) or compare environments "
@@ -42,7 +45,8 @@ def result_from_events(stack: str, events: Iterable[Any], allowed: Sequence[str]
         meta = getattr(step, "metadata", None)
         if meta is None or meta.urn.endswith("pulumi:pulumi:Stack") or meta.type.startswith("pulumi:providers:"):
             continue
-        _, type_, name = parse_urn(meta.urn)
+        urn = Urn.parse(meta.urn)
+        type_, name = urn.type, urn.name
         role = role_from_urn(meta.urn)
         if meta.old is not None and meta.old.custom is not False:
             recorded[role] = (type_, name, meta.old.outputs or meta.old.inputs or {})
@@ -54,7 +58,7 @@ def result_from_events(stack: str, events: Iterable[Any], allowed: Sequence[str]
     affixes = Affixes(stack)
 
     def snapshot(label: str, found: Mapping[str, tuple[str, str, Mapping[str, Any]]]) -> Snapshot:
-        resources = {role: Resource(role, t, n, canonical(body, affixes)) for role, (t, n, body) in found.items()}
+        resources = {role: Resource(role, t, n, canonical(body, affixes, t)) for role, (t, n, body) in found.items()}
         return Snapshot(stack=stack, environment=label, resources=resources, source=label)
 
     return compare([snapshot(f"{stack} (state)", recorded), snapshot(f"{stack} (live)", refreshed)],

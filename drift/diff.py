@@ -11,13 +11,48 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import orjson
+
+from ..vocab.wire import SECRET_TEXT, UNKNOWN_TEXT
+from .canonical import deep_form
 from .errors import DriftError
 from .ignore import IgnoreRules
 from .mapping import allowed_reason
 from .model import Difference, DriftResult, Kind, Resource, Snapshot
-from .normalize import SECRET_TEXT, UNKNOWN_TEXT
+
+__all__ = ["classify", "compare", "field_paths", "fields_of", "odd_ones"]
 
 _MISSING = object()
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def fields_of(resource: Resource) -> Any:
+    """The full normal form of ``resource`` (from its canonical bytes, already redacted:
+    ``canonical.needs_redaction`` is exact, so redacting again would change nothing)."""
+    return deep_form(orjson.loads(resource.canonical))
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def odd_ones(values: Mapping[str, Any]) -> tuple[str, ...]:
+    """The environments whose value is not the baseline: the value most environments
+    share (when one value is shared by more than any other), else the first one's."""
+    groups: list[tuple[Any, list[str]]] = []
+    for label, value in values.items():
+        for shared, labels in groups:
+            if _same(shared, value):
+                labels.append(label)
+                break
+        else:
+            groups.append((value, [label]))
+    if len(groups) < 2:
+        return ()
+    sizes = sorted((len(labels) for _, labels in groups), reverse=True)
+    baseline = (max(groups, key=lambda g: len(g[1]))[0] if sizes[0] > sizes[1]
+                else next(iter(values.values())))
+    return tuple(label for label, value in values.items() if not _same(value, baseline))
 
 
 def _get(document: Any, path: Sequence[str]) -> Any:
@@ -38,8 +73,9 @@ def _get(document: Any, path: Sequence[str]) -> Any:
 
 
 def _narrow(a: Any, b: Any, path: tuple[str, ...], out: list[tuple[tuple[str, ...], Any, Any]]) -> None:
-    """Descend through mappings while subtrees differ (``==`` is cheap); collect the
-    smallest differing non-mapping subtrees for deepdiff."""
+    """Descend through mappings, and lists of as many items that are not plain values,
+    while subtrees differ (``==`` is cheap); collect the smallest differing subtrees.
+    Lists of different lengths are left to deepdiff (insertions, removals)."""
     if isinstance(a, dict) and isinstance(b, dict):
         for key in a.keys() | b.keys():
             left, right = a.get(key, _MISSING), b.get(key, _MISSING)
@@ -47,8 +83,26 @@ def _narrow(a: Any, b: Any, path: tuple[str, ...], out: list[tuple[tuple[str, ..
                 out.append((path + (str(key),), None, None))
             elif left != right:
                 _narrow(left, right, path + (str(key),), out)
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and not (_values(a) and _values(b)):
+        for index, (left, right) in enumerate(zip(a, b, strict=True)):
+            if not (type(left) is type(right) and left == right):
+                _narrow(left, right, path + (str(index),), out)
     else:
         out.append((path, a, b))
+
+
+def _values(node: Any) -> bool:
+    """A list of plain values (compared as a whole, shown as a whole)."""
+    return isinstance(node, list) and all(isinstance(v, _SCALARS) for v in node)
+
+
+def _up_to_values(left: Any, right: Any, path: list[str]) -> tuple[str, ...]:
+    """``path`` cut at the first list of plain values on both sides."""
+    for size in range(len(path)):
+        a, b = _get(left, path[:size]), _get(right, path[:size])
+        if _values(a) and _values(b):
+            return tuple(path[:size])
+    return tuple(path)
 
 
 def field_paths(documents: Sequence[Any]) -> list[tuple[str, ...]]:
@@ -62,12 +116,15 @@ def field_paths(documents: Sequence[Any]) -> list[tuple[str, ...]]:
             if left is None and right is None or not isinstance(left, list) or not isinstance(right, list):
                 paths.add(prefix)  # a key on one side only, or a changed value: the path itself
                 continue
+            if _values(left) and _values(right):
+                paths.add(prefix)  # a list of values (actions, hostnames, args): the list itself
+                continue
             from deepdiff import DeepDiff  # imported only when lists differ
 
             tree = DeepDiff(left, right, view="tree", ignore_order=False)
             for levels in tree.values():
                 for level in levels:
-                    paths.add(prefix + tuple(str(p) for p in level.path(output_format="list")))
+                    paths.add(prefix + _up_to_values(left, right, [str(p) for p in level.path(output_format="list")]))
     ordered = sorted(paths, key=lambda p: (len(p), p))
     kept: list[tuple[str, ...]] = []
     for path in ordered:
@@ -80,19 +137,21 @@ def _is_color(values: Mapping[str, Any], colors: Mapping[str, str | None]) -> bo
     """Whether every value present is its environment's own color (a color label, a
     log prefix, a header value): the color, which exists to differ."""
     present = [(label, v) for label, v in values.items() if v is not None]
-    return bool(present) and all(colors.get(label) is not None and v == colors[label] for label, v in present)
+    return bool(present) and all(colors.get(label) is not None and v in (colors[label], [colors[label]])
+                                 for label, v in present)
 
 
 def classify(resource: str, type_: str, path: tuple[str, ...], values: Mapping[str, Any], kind: Kind,
              allowed: Sequence[str], ignore: IgnoreRules) -> Difference:
     dotted = ".".join(path)
+    odd = odd_ones(values)
     reason = allowed_reason(type_, path, allowed)
     if reason:
-        return Difference(resource, type_, dotted, dict(values), kind, "allowed", reason)
+        return Difference(resource, type_, dotted, dict(values), kind, "allowed", reason, odd=odd)
     reason = ignore.reason(resource, dotted)
     if reason:
-        return Difference(resource, type_, dotted, dict(values), kind, "ignored", reason)
-    return Difference(resource, type_, dotted, dict(values), kind, "drift")
+        return Difference(resource, type_, dotted, dict(values), kind, "ignored", reason, odd=odd)
+    return Difference(resource, type_, dotted, dict(values), kind, "drift", odd=odd)
 
 
 def _roles(snapshots: Iterable[Snapshot]) -> list[str]:
@@ -112,7 +171,7 @@ def compare(snapshots: Sequence[Snapshot], allowed: Sequence[str],
         raise DriftError(f"environment labels must be unique; got {', '.join(labels)}")
     ignore = ignore or IgnoreRules()
     differences: list[Difference] = []
-    equal = unknown = 0
+    unchanged = unknown = 0
     roles = _roles(snapshots)
     colors = {s.environment: s.color for s in snapshots}
     types: dict[str, str] = {}
@@ -120,17 +179,20 @@ def compare(snapshots: Sequence[Snapshot], allowed: Sequence[str],
         present: dict[str, Resource] = {s.environment: s.resources[role] for s in snapshots
                                         if role in s.resources}
         type_ = types[role] = next(iter(present.values())).type
+        before = len(differences)
         if len(present) < len(labels):
             names = {label: present[label].name if label in present else None for label in labels}
             differences.append(classify(role, type_, (), names, "missing", allowed, ignore))
         if len(present) < 2 or len({r.fingerprint for r in present.values()}) == 1:
-            equal += len(present) >= 2
+            unchanged += len(present) == len(labels)
             continue
-        documents = {label: resource.fields for label, resource in present.items()}
+        documents = {label: fields_of(resource) for label, resource in present.items()}
+        found_unknown = False
         for path in field_paths(list(documents.values())):
             found = {label: _get(doc, path) for label, doc in documents.items()}
             if any(v == UNKNOWN_TEXT for v in found.values() if isinstance(v, str)):
                 unknown += 1
+                found_unknown = True
                 continue
             kind: Kind = "missing" if any(v is _MISSING for v in found.values()) else "changed"
             values = {label: (None if found.get(label, _MISSING) is _MISSING else found[label]) for label in labels}
@@ -142,11 +204,12 @@ def compare(snapshots: Sequence[Snapshot], allowed: Sequence[str],
                 difference = dataclasses.replace(difference, status="allowed",
                                                  reason="release-managed: color (each value is its color)")
             differences.append(difference)
+        unchanged += len(differences) == before and not found_unknown and len(present) == len(labels)
     return DriftResult(
         environments=labels,
         differences=tuple(sorted(differences, key=lambda d: (d.resource, d.path))),
         resources=len(roles),
-        fingerprinted_equal=equal,
+        unchanged=unchanged,
         unknown=unknown,
         sources={s.environment: s.source for s in snapshots},
         roles=tuple(roles),

@@ -2,24 +2,27 @@
 
 Tree::
 
-    TricolorError (tricolor.spec.errors)
+    TricolorError (tricolor.errors)
+    ├── UnknownNameError            ``--source`` names no known source (lists them)
+    ├── CheckpointError (vocab)     a checkpoint or export is unreadable or malformed (names the
+    │                               file and the JSON path; raised by ``vocab.checkpoint``)
     └── DriftError                  drift cannot be computed (exit code 1)
         ├── SourceError             a source cannot be read: missing stack, unreadable backend URL,
-        │   │                       truncated JSON, unreachable API (names the stack, file or URL)
-        │   ├── StateFormatError    a checkpoint or export is not a Pulumi state this reader knows
-        │   │                       (unknown schema version, unknown v4 feature, wrong shape)
-        │   └── UnknownSourceError  ``--source`` names no known source (lists them)
+        │   │                       unreachable API (names the stack, file or URL)
+        │   └── StateFormatError    a checkpoint or export is not a state the reader accepts (the
+        │                           ``parse_state`` re-export turns ``CheckpointError`` into it)
         ├── IgnoreFileError         the ``--ignore`` file is unreadable or has a malformed line
         ├── ReportError             an unknown report format, or the output folder is not writable
         ├── HistoryError            the SQLite history file cannot be opened or written
-        └── DesiredStateError       desired-versus-live needs the Pulumi CLI, or the refresh failed
+        ├── DesiredStateError       desired-versus-live needs the Pulumi CLI, or the refresh failed
+        └── PlanBaseError           ``plan --against`` cannot read what it compares with
 
 All are fatal. Drift itself is not an error: it is a result with exit code 2.
 """
 
 from __future__ import annotations
 
-from ..spec.errors import TricolorError
+from ..errors import TricolorError
 
 
 class DriftError(TricolorError):
@@ -32,12 +35,6 @@ class SourceError(DriftError):
 
 class StateFormatError(SourceError):
     """A Pulumi checkpoint or export has a shape, version or feature this reader refuses."""
-
-
-class UnknownSourceError(SourceError):
-    def __init__(self, name: str, known: tuple[str, ...]) -> None:
-        self.name = name
-        super().__init__(f"unknown drift source {name!r}; supported sources: {', '.join(known)}")
 
 
 class IgnoreFileError(DriftError):
@@ -54,3 +51,7 @@ class HistoryError(DriftError):
 
 class DesiredStateError(DriftError):
     """Desired-versus-live cannot run (no Pulumi CLI, or the refresh preview failed)."""
+
+
+class PlanBaseError(DriftError):
+    """What ``plan --against`` compares with cannot be read (a state, a saved plan, a git ref)."""

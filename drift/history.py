@@ -1,5 +1,11 @@
-"""Drift history in SQLite: every run appended; each difference gets when it was first
-seen and whether it is new since the last run over the same environments."""
+"""Drift history in SQLite: the runs a team chose to record (``--record``, the scheduled
+job), and for every run, recorded or not, when each difference was first seen and
+whether it is new since the last recorded run over the same environments.
+
+A first run has nothing to compare with: its differences carry no ``new`` (so no
+report says "17 new"), and a run that is not recorded leaves the file untouched (it is
+not even created).
+"""
 
 from __future__ import annotations
 
@@ -42,19 +48,27 @@ class Run:
     ignored: int
     resources: int
     exit_code: int
-    new: int
-    resolved: int
+    new: int | None  # None on the first run over these environments: nothing to be new against
+    resolved: int | None
+
+
+_COLUMNS = ("id", "at", "environments", "drift", "allowed", "ignored", "resources", "exit_code")
 
 
 class History:
     """A SQLite file of drift runs."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, readonly: bool = False) -> None:
+        """Open (``readonly``: an existing file, never written) or create the history."""
         self.path = Path(path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path)
-            self.db.executescript(SCHEMA)
+            if readonly:
+                self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+                self.db.execute("SELECT 1 FROM runs LIMIT 1")
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path)
+                self.db.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise HistoryError(f"drift history {self.path}: cannot be opened ({exc})") from None
 
@@ -75,14 +89,30 @@ class History:
         seen = dict(self.db.execute("SELECT key, first_seen FROM differences WHERE run_id = ?", (row[0],)))
         return int(row[0]), seen
 
+    def annotate(self, result: DriftResult, at: datetime | None = None) -> DriftResult:
+        """``result`` with ``first_seen`` and ``new`` from the last recorded run over the
+        same environments (unchanged when there is none)."""
+        now = (at or datetime.now(UTC)).isoformat(timespec="seconds")
+        try:
+            last_id, seen = self._last(",".join(result.environments))
+        except sqlite3.Error as exc:
+            raise HistoryError(f"drift history {self.path}: cannot be read ({exc})") from None
+        if last_id is None:
+            return result
+        return dataclasses.replace(result, differences=tuple(
+            dataclasses.replace(d, first_seen=seen.get(d.key, now), new=d.key not in seen)
+            for d in result.differences))
+
     def record(self, result: DriftResult, at: datetime | None = None) -> DriftResult:
-        """Append ``result`` as a run; return it with ``first_seen`` and ``new`` filled in."""
+        """Append ``result`` as a run; return it with ``first_seen`` (and, unless this is
+        the first run over these environments, ``new``) filled in."""
         now = (at or datetime.now(UTC)).isoformat(timespec="seconds")
         environments = ",".join(result.environments)
         try:
             last_id, seen = self._last(environments)
             annotated = tuple(
-                dataclasses.replace(d, first_seen=seen.get(d.key, now), new=d.key not in seen)
+                dataclasses.replace(d, first_seen=seen.get(d.key, now),
+                                    new=None if last_id is None else d.key not in seen)
                 for d in result.differences)
             counts = result.counts
             with self.db:
@@ -114,9 +144,13 @@ class History:
                     keys = {k for (k,) in cursor.execute("SELECT key FROM differences WHERE run_id = ?", (row[0],))}
                     previous = cursor.execute("SELECT id FROM runs WHERE environments = ? AND id < ? "
                                               "ORDER BY id DESC LIMIT 1", (row[2], row[0])).fetchone()
+                    fields = dict(zip(_COLUMNS, row, strict=True))
+                    if previous is None:
+                        out.append(Run(**fields, new=None, resolved=None))
+                        continue
                     before = {k for (k,) in cursor.execute("SELECT key FROM differences WHERE run_id = ?",
-                                                           (previous[0],))} if previous else set()
-                    out.append(Run(*row, new=len(keys - before), resolved=len(before - keys)))
+                                                           (previous[0],))}
+                    out.append(Run(**fields, new=len(keys - before), resolved=len(before - keys)))
         except sqlite3.Error as exc:
             raise HistoryError(f"drift history {self.path}: cannot be read ({exc})") from None
         return out

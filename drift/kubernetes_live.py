@@ -9,17 +9,20 @@ server sends them (raw JSON, paginated), so normalisation sees exactly what is l
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
+from ..vocab import labels
 from .errors import SourceError
 from .model import Snapshot
-from .normalize import Item, build_snapshots, color_of
+from .snapshots import Item, build_snapshots, color_of
+from .source import SourceContext
 
-SELECTOR = "app.kubernetes.io/managed-by=tricolor"
+SELECTOR = f"{labels.APP_MANAGED_BY}={labels.MANAGED_BY}"
 PAGE = 500
 
 
@@ -56,8 +59,6 @@ def load_client(context: str | None = None, in_cluster: bool | None = None) -> A
         if in_cluster or (in_cluster is None and context is None and _in_cluster()):
             config.load_incluster_config()
         else:
-            import os
-
             # KUBECONFIG is read now, not when the client was first imported.
             config.load_kube_config(config_file=os.environ.get("KUBECONFIG") or None, context=context)
     except (ConfigException, OSError, TypeError) as exc:
@@ -66,8 +67,6 @@ def load_client(context: str | None = None, in_cluster: bool | None = None) -> A
 
 
 def _in_cluster() -> bool:
-    import os
-
     return bool(os.environ.get("KUBERNETES_SERVICE_HOST"))
 
 
@@ -81,6 +80,12 @@ class KubernetesSource:
     selector: str = SELECTOR
     timeout: float = 30.0
     name: str = "kubernetes"
+
+    @classmethod
+    def from_context(cls, context: SourceContext) -> KubernetesSource:
+        if context.client_factory is None:
+            return cls(namespaces=dict(context.namespaces))
+        return cls(namespaces=dict(context.namespaces), client_factory=context.client_factory)
 
     def describe(self, stack: str) -> str:
         return f"kubernetes namespace {self._namespace(stack)}"
@@ -144,7 +149,7 @@ class KubernetesSource:
         for kind in KINDS:
             for obj in self.list_objects(kind, namespace):
                 obj = {"apiVersion": kind.api_version, "kind": kind.kind, **obj}
-                meta = obj.get("metadata") or {}
-                name = str(meta.get("name", ""))
-                items.append(Item(kind.type, name, obj, color_of(name, meta.get("labels"))))
+                meta = obj.get("metadata")
+                name = str(meta.get("name", "")) if isinstance(meta, dict) else ""
+                items.append(Item(kind.type, name, obj, color_of(name, labels.labels_of(kind.type, obj))))
         return build_snapshots(stack, items, namespace=namespace, source=f"kubernetes namespace {namespace}")

@@ -1,19 +1,21 @@
-"""The state-source protocol and its factory.
+"""The state-source protocol and the one context every source is built from.
 
 A source reads one stack and returns its snapshots: one environment, or one per color
-for a production stack. Implementations: ``state`` (Pulumi state from a self-managed
-backend or a ``pulumi stack export``), ``kubernetes`` (live objects), ``aws`` (live ECS
-and load balancer resources).
+for a production stack. Implementations (one module each, importing this module and
+never the registry): ``pulumi_state`` (Pulumi state from a self-managed backend or a
+``pulumi stack export``), ``kubernetes_live`` (live objects), ``aws_live`` (live ECS
+and load balancer resources). The registry is ``sources``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from .errors import UnknownSourceError
 from .model import Snapshot
 
-SOURCES = ("state", "kubernetes", "aws")
+__all__ = ["Source", "SourceContext"]
 
 
 @runtime_checkable
@@ -31,18 +33,21 @@ class Source(Protocol):
         ...
 
 
-def get_source(name: str, **options: Any) -> Source:
-    """The source called ``name`` built with ``options``; unknown names are an error."""
-    if name == "state":
-        from .pulumi_state import PulumiStateSource
+@dataclass(frozen=True)
+class SourceContext:
+    """Everything a source may be built from (each source reads the fields it needs).
 
-        return PulumiStateSource(**options)
-    if name == "kubernetes":
-        from .kubernetes_live import KubernetesSource
+    - state: ``backend_url``, ``project``, ``exports`` (stack -> file, ``-`` = stdin), ``stdin``;
+    - kubernetes: ``namespaces`` (stack -> namespace), ``client_factory``;
+    - aws: ``region``, ``endpoint_url``, ``profile``.
+    """
 
-        return KubernetesSource(**options)
-    if name == "aws":
-        from .aws_live import AwsSource
-
-        return AwsSource(**options)
-    raise UnknownSourceError(name, SOURCES)
+    backend_url: str | None = None
+    project: str = "tricolor"
+    exports: Mapping[str, str] = field(default_factory=dict)
+    stdin: Callable[[], bytes] | None = None
+    namespaces: Mapping[str, str] = field(default_factory=dict)
+    client_factory: Callable[[], Any] | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+    profile: str | None = None

@@ -14,7 +14,11 @@ v4 ``features`` entry this reader does not know is refused, as the Pulumi CLI re
 it.
 
 Bounds: a file (or what a gzip inflates to) larger than ``max_bytes`` is refused
-without being held in memory (default 1 GiB, ``$TRICOLOR_MAX_STATE_MB``), and JSON
+without being held in memory (default 1 GiB, ``$TRICOLOR_MAX_STATE_MB``); a gzip that
+inflates past 64 MiB *and* past ``max_ratio`` times its own size (default 100,
+``$TRICOLOR_MAX_GZIP_RATIO``; real states compress 5 to 30 times, a gzip bomb about
+1,000 times) is refused as soon as it gets there, so a 1.5 MB bomb costs about 150 MB,
+not 1 GiB; and JSON
 nested deeper than orjson's limits (1024 to parse, 254 to serialise) is refused, so
 no later walk can overflow the stack.
 """
@@ -38,6 +42,9 @@ VERSIONS = (3, 4)
 KNOWN_FEATURES = frozenset({"refreshBeforeUpdate"})
 MAX_BYTES_ENV = "TRICOLOR_MAX_STATE_MB"
 DEFAULT_MAX_BYTES = 1024 * 1024 * 1024
+MAX_RATIO_ENV = "TRICOLOR_MAX_GZIP_RATIO"
+DEFAULT_MAX_RATIO = 100
+RATIO_FLOOR = 64 * 1024 * 1024  # below this, any ratio is fine
 _CHUNK = 1 << 20
 
 
@@ -65,6 +72,16 @@ def max_bytes() -> int:
         return DEFAULT_MAX_BYTES
 
 
+def max_ratio() -> float:
+    """The largest inflated-to-compressed size ratio accepted past ``RATIO_FLOOR``."""
+    raw = os.environ.get(MAX_RATIO_ENV, "")
+    try:
+        value = float(raw) if raw else DEFAULT_MAX_RATIO
+    except ValueError:
+        return DEFAULT_MAX_RATIO
+    return value if value > 0 else DEFAULT_MAX_RATIO
+
+
 def _too_big(where: str, limit: int, what: str) -> CheckpointError:
     return CheckpointError(f"{where}: {what} more than {limit // (1024 * 1024)} MiB; refused "
                            f"(raise ${MAX_BYTES_ENV} if the state is really that large)")
@@ -82,12 +99,18 @@ def inflate(data: bytes, where: str, limit: int | None = None) -> bytes:
         return data
     inflater = zlib.decompressobj(wbits=31)
     out = bytearray()
+    ratio_limit = max(RATIO_FLOOR, int(max_ratio() * len(data)))
     try:
         chunk = inflater.decompress(data, _CHUNK)
         while True:
             out += chunk
             if len(out) > limit:
                 raise _too_big(where, limit, "it inflates to")
+            if len(out) > ratio_limit:
+                raise CheckpointError(
+                    f"{where}: a gzip of {len(data) // 1024} KiB that inflates to more than "
+                    f"{len(out) // (1024 * 1024)} MiB (over {max_ratio():g} times its size): refused as a "
+                    f"decompression bomb (raise ${MAX_RATIO_ENV} if the state is real)")
             if inflater.eof or not inflater.unconsumed_tail:
                 break
             chunk = inflater.decompress(inflater.unconsumed_tail, _CHUNK)
@@ -158,7 +181,9 @@ def parse_state(data: bytes, where: str, limit: int | None = None) -> State:
         raise CheckpointError(f"{where}: expected a JSON object with 'version', got {type(document).__name__}")
     version = document.get("version")
     if isinstance(version, bool) or version not in VERSIONS:
-        raise CheckpointError(f"{where}: unsupported state schema version {str(version)[:40]!r}; "
+        shown = version if isinstance(version, int) and not isinstance(version, bool) and abs(version) < 10**9 \
+            else repr(str(version)[:40])
+        raise CheckpointError(f"{where}: unsupported state schema version {shown}; "
                               f"this reader knows versions {', '.join(map(str, VERSIONS))}")
     features = document.get("features") or []
     if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
@@ -195,7 +220,8 @@ def parse_state(data: bytes, where: str, limit: int | None = None) -> State:
                 raise CheckpointError(f"{where}: {base}.resources[{number}]: URN {urn[:300]} appears twice")
             live.add(urn)
     try:  # orjson serialises at most 254 levels: what passes here, every later walk can handle
-        orjson.dumps(resources)
+        for resource in resources:  # one at a time: never a second copy of the whole state
+            orjson.dumps(resource)
     except orjson.JSONEncodeError:
         raise CheckpointError(f"{where}: {base}.resources are nested too deeply") from None
     return State(int(version), tuple(resources), tuple(features), stack)

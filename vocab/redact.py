@@ -18,9 +18,13 @@ By structure (``redact``):
 - lists of named items (``[{"name": ..., "value": ...}]``: container ``env``, ECS
   ``environment``, tags) are keyed by name first, even when a name appears twice
   (then the name holds the list of its values), so each value is judged by its name;
+  in a list that cannot be keyed (an item without a name), each named item is still
+  judged by its own name;
 - Docker ``envs`` (``["NAME=value", ...]``) likewise;
 - Kubernetes ``Secret`` ``data`` and ``stringData``, whole;
 - the password of a URL (``postgres://user:pw@host``) in any string.
+
+``mask`` applies the same rules and keeps the document's shape (lists stay lists).
 
 Redaction is by shape, never by value: two environments whose secrets differ, or are
 equal, redact to the same bytes, so nothing downstream (a diff, a count, a summary)
@@ -29,6 +33,7 @@ can tell them apart.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -58,8 +63,11 @@ def words(name: str) -> list[str]:
 
 def is_secret_name(name: Any) -> bool:
     """Whether a key of this name holds a secret value (see the module docstring)."""
-    if not isinstance(name, str):
-        return False
+    return isinstance(name, str) and _secret_name(name)
+
+
+@functools.lru_cache(maxsize=65536)  # keys repeat across thousands of resources
+def _secret_name(name: str) -> bool:
     parts = words(name)
     if not parts or parts[-1] in _REFERENCE_WORDS:
         return False
@@ -125,10 +133,56 @@ def redact(value: Any, key: str = "", type_: str = "") -> Any:
     return out
 
 
+def mask(value: Any, key: str = "", type_: str = "") -> Any:
+    """``value`` with the same secrets as ``redact`` replaced, its shape kept: a list of
+    named items stays a list (each item judged by its name), Docker ``envs`` stay
+    ``NAME=value`` strings. For documents whose shape is a contract (``plan --output
+    json``)."""
+    out = _mask(plain(value), key)
+    if type_.endswith(_SECRET_TYPES) and isinstance(out, dict):
+        for field in ("data", "stringData"):
+            if field in out:
+                out[field] = ({k: SECRET_TEXT for k in out[field]} if isinstance(out[field], dict)
+                              else SECRET_TEXT)
+    return out
+
+
+def _name_key(items: list[Any]) -> tuple[str, str] | None:
+    if not items or not isinstance(items[0], Mapping):
+        return None
+    for name_key, value_key in _NAME_KEYS:
+        if all(isinstance(i, Mapping) and isinstance(i.get(name_key), str) for i in items):
+            return name_key, value_key
+    return None
+
+
+def _mask(value: Any, key: str) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _hide(v) if is_secret_name(k) else _mask(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        if key == "envs" and env_pairs(value) is not None:
+            return [f"{i.split('=', 1)[0]}={SECRET_TEXT}" if is_secret_name(i.split("=", 1)[0]) else redact_text(i)
+                    for i in value]
+        keys = _name_key(value)
+        if keys is not None:
+            return [{k: v if k == keys[0] else _hide(v) if is_secret_name(item[keys[0]]) else _mask(v, k)
+                     for k, v in item.items()} for item in value]
+        return [_entry(v) if _secret_entry(v) else _mask(v, key) for v in value]
+    if isinstance(value, str):
+        return redact_text(value)
+    return value
+
+
 def is_reference_name(name: Any) -> bool:
     """A key whose value names or points at something (``valueFrom``, ``secretKeyRef``,
     ``keyName``) rather than holding it."""
-    return isinstance(name, str) and bool(words(name)) and words(name)[-1] in _REFERENCE_WORDS
+    return isinstance(name, str) and _reference_name(name)
+
+
+@functools.lru_cache(maxsize=65536)
+def _reference_name(name: str) -> bool:
+    parts = words(name)
+    return bool(parts) and parts[-1] in _REFERENCE_WORDS
 
 
 def _hide(value: Any) -> Any:
@@ -147,7 +201,32 @@ def _redact(value: Any, key: str) -> Any:
         keyed = named(value) if key != "envs" else env_pairs(value)
         if keyed is not None:
             return _redact(keyed, key)
-        return [_redact(v, key) for v in value]
+        return [_entry(v) if _secret_entry(v) else _redact(v, key) for v in value]
     if isinstance(value, str):
         return redact_text(value)
     return value
+
+
+def _entry_name(item: Any) -> tuple[str, str] | None:
+    """The name key and name of a named item (``{"name": "DB_PASSWORD", ...}``)."""
+    if isinstance(item, Mapping):
+        for name_key, _ in _NAME_KEYS:
+            if isinstance(item.get(name_key), str):
+                return name_key, item[name_key]
+    if isinstance(item, str) and "=" in item:
+        return "", item.split("=", 1)[0]
+    return None
+
+
+def _secret_entry(item: Any) -> bool:
+    """A named item whose name is secret-looking, in a list that could not be keyed by
+    name (an item without a name beside it, a string among mappings): judged alone."""
+    found = _entry_name(item)
+    return found is not None and is_secret_name(found[1])
+
+
+def _entry(item: Any) -> Any:
+    if isinstance(item, str):
+        return f"{item.split('=', 1)[0]}={SECRET_TEXT}"
+    name_key = _entry_name(item)[0]  # type: ignore[index]
+    return {k: v if k == name_key else _redact(v, k) if is_reference_name(k) else _hide(v) for k, v in item.items()}

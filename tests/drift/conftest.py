@@ -99,3 +99,48 @@ def secret_strings(fixtures: Path) -> list[str]:
             out.add(json.dumps(json.loads(plain), sort_keys=True, separators=(",", ":")))
     assert len(out) >= 6
     return sorted(out)
+
+
+def changed(rendered: Any, name: str, change: Callable[[dict[str, Any]], None]) -> Any:
+    """A copy of a rendered stack with ``change(inputs)`` applied to resource ``name``."""
+    import dataclasses
+
+    from tricolor.stacks import RenderedResource
+
+    resources = []
+    for r in rendered.resources:
+        if r.name == name:
+            inputs = copy.deepcopy(r.inputs)
+            change(inputs)
+            r = RenderedResource(r.urn, r.type, r.name, r.parent, r.custom, inputs)
+        resources.append(r)
+    return dataclasses.replace(rendered, resources=resources)
+
+
+LONG_KEY = "observability.example.com/dashboard-url-for-the-checkout-service-latency-panel"
+
+
+@pytest.fixture(scope="session")
+def report_result(rendered: dict[str, Any]) -> Any:
+    """staging vs prod with: FEATURE_NEW_CART drifting in blue only, a long annotation
+    path and value in staging only, the disruption budget ignored, LOG_LEVEL and the
+    rest allowed."""
+    from tricolor.drift import IgnoreRules, compare, snapshots_from_rendered
+
+    def feature(inputs: dict[str, Any]) -> None:
+        inputs["data"]["FEATURE_NEW_CART"] = "true"
+
+    def annotate(percentile: str) -> Callable[[dict[str, Any]], None]:
+        def change(inputs: dict[str, Any]) -> None:
+            inputs["spec"]["template"]["metadata"].setdefault("annotations", {})[LONG_KEY] = (
+                "https://grafana.example.com/d/checkout-latency?orgId=1&refresh=30s&var-environment=all"
+                f"&var-percentile={percentile}&from=now-6h&to=now")
+        return change
+
+    staging = changed(rendered["staging"], "checkout-deployment", annotate("p99"))
+    prod = changed(rendered["prod"], "checkout-blue-config", feature)
+    for color in ("blue", "green"):
+        prod = changed(prod, f"checkout-{color}-deployment", annotate("p95"))
+    snapshots = snapshots_from_rendered(staging) + snapshots_from_rendered(prod)
+    ignore = IgnoreRules.parse("kubernetes:policy/v1:PodDisruptionBudget::* spec  # budget differs on purpose")
+    return compare(snapshots, ["replicas", "autoscaling.*", "resources.*", "env.LOG_LEVEL"], ignore)

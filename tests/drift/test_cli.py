@@ -38,7 +38,8 @@ def test_drift_exits_2_with_json(cli: Any, backend: Any) -> None:
     (drift,) = [d for d in document["differences"] if d["status"] == "drift"]
     assert (drift["path"], drift["values"]) == ("data.FEATURE_NEW_CART",
                                                 {"staging": "false", "prod/blue": "true", "prod/green": "false"})
-    assert drift["new"] is True
+    assert drift["new"] is None and drift["odd"] == ["prod/blue"]  # a first run: nothing is "new" yet
+    assert document["summary"]["new"] is None
 
 
 def test_out_folder_ignore_file_and_history(cli: Any, backend: Any, tmp_path: Path, _history: Path) -> None:
@@ -48,6 +49,7 @@ def test_out_folder_ignore_file_and_history(cli: Any, backend: Any, tmp_path: Pa
     args = ["drift", "--stacks", "staging,prod", "--backend-url", str(root), "--out", str(tmp_path / "r")]
     for fmt in ("text", "markdown", "json", "html", "junit"):
         args += ["--format", fmt]
+    args.append("--record")
     first = cli(*args)
     assert first.exit_code == 2, first.stderr
     assert sorted(p.name for p in (tmp_path / "r").iterdir()) == [
@@ -122,3 +124,12 @@ def test_desired_versus_live_without_the_pulumi_cli(cli: Any, tmp_path: Path, mo
     message = " ".join(result.stderr.split())
     assert "needs the Pulumi CLI" in message and "not installed" in message
     assert "Traceback" not in result.stderr
+
+
+def test_stack_names_are_checked_and_never_echoed_whole(cli: Any, backend: Any) -> None:
+    root = str(backend())
+    long = cli("drift", "--stacks", "staging," + "x" * 1_000_000, "--backend-url", root)
+    assert long.exit_code == 1 and "1000000 characters" in long.stderr and len(long.stderr) < 1_000
+    for bad in ("../../etc/passwd", "a b", "prod/blue"):
+        result = cli("drift", "--stacks", f"staging,{bad}", "--backend-url", root)
+        assert result.exit_code == 1 and "--stacks" in result.stderr and "Traceback" not in result.stderr

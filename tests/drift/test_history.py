@@ -25,12 +25,30 @@ def test_first_seen_and_new(tmp_path: Path) -> None:
         second = db.record(_result(3, extra=True), datetime(2026, 1, 2, tzinfo=UTC))
         third = db.record(_result(3, extra=True), datetime(2026, 1, 3, tzinfo=UTC))
         runs = db.runs()
-    assert [d.new for d in first.differences] == [True]
+    # A first run has nothing to be new against: no "new" at all (the report shows no count).
+    assert [(d.new, d.first_seen) for d in first.differences] == [(None, "2026-01-01T00:00:00+00:00")]
+    assert not first.annotated
     by_path = {d.path: d for d in second.differences}
     assert by_path["desiredCount"].new is False and by_path["desiredCount"].first_seen == "2026-01-01T00:00:00+00:00"
     assert by_path["x"].new is True and by_path["x"].first_seen == "2026-01-02T00:00:00+00:00"
     assert {d.path: d.first_seen for d in third.differences}["x"] == "2026-01-02T00:00:00+00:00"
-    assert [(r.drift, r.allowed, r.new, r.resolved) for r in runs] == [(0, 1, 1, 0), (1, 1, 1, 0), (1, 1, 0, 0)]
+    assert [(r.drift, r.allowed, r.new, r.resolved) for r in runs] == [(0, 1, None, None), (1, 1, 1, 0),
+                                                                         (1, 1, 0, 0)]
+
+
+def test_annotating_reads_and_never_writes(tmp_path: Path) -> None:
+    path = tmp_path / "drift.sqlite"
+    with History(path) as db:
+        db.record(_result(3), datetime(2026, 1, 1, tzinfo=UTC))
+    before = path.read_bytes()
+    with History(path, readonly=True) as db:
+        annotated = db.annotate(_result(3, extra=True), datetime(2026, 1, 5, tzinfo=UTC))
+        assert len(db.runs()) == 1
+    assert path.read_bytes() == before
+    by_path = {d.path: d for d in annotated.differences}
+    assert by_path["desiredCount"].new is False and by_path["x"].new is True
+    with History(tmp_path / "empty.sqlite") as db:  # no run yet: the result as it was
+        assert not db.annotate(_result(3)).annotated
 
 
 def test_unusable_history_file(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 from tricolor.drift import SourceError, StateFormatError, compare
 from tricolor.drift.pulumi_state import PulumiStateSource, parse_state
 from tricolor.drift.report import FORMATS, render
+from tricolor.vocab.checkpoint import CheckpointError
 
 
 def _source(**exports: Path | str) -> PulumiStateSource:
@@ -31,8 +32,11 @@ def test_real_checkpoints_parse(fixtures: Path, name: str, version: int) -> None
 
 def test_unknown_v4_feature_is_refused(fixtures: Path) -> None:
     path = fixtures / "pulumi-state" / "checkpoint-v4-unsupported-feature.json"
-    with pytest.raises(StateFormatError, match=r"checkpoint-v4-unsupported-feature.json.*unsupported-feature"):
+    with pytest.raises(CheckpointError, match=r"checkpoint-v4-unsupported-feature.json.*unsupported-feature"):
         _source(foo=path).snapshots("foo")
+    # the re-export kept for previews and policies raises drift's own error
+    with pytest.raises(StateFormatError, match=r"unsupported-feature"):
+        parse_state(path.read_bytes(), path.name)
 
 
 def test_export_shape_and_gzip_are_read(fixtures: Path, tmp_path: Path) -> None:
@@ -57,12 +61,12 @@ def test_standard_input_export(fixtures: Path) -> None:
     ('{"version": 7, "checkpoint": {}}', "unsupported state schema version 7"),
     ('{"version": 3}', "neither a checkpoint"),
     ("[1, 2]", "expected a JSON object"),
-    ('{"version": 4, "features": "x", "deployment": {}}', "'features' must be a list"),
+    ('{"version": 4, "features": "x", "deployment": {}}', "features must be a list"),
 ])
 def test_bad_state_names_the_file(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "bad-state.json"
     path.write_text(text)
-    with pytest.raises(SourceError, match=message) as info:
+    with pytest.raises(CheckpointError, match=message) as info:
         _source(foo=path).snapshots("foo")
     assert "bad-state.json" in str(info.value)
 
@@ -112,8 +116,9 @@ def _pair(fixtures: Path, tmp_path: Path) -> tuple[PulumiStateSource, set[tuple[
     # Secrets differ (another ciphertext) or turn plain: never claimed equal or different by value.
     watcher_role = resource("aws:iam/role:Role", "countDown_watcher-iamrole")
     watcher_role["outputs"]["assumeRolePolicy"]["ciphertext"] = "ImRpZmZlcmVudCI="
-    watcher_role["outputs"]["uniqueId"] = "AROAJBQANPFEXFW2SEVJM"
-    resource("aws:lambda/permission:Permission", "countDown_watcher")["outputs"]["action"]["ciphertext"] = "Ingi"
+    resource("aws:lambda/function:Function", "countDown_watcher")["outputs"]["deadLetterConfig"][0][
+        "targetArn"]["ciphertext"] = "Ingi"
+    resource("aws:lambda/permission:Permission", "countDown_watcher")["outputs"]["action"] = "lambda:invokeFunction"
     # Volatile fields differ everywhere in real life.
     for r in resources:
         if isinstance(r.get("outputs"), dict) and "arn" in r["outputs"]:
@@ -124,7 +129,7 @@ def _pair(fixtures: Path, tmp_path: Path) -> tuple[PulumiStateSource, set[tuple[
         ("aws:lambda/function:Function::countDown_watcher", "timeout"),
         ("aws:cloudwatch/logGroup:LogGroup::heartbeat-func-logs", "retentionInDays"),
         ("aws:lambda/permission:Permission::heartbeat", ""),
-        ("aws:iam/role:Role::countDown_watcher-iamrole", "uniqueId"),
+        ("aws:lambda/permission:Permission::countDown_watcher", "action"),
     }
     return _source(foo=fixtures / "pulumi-state" / "checkpoint-secrets.json", bar=tmp_path / "bar.json"), injected
 
@@ -137,7 +142,8 @@ def test_injected_differences_found_and_nothing_else(fixtures: Path, tmp_path: P
     by_key = {(d.resource, d.path): d for d in result.differences}
     assert by_key[("aws:lambda/function:Function::heartbeat", "memorySize")].values == {"foo": "128", "bar": 512}
     assert by_key[("aws:lambda/permission:Permission::heartbeat", "")].kind == "missing"
-    assert by_key[("aws:iam/role:Role::countDown_watcher-iamrole", "uniqueId")].values == {
+    # secret in one, plain text in the other: reported, neither shown
+    assert by_key[("aws:lambda/permission:Permission::countDown_watcher", "action")].values == {
         "foo": "[secret]", "bar": "[secret]"}
 
 
