@@ -68,7 +68,7 @@ def test_unsupported_feature_is_refused(fixtures):
     [
         (None, "cannot read the state file"),
         (b'{"version": 3, "checkpoint": ', "not valid JSON"),
-        (b'{"version": 9, "deployment": {}}', "unsupported state schema version '9'"),
+        (b'{"version": 9, "deployment": {}}', "unsupported state schema version 9"),
         (b"\x1f\x8b broken", "not a valid gzip file"),
     ],
 )

@@ -118,7 +118,7 @@ def test_real_checkpoints_from_pulumi() -> None:
     exported = {"version": 3, "deployment": json.loads((PULUMI_STATE / "checkpoint-v3.json").read_text())
                 ["checkpoint"]["latest"]}
     assert read_info(json.dumps(exported).encode()).resources > 0
-    for bad, message in ((b"{", "not valid JSON"), (b"[]", "JSON object"), (b'{"version": 9}', "version '9'"),
+    for bad, message in ((b"{", "not valid JSON"), (b"[]", "JSON object"), (b'{"version": 9}', "version 9"),
                          (b'{"version": 3}', "neither a checkpoint"), (b"\x1f\x8bxx", "not a valid gzip")):
         with pytest.raises(CheckpointError, match=message):
             read_info(bad)
