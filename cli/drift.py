@@ -30,6 +30,7 @@ from ..drift.sources import get_source
 from ..drift.text_report import lines
 from ..spec import load_spec
 from ..spec.naming import STACK_NAME_MAX, dns_label, stack_name_problem
+from ..stacks.config import read_stack_config, stack_file
 from .common import console, err_console, guarded
 
 app = typer.Typer(help="Compare environments with each other and report every difference the spec does not allow.",
@@ -65,24 +66,18 @@ def _pairs(values: list[str], option: str) -> dict[str, str]:
 
 
 def _namespaces(stacks: list[str], given: dict[str, str], service: str) -> dict[str, str]:
-    """Each stack's namespace: --namespace, else the stack file's tricolor:namespace,
-    else ``<service>-<stack>`` as the components name it."""
-    import yaml
-
+    """Each stack's namespace: --namespace, else the stack file's tricolor:namespace
+    (read strictly, like every stack file), else ``<service>-<stack>`` as the components
+    name it."""
     out = {}
     for stack in stacks:
         if stack in given:
             out[stack] = given[stack]
             continue
         configured = None
-        path = STACKS_DIR / f"Pulumi.{stack}.yaml"
-        if path.is_file():
-            try:
-                document = yaml.safe_load(path.read_text()) or {}
-            except (OSError, yaml.YAMLError) as exc:
-                raise DriftError(f"{path}: cannot be read ({str(exc)[:200]})") from None
-            config = document.get("config") if isinstance(document, dict) else None
-            configured = config.get("tricolor:namespace") if isinstance(config, dict) else None
+        if stack_file(stack, STACKS_DIR).is_file():
+            config, _ = read_stack_config(stack, STACKS_DIR)
+            configured = config.get("tricolor:namespace")
         out[stack] = str(configured) if configured else dns_label(service, stack)
     return out
 

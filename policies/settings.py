@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-import yaml
 from pydantic import ValidationError
 
+from ..spec import SpecError, read_yaml
 from .errors import PolicyConfigError
 from .model import ENFORCEMENTS, Enforcement, Options, Rule
 from .registry import RULES, rule_names
@@ -108,15 +108,9 @@ def resolve(
 def load_config(path: Path) -> dict[str, Any]:
     """Read a policy configuration file (JSON, or YAML); errors name the file."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PolicyConfigError(
-            f"{path}: cannot read the policy configuration: {exc.strerror or exc}"
-        ) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise PolicyConfigError(f"{path}: not JSON or YAML: {exc}") from None
+        data = read_yaml(path)  # strict: bounded size, nesting and aliases, no duplicate keys
+    except SpecError as exc:
+        raise PolicyConfigError("policy configuration: " + "; ".join(map(str, exc.problems))) from None
     if data is None:
         return {}
     if not isinstance(data, Mapping):

@@ -82,7 +82,8 @@ class DriftJobArgs:
             args += ["--namespace", f"{stack}={self.namespaces[stack]}"]
         for fmt in self.formats:
             args += ["--format", fmt]
-        return [*args, "--out", "/reports", "--history", "/reports/drift-history.sqlite", *self.extra_args]
+        return [*args, "--out", "/reports", "--record", "--history", "/reports/drift-history.sqlite",
+                *self.extra_args]
 
 
 class DriftJob(pulumi.ComponentResource):
