@@ -74,7 +74,7 @@ def test_load_config_files(tmp_path):
         load_config(bad)
     broken = tmp_path / "broken.json"
     broken.write_text("{unclosed: [")
-    with pytest.raises(PolicyConfigError, match="not JSON or YAML"):
+    with pytest.raises(PolicyConfigError, match="is not valid YAML"):
         load_config(broken)
 
 
