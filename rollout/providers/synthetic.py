@@ -11,14 +11,17 @@ per color for distributions (5000).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..spec.release import Metric
-from .judge import Counts
-from .metrics import Measurement, Window
+from ...spec.release import Metric
+from ..judge import Counts
+from .base import Measurement, ProviderContext, Window
+
+__all__ = ["SyntheticProvider", "Traffic", "errors", "latencies", "requests"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Traffic:
     max_values: int = 5000
 
     @classmethod
-    def from_settings(cls, s: dict[str, Any]) -> Traffic:
+    def from_settings(cls, s: Mapping[str, Any]) -> Traffic:
         base = float(s.get("baselineErrorRate", 0.01))
         return cls(rps=float(s.get("rps", 100)), baseline_error_rate=base,
                    canary_error_rate=float(s.get("canaryErrorRate", base)),
@@ -64,9 +67,14 @@ def latencies(rng: np.random.Generator, t: Traffic, n: int, canary: bool) -> np.
 class SyntheticProvider:
     name = "synthetic"
 
-    def __init__(self, settings: dict[str, Any]) -> None:
+    def __init__(self, context: ProviderContext) -> None:
+        settings = context.settings
         self.seed = int(settings.get("seed", 0))
         self.traffic = Traffic.from_settings(settings)
+
+    @staticmethod
+    def problems(metrics: Sequence[Metric]) -> list[str]:
+        return []
 
     def _rng(self, metric: Metric, window: Window) -> np.random.Generator:
         key = f"{self.seed}:{metric.name}:{window.start:.3f}:{window.end:.3f}".encode()

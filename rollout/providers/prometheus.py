@@ -13,14 +13,17 @@ Settings (``release.analysis.providerSettings``): ``url`` (or ``$TRICOLOR_PROMET
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
 
-from ..spec.release import Metric
-from .errors import ProviderError
-from .judge import Counts, Sample
-from .metrics import Measurement, Window, render_query
+from ...spec.release import Metric
+from ..errors import ProviderError
+from ..judge import Counts, Sample
+from .base import Measurement, ProviderContext, Window, render_query
+
+__all__ = ["PrometheusProvider", "URL_ENV"]
 
 URL_ENV = "TRICOLOR_PROMETHEUS_URL"
 
@@ -28,13 +31,25 @@ URL_ENV = "TRICOLOR_PROMETHEUS_URL"
 class PrometheusProvider:
     name = "prometheus"
 
-    def __init__(self, settings: dict[str, Any], client: httpx.Client | None = None) -> None:
+    def __init__(self, context: ProviderContext) -> None:
+        settings, client = context.settings, context.client
         url = settings.get("url") or os.environ.get(URL_ENV)
         if not url:
             raise ProviderError(f"prometheus: no URL (set analysis.providerSettings.url or ${URL_ENV})")
         self.url = str(url).rstrip("/")
         self.step = float(settings.get("step", 15))
         self.client = client or httpx.Client(timeout=float(settings.get("timeout", 5)))
+
+    @staticmethod
+    def problems(metrics: Sequence[Metric]) -> list[str]:
+        problems = []
+        for m in metrics:
+            if not m.query:
+                problems.append(f"release.analysis.metrics {m.name!r}: prometheus needs a PromQL query")
+            if m.kind == "rate" and not m.total_query:
+                problems.append(f"release.analysis.metrics {m.name!r}: totalQuery is missing; a rate metric "
+                                "needs the total (requests) next to query (the events) for prometheus")
+        return problems
 
     def _get(self, path: str, params: dict[str, Any]) -> Any:
         try:

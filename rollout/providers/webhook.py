@@ -9,14 +9,17 @@ or a list of numbers (distributions), or ``{"verdict": "pass"|"fail"|"inconclusi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
 
-from ..spec.release import Metric
-from .errors import ProviderError
-from .judge import Counts, Sample
-from .metrics import Measurement, Window
+from ...spec.release import Metric
+from ..errors import ProviderError
+from ..judge import Counts, Sample
+from .base import Measurement, ProviderContext, Window
+
+__all__ = ["WebhookProvider", "parse_sample"]
 
 
 def parse_sample(value: Any, kind: str, where: str) -> Sample:
@@ -40,12 +43,17 @@ def parse_sample(value: Any, kind: str, where: str) -> Sample:
 class WebhookProvider:
     name = "webhook"
 
-    def __init__(self, settings: dict[str, Any], client: httpx.Client | None = None) -> None:
+    def __init__(self, context: ProviderContext) -> None:
+        settings, client = context.settings, context.client
         if not settings.get("url"):
             raise ProviderError("webhook: providerSettings.url is required")
         self.url = str(settings["url"])
         self.client = client or httpx.Client(timeout=float(settings.get("timeout", 5)),
                                              headers=dict(settings.get("headers") or {}))
+
+    @staticmethod
+    def problems(metrics: Sequence[Metric]) -> list[str]:
+        return []  # the webhook decides what it can answer
 
     def measure(self, metric: Metric, window: Window) -> Measurement:
         payload = {"metric": metric.model_dump(mode="json", by_alias=True), "window": window.as_dict()}

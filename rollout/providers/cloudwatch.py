@@ -12,19 +12,23 @@ Settings: ``targetGroups`` ({blue: "targetgroup/...", green: ...}, required),
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from ..spec.release import Metric
-from .errors import ProviderError
-from .judge import Counts, Sample
-from .metrics import Measurement, Window
+from ...spec.release import Metric
+from ..errors import ProviderError
+from ..judge import Counts, Sample
+from .base import Measurement, ProviderContext, Window
+
+__all__ = ["CloudWatchProvider"]
 
 
 class CloudWatchProvider:
     name = "cloudwatch"
 
-    def __init__(self, settings: dict[str, Any], client: Any = None) -> None:
+    def __init__(self, context: ProviderContext) -> None:
+        settings, client = context.settings, context.client
         groups = settings.get("targetGroups")
         if not isinstance(groups, dict) or not {"blue", "green"} <= set(groups):
             raise ProviderError("cloudwatch: providerSettings.targetGroups must map blue and green "
@@ -39,6 +43,10 @@ class CloudWatchProvider:
 
             client = boto3.client("cloudwatch", region_name=settings.get("region"))
         self.client = client
+
+    @staticmethod
+    def problems(metrics: Sequence[Metric]) -> list[str]:
+        return []  # every metric has a default (5XX among RequestCount, TargetResponseTime)
 
     def _query(self, qid: str, name: str, color: str, stat: str) -> dict[str, Any]:
         dims = [{"Name": "TargetGroup", "Value": self.groups[color]}]
