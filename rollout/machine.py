@@ -114,7 +114,7 @@ def next_action(rec: LedgerRecord, now: float) -> Next:
     if rec.status == Status.PAUSED:
         return Next(Act.WAIT, None, reason=f"paused by {rec.paused_by}")
     if rec.status == Status.SUCCEEDED:
-        if now < (rec.rollback_until or now):
+        if now < (now if rec.rollback_until is None else rec.rollback_until):
             return Next(Act.WAIT, rec.rollback_until, reason="rollback window")
         return Next(Act.APPLY) if rec.settings.scale_down_idle else Next(Act.CLOSE)
     step = rec.current_step
@@ -127,7 +127,7 @@ def next_action(rec: LedgerRecord, now: float) -> Next:
     if step.action == StepAction.PAUSE:
         if step.duration is None:
             return Next(Act.WAIT, None, reason="manual gate: waits until promoted")
-        until = (rec.step_started_at or now) + step.duration
+        until = (now if rec.step_started_at is None else rec.step_started_at) + step.duration
         return Next(Act.ADVANCE) if now >= until else Next(Act.WAIT, until, reason="pause")
     last = rec.counters.last_at
     interval = rec.settings.analysis.interval
@@ -263,7 +263,7 @@ def _resume(rec: LedgerRecord, now: float, request: Request) -> LedgerRecord:
     step = out.current_step
     if step is not None and step.action == StepAction.PAUSE and step.duration is not None:
         # the time already paused on this step is kept: the pause ends when it would have
-        out = with_(out, step_started_at=(out.step_started_at or now) + now - _paused_at(rec, now))
+        out = with_(out, step_started_at=(now if out.step_started_at is None else out.step_started_at) + now - _paused_at(rec, now))
     return log(out, now, "resume", f"resumed by {request.by}{_why(request)} at {_where(out)}", by=request.by)
 
 

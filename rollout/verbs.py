@@ -30,7 +30,7 @@ from ..spec import Stack, image_problem
 from . import machine
 from .engine import Engine, Stop
 from .errors import InvalidRequestError, LockedError, NoReleaseError
-from .lock import stale
+from .lock import check_takeover, stale
 from .plan import PlanStep, StepAction, build_plan
 from .providers.registry import metric_problems
 from .record import InForce, LedgerRecord, Request, RequestAction, Status
@@ -107,6 +107,7 @@ def start(engine: Engine, prepared: Prepared) -> LedgerRecord:
 
 def _close_last(engine: Engine, current: LedgerRecord) -> None:
     now = engine.clock.now()
+    check_takeover(current.lock, engine.owner, now, engine.lock_timeout, engine.stack)  # a live owner: locked
     if not (current.status.closing or current.status == Status.SUCCEEDED):
         step = current.current_step
         where = f", step {step.index + 1}/{len(current.plan)} {step.action}" if step else ""

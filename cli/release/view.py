@@ -75,7 +75,7 @@ def status_table(rec: LedgerRecord, now: float | None = None) -> Table:
     if step is not None and not rec.terminal and rec.status in (Status.RUNNING, Status.PAUSED):
         table.add_row("step", f"{step.index + 1}/{len(rec.plan)} {step.action}: {escape(step.description)}")
         if step.action == "pause" and step.duration is not None and rec.status == Status.RUNNING:
-            left = (rec.step_started_at or now) + step.duration - now
+            left = (now if rec.step_started_at is None else rec.step_started_at) + step.duration - now
             table.add_row("pause left", _ago(left))
     if rec.status == Status.SUCCEEDED and rec.rollback_until:
         left = rec.rollback_until - now
