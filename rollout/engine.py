@@ -159,8 +159,11 @@ class Engine:
 
     def _beat(self) -> None:
         def beat(current: LedgerRecord | None) -> LedgerRecord:
+            if current is not None and current.terminal:
+                return current  # over: nothing to hold
             if current is None or current.lock is None or current.lock.owner != self.owner.id:
-                raise LockedError(f"stack {self.stack!r}: the release lock is no longer ours")
+                holder = current.lock.actor or current.lock.owner if current is not None and current.lock else "nobody"
+                raise LockedError(f"the release lock is no longer ours (now {holder})")
             return current.model_copy(update={"lock": current.lock.model_copy(update={"heartbeat": self.clock.now()})})
 
         self.ledger.update(self.stack, beat)
@@ -211,11 +214,11 @@ class Engine:
     def _loop(self, stop: Stop, heart: Heartbeat) -> LedgerRecord:
         actions = 0
         while True:
-            if heart.lost:
-                raise LockedError(f"stack {self.stack!r}: {heart.lost}")
             rec = self.read()
             if rec.terminal:
                 return rec
+            if heart.lost:
+                raise LockedError(f"stack {self.stack!r}: {heart.lost}")
             if rec.lock is None or rec.lock.owner != self.owner.id:
                 holder = rec.lock.actor or rec.lock.owner if rec.lock else "nobody"
                 raise LockedError(f"stack {self.stack!r}: this engine does not hold the release lock ({holder} "
