@@ -263,7 +263,8 @@ def _resume(rec: LedgerRecord, now: float, request: Request) -> LedgerRecord:
     step = out.current_step
     if step is not None and step.action == StepAction.PAUSE and step.duration is not None:
         # the time already paused on this step is kept: the pause ends when it would have
-        out = with_(out, step_started_at=(now if out.step_started_at is None else out.step_started_at) + now - _paused_at(rec, now))
+        started = now if out.step_started_at is None else out.step_started_at
+        out = with_(out, step_started_at=started + now - _paused_at(rec, now))
     return log(out, now, "resume", f"resumed by {request.by}{_why(request)} at {_where(out)}", by=request.by)
 
 

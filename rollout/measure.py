@@ -37,7 +37,8 @@ def limit_problems(metric: Metric) -> list[str]:
 
 
 def window_of(rec: LedgerRecord, now: float) -> Window:
-    return Window(start=rec.started_at if rec.weight_since is None else rec.weight_since, end=now, canary=rec.canary, baseline=rec.stable,
+    since = rec.started_at if rec.weight_since is None else rec.weight_since
+    return Window(start=since, end=now, canary=rec.canary, baseline=rec.stable,
                   canary_version=version_of(rec.images[rec.canary]),
                   baseline_version=version_of(rec.images[rec.stable]), canary_weight=rec.weights.of(rec.canary))
 
