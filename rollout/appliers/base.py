@@ -20,9 +20,15 @@ from typing import Literal, Protocol
 from ..record import InForce
 from ..stores.base import LedgerStore
 
-__all__ = ["Applier", "ApplierContext", "ApplyResult", "Change", "Purpose", "Scope"]
+__all__ = ["Applier", "ApplierContext", "ApplyResult", "Change", "Purpose", "Scope", "is_router"]
 
 Scope = Literal["full", "router"]
+ROUTER_MARK = "TrafficRouter"
+
+
+def is_router(urn: str) -> bool:
+    """Is ``urn`` the router component or one of its children (its type chain names it)?"""
+    return ROUTER_MARK in urn.split("::")[-2]
 
 
 class Purpose(StrEnum):

@@ -23,15 +23,9 @@ from ...stacks.render import StackInput, load_stacks, render
 from ...stacks.state import ReleaseState
 from ..errors import ApplyError, LedgerError
 from ..record import InForce
-from .base import ApplierContext, ApplyResult, Change
+from .base import ApplierContext, ApplyResult, Change, is_router
 
-__all__ = ["OfflineApplier", "is_router"]
-
-ROUTER_MARK = "TrafficRouter"
-
-
-def is_router(urn: str) -> bool:
-    return ROUTER_MARK in urn.split("::")[-2]
+__all__ = ["OfflineApplier"]
 
 
 class OfflineApplier:

@@ -18,8 +18,7 @@ from ...stacks.render import load_stacks, render
 from ..errors import ApplyError
 from ..record import InForce
 from ..stores.base import LEDGER_ENV, ledger_location
-from .base import ApplierContext, ApplyResult, Change
-from .offline import is_router
+from .base import ApplierContext, ApplyResult, Change, is_router
 
 __all__ = ["PulumiApplier"]
 
