@@ -31,15 +31,16 @@ if __package__ in (None, ""):
 
 from tricolor.rollout.analysis import decide, tally  # noqa: E402
 from tricolor.rollout.judge import Counts, MetricWindow, combine, get_judge  # noqa: E402
+from tricolor.rollout.providers.synthetic import Traffic, errors, latencies, requests  # noqa: E402
 from tricolor.rollout.record import Counters  # noqa: E402
-from tricolor.rollout.synthetic import Traffic, errors, latencies, requests  # noqa: E402
+from tricolor.rollout.settings import AnalysisSettings  # noqa: E402
 
 MINUTES = 10
 MIN_SAMPLES = 200
 ALPHA = 0.008  # over the 10 looks (O'Brien-Fleming boundary)
 BASE_ERRORS = 0.01
-SETTINGS = {"failure_limit": 0, "inconclusive_limit": MINUTES, "consecutive_error_limit": 3,
-            "consecutive_success_limit": 1}
+SETTINGS = AnalysisSettings(failure_limit=0, inconclusive_limit=MINUTES, consecutive_error_limit=3,
+                            consecutive_success_limit=1)
 LATENCY_CAP_PER_MINUTE = 200  # a provider returns a sample of latencies, not every request
 SCENARIOS: dict[str, dict[str, float]] = {
     "A/A": {},

@@ -98,7 +98,10 @@ def start(engine: Engine, prepared: Prepared) -> LedgerRecord:
     for _ in range(10):
         current = engine.ledger.read(engine.stack)
         if current is not None and not current.terminal:
-            _close_last(engine, current)
+            try:
+                _close_last(engine, current)
+            except NoReleaseError:
+                pass  # it ended meanwhile
             continue
         created = engine.ledger.update(engine.stack, lambda found: _create(engine, prepared, found))
         return engine.changed(None, created)
@@ -116,8 +119,13 @@ def _close_last(engine: Engine, current: LedgerRecord) -> None:
             f"{current.image}: resume, promote or abort it first")
     engine.ledger.update(engine.stack, lambda r: engine.take(_live(r, engine), now))
     if current.status == Status.SUCCEEDED and not _window_over(current, now):
-        engine.ledger.update(engine.stack, lambda r: machine.supersede(r, engine.clock.now(), engine.owner.actor)
-                             if r.status == Status.SUCCEEDED else r)
+        def close(found: LedgerRecord | None) -> LedgerRecord:
+            rec = _live(found, engine)
+            if rec.status != Status.SUCCEEDED:
+                return rec
+            return machine.supersede(rec, engine.clock.now(), engine.owner.actor)
+
+        engine.ledger.update(engine.stack, close)
         return
     engine.run(Stop(active=False))
 

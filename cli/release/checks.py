@@ -37,7 +37,7 @@ class ImageCheck:
 
 
 def check_image(stack: Stack, image: str) -> ImageCheck:
-    options = ImageOptions()
+    options = ImageOptions.model_validate({})
     finding = image_finding(image, options) if applies(stack.environment, options.environments) else None
     warnings = []
     if repository(image) != repository(stack.spec.image):
