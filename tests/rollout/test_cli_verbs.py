@@ -180,3 +180,27 @@ def test_abort_needs_neither_the_metrics_provider_nor_the_smoke_url(release, spe
     assert aborted.exit_code == 2, aborted.output
     rec = record(release)
     assert rec.status == "aborted" and rec.request is None and rec.weights.green == 0
+
+
+def test_every_verb_finds_the_ledger_named_by_the_stack_config(cli, spec_with, tmp_path, monkeypatch):
+    """The ledger's location is stack configuration (`tricolor:ledger`): no `--ledger`,
+    no environment variable, and every verb reads the same ledger."""
+    import shutil
+
+    monkeypatch.delenv("TRICOLOR_LEDGER", raising=False)
+    monkeypatch.chdir(tmp_path)
+    root = Path(__file__).resolve().parents[2]
+    stacks = tmp_path / "stacks"
+    shutil.copytree(root / "stacks", stacks, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    prod = stacks / "Pulumi.prod.yaml"
+    prod.write_text(prod.read_text().replace("  tricolor:backend: kubernetes\n",
+                                             "  tricolor:backend: kubernetes\n  tricolor:ledger: team-ledger\n"))
+    spec = spec_with(GATED)
+    common = ["--stack", "prod", "--stacks-dir", str(stacks)]
+    started = cli("release", "start", *common, "--image", V2, "--spec", str(spec), "--applier", "offline",
+                  "--detach-on-pause", "--poll", "0.05", "--report-dir", str(tmp_path / "reports"))
+    assert started.exit_code == 0, started.output
+    assert (tmp_path / "team-ledger" / "prod.json").exists() and not (tmp_path / ".tricolor" / "ledger").exists()
+    status = cli("release", "status", *common, "-o", "json")
+    assert status.exit_code == 3 and json.loads(status.stdout)["weights"] == {"blue": 80, "green": 20}
+    assert cli("release", "abort", *common, "--report-dir", str(tmp_path / "reports")).exit_code == 2
