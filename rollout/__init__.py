@@ -27,6 +27,7 @@ from .errors import (
     RolloutError,
     UnknownNameError,
 )
+from .judge import JUDGES, Counts, Judge, Judgement, MetricVerdict, MetricWindow, get_judge, judge_all
 from .ledger import Ledger, state_in_force
 from .lock import Owner
 from .plan import PlanStep, StepAction, build_plan
@@ -34,19 +35,25 @@ from .record import InForce, LedgerRecord, RequestAction, Status, StepState, Ver
 from .settings import AnalysisSettings, Recorded, ReleaseSettings
 
 __all__ = [
+    "JUDGES",
     "AnalysisSettings",
     "ApplyError",
     "Clock",
     "ConflictError",
+    "Counts",
     "Engine",
     "InForce",
     "InvalidRequestError",
+    "Judge",
     "JudgeInputError",
+    "Judgement",
     "Lazy",
     "Ledger",
     "LedgerError",
     "LedgerRecord",
     "LockedError",
+    "MetricVerdict",
+    "MetricWindow",
     "NoReleaseError",
     "Owner",
     "PlanStep",
@@ -65,5 +72,7 @@ __all__ = [
     "Verdict",
     "VirtualClock",
     "build_plan",
+    "get_judge",
+    "judge_all",
     "state_in_force",
 ]
