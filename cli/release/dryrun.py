@@ -94,10 +94,12 @@ def _human(seconds: float) -> str:
 def dry_run(stack: Stack, prepared: Prepared, ledger: Ledger, image: ImageCheck, gate_wait: float,
             spec_file: Path | None, stacks_dir: Path | None) -> DryRun:
     current = ledger.read(stack.name)
-    if current is not None and not current.terminal:
-        raise InvalidRequestError(f"stack {stack.name!r} has release {current.release_id} ({current.status}): "
-                                  "the dry run starts from a stack with no release in progress")
+    if current is not None and current.status in (Status.RUNNING, Status.PAUSED):
+        raise InvalidRequestError(f"stack {stack.name!r} already has release {current.release_id} "
+                                  f"({current.status}): resume, promote or abort it first")
     state = current.in_force if current is not None else prepared.configured
+    if current is not None and current.status.closing:  # `start` finishes the abort or rollback first
+        state = target_of(current)
     if state.weights.blue not in (0, 100):
         raise InvalidRequestError(f"weights in force are split ({state.weights.as_dict()}): abort or finish first")
     applier = OfflineApplier(ApplierContext(stack=stack.name, project=Path.cwd(), spec_file=spec_file,
@@ -105,7 +107,8 @@ def dry_run(stack: Stack, prepared: Prepared, ledger: Ledger, image: ImageCheck,
     steps = _steps(prepared, state, applier)
     sim_ledger = Ledger(MemoryStore())
     if current is not None:
-        sim_ledger.update(stack.name, lambda _: current)
+        last = current.model_copy(update={"lock": None})  # the simulation is nobody's release
+        sim_ledger.update(stack.name, lambda _: last)
     analysis = prepared.settings.analysis
     services = Services.of(applier, provider=get_provider("synthetic", ProviderContext({"seed": 0})),
                            judge=get_judge(analysis.judge, analysis.min_samples, analysis.alpha, analysis.looks),
