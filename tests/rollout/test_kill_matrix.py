@@ -147,6 +147,13 @@ def sequence(killed: Site, left: dict[str, Any], verb: str, folder: Path) -> str
         assert rec["status"] not in ("aborting", "rolling-back")  # an interrupted abort or rollback is finished
     if verb == "abort" and left["status"] in ("running", "paused", "aborting"):
         assert rec["status"] == "aborted", done.stderr
+    if verb in ("resume", "promote") and left["status"] == "running":  # it goes on from its step, to 100 %
+        assert done.returncode == 0 and rec["status"] == "succeeded", done.stderr
+        assert rec["weights"][rec["stable"]] == 100 and rec["images"][rec["stable"]] == IMAGE
+    if verb == "resume" and left["status"] == "running":  # without skipping a step or repeating one
+        entered = [e["step"] for e in rec["events"] if e["kind"] == "step"]
+        applied = [e["step"] for e in rec["events"] if e["kind"] == "apply"]
+        assert entered == list(range(1, len(rec["plan"]))) and len(applied) == len(set(applied)), rec["events"]
     if verb == "status":
         assert done.returncode == {"completed": 0, "succeeded": 0, "aborted": 2, "rolled-back": 2}.get(
             rec["status"], 3)
