@@ -30,7 +30,7 @@ from .events import verdict_text
 from .heartbeat import Heartbeat
 from .judge import Judge
 from .ledger import Ledger
-from .lock import Owner, check_takeover
+from .lock import Owner, check_takeover, wall_clock
 from .machine import Act, Next
 from .measure import measure
 from .notifiers.base import Notifier
@@ -122,10 +122,10 @@ class Engine:
 
     def take(self, current: LedgerRecord, now: float) -> LedgerRecord:
         """``current`` with our lock (it is ours, free, or its owner is gone)."""
-        check_takeover(current.lock, self.owner, now, self.lock_timeout, self.stack)
+        check_takeover(current.lock, self.owner, wall_clock(), self.lock_timeout, self.stack)
         if current.lock is not None and current.lock.owner == self.owner.id:
             return current
-        taken = current.model_copy(update={"lock": self.owner.lock(now)})
+        taken = current.model_copy(update={"lock": self.owner.lock()})
         if current.lock is None:
             return taken
         return machine.log(taken, now, "takeover", f"{self.owner.actor} takes over from "
@@ -151,7 +151,7 @@ class Engine:
                 holder = current.lock.actor or current.lock.owner if current is not None and current.lock else "nobody"
                 raise LockedError(f"stack {self.stack!r}: this engine lost the release lock (now {holder})")
             before[:] = [current]
-            beat = current.lock.model_copy(update={"heartbeat": self.clock.now()})
+            beat = current.lock.model_copy(update={"heartbeat": wall_clock()})
             return change(current.model_copy(update={"lock": beat}))
 
         record = self.ledger.update(self.stack, guarded)
@@ -164,7 +164,7 @@ class Engine:
             if current is None or current.lock is None or current.lock.owner != self.owner.id:
                 holder = current.lock.actor or current.lock.owner if current is not None and current.lock else "nobody"
                 raise LockedError(f"the release lock is no longer ours (now {holder})")
-            return current.model_copy(update={"lock": current.lock.model_copy(update={"heartbeat": self.clock.now()})})
+            return current.model_copy(update={"lock": current.lock.model_copy(update={"heartbeat": wall_clock()})})
 
         self.ledger.update(self.stack, beat)
 

@@ -3,8 +3,12 @@
 The lock names its owner (unique per engine), the person (``actor``), host and pid, and
 carries a heartbeat the owner refreshes in the background while it works
 (``heartbeat.Heartbeat``). A lock may be taken over when its process is known dead (same
-host, pid gone), or, from another host, only when its heartbeat is older than the
+host, pid gone, or the pid now belongs to a process started after the lock was taken:
+a reused pid), or, from another host, only when its heartbeat is older than the
 timeout. A live owner on the same host is never taken over, whatever the timeout.
+
+Lock times (taken, heartbeat) are wall-clock seconds whatever clock drives the release
+(a dry run's is virtual): they are about processes, not about the release's schedule.
 
 The actor a person reads is ``$GITHUB_ACTOR``, else the git user name, else ``$USER``,
 plus the host: ``alice@ci-runner-3``.
@@ -16,6 +20,7 @@ import getpass
 import os
 import socket
 import subprocess
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,7 +28,8 @@ from dataclasses import dataclass
 from .errors import LockedError
 from .record import LockInfo
 
-__all__ = ["Owner", "actor_name", "check_takeover", "describe", "pid_alive", "stale"]
+__all__ = ["Owner", "actor_name", "check_takeover", "describe", "owner_alive", "pid_alive", "stale", "started_at",
+           "wall_clock"]
 
 
 def _git_user() -> str | None:
@@ -65,8 +71,13 @@ class Owner:
         person = f"{actor or actor_name()}@{host}"
         return cls(id=f"{person}:{os.getpid()}:{uuid.uuid4().hex[:8]}", host=host, pid=os.getpid(), actor=person)
 
-    def lock(self, now: float) -> LockInfo:
+    def lock(self) -> LockInfo:
+        now = wall_clock()
         return LockInfo(owner=self.id, host=self.host, pid=self.pid, acquired_at=now, heartbeat=now, actor=self.actor)
+
+
+def wall_clock() -> float:
+    return time.time()
 
 
 def pid_alive(pid: int) -> bool:
@@ -86,10 +97,31 @@ def pid_alive(pid: int) -> bool:
         return True
 
 
+def started_at(pid: int) -> float | None:
+    """When process ``pid`` started (epoch seconds), where ``/proc`` tells."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            ticks = int(stat.read().rsplit(")", 1)[1].split()[19])  # field 22: starttime
+        with open("/proc/stat") as proc:
+            boot = next(int(line.split()[1]) for line in proc if line.startswith("btime "))
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+    return boot + ticks / os.sysconf("SC_CLK_TCK")
+
+
+def owner_alive(lock: LockInfo) -> bool:
+    """Is the process that took ``lock`` (on this host) still running? A pid taken by a
+    process started after the lock was taken is someone else's."""
+    if not pid_alive(lock.pid):
+        return False
+    started = started_at(lock.pid)
+    return started is None or started <= lock.acquired_at + 2.0
+
+
 def stale(lock: LockInfo, now: float, timeout: float, host: str) -> bool:
     """May ``lock`` be taken over now, from ``host``?"""
     if lock.host == host:
-        return not pid_alive(lock.pid)
+        return not owner_alive(lock)
     return now - lock.heartbeat >= timeout
 
 

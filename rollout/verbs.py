@@ -23,6 +23,7 @@ cut short: the new image goes to the old color next).
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass
 
@@ -30,7 +31,7 @@ from ..spec import Stack, image_problem
 from . import machine
 from .engine import Engine, Stop
 from .errors import InvalidRequestError, LockedError, NoReleaseError
-from .lock import check_takeover, stale
+from .lock import check_takeover, stale, wall_clock
 from .plan import PlanStep, StepAction, build_plan
 from .providers.registry import metric_problems
 from .record import InForce, LedgerRecord, Request, RequestAction, Status
@@ -98,10 +99,8 @@ def start(engine: Engine, prepared: Prepared) -> LedgerRecord:
     for _ in range(10):
         current = engine.ledger.read(engine.stack)
         if current is not None and not current.terminal:
-            try:
+            with contextlib.suppress(NoReleaseError):  # it may have ended meanwhile
                 _close_last(engine, current)
-            except NoReleaseError:
-                pass  # it ended meanwhile
             continue
         created = engine.ledger.update(engine.stack, lambda found: _create(engine, prepared, found))
         return engine.changed(None, created)
@@ -110,7 +109,7 @@ def start(engine: Engine, prepared: Prepared) -> LedgerRecord:
 
 def _close_last(engine: Engine, current: LedgerRecord) -> None:
     now = engine.clock.now()
-    check_takeover(current.lock, engine.owner, now, engine.lock_timeout, engine.stack)  # a live owner: locked
+    check_takeover(current.lock, engine.owner, wall_clock(), engine.lock_timeout, engine.stack)  # a live owner
     if not (current.status.closing or current.status == Status.SUCCEEDED):
         step = current.current_step
         where = f", step {step.index + 1}/{len(current.plan)} {step.action}" if step else ""
@@ -147,7 +146,7 @@ def _create(engine: Engine, prepared: Prepared, current: LedgerRecord | None) ->
         raise InvalidRequestError(f"--image: {prepared.image} is already the active image of {engine.stack!r}")
     record = machine.new_record(stack=engine.stack, release_id=uuid.uuid4().hex[:12], image=prepared.image,
                                 plan=prepared.plan, state=state, settings=prepared.settings, now=now,
-                                lock=engine.owner.lock(now), by=engine.owner.actor)
+                                lock=engine.owner.lock(), by=engine.owner.actor)
     if prepared.reason:
         record = machine.log(record, now, "reason", prepared.reason, by=engine.owner.actor)
     return record
@@ -192,7 +191,7 @@ def steer(engine: Engine, action: RequestAction, reason: str | None = None, full
         assert current is not None
         request = Request(action=action, by=engine.owner.actor, at=now, reason=reason, full=full)
         live = current.lock is not None and current.lock.owner != engine.owner.id and not stale(
-            current.lock, now, engine.lock_timeout, engine.owner.host)
+            current.lock, wall_clock(), engine.lock_timeout, engine.owner.host)
         decided[:] = [live]
         if live and action == RequestAction.RESUME and current.status == Status.RUNNING:
             return current  # it is being driven: nothing to resume

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -134,7 +135,8 @@ def test_two_cli_starts_at_once(spec_with, tmp_path):
 def test_lock_rules():
     host = socket.gethostname()
     me = Owner.here()
-    alive = LockInfo(owner="other", host=host, pid=os.getpid(), acquired_at=0, heartbeat=0)
+    now = time.time()
+    alive = LockInfo(owner="other", host=host, pid=os.getpid(), acquired_at=now, heartbeat=0)
     assert not stale(alive, now=10_000, timeout=60, host=host)  # alive here: never
     dead_pid = subprocess.Popen([sys.executable, "-c", "pass"])
     dead_pid.wait()
@@ -146,6 +148,9 @@ def test_lock_rules():
     with pytest.raises(LockedError, match="pid"):
         check_takeover(alive, me, 10_000, 60, "prod")
     check_takeover(dead, me, 10_000, 60, "prod")
+    # a pid now held by a process started after the lock was taken: the owner is gone (a reused pid)
+    reused = alive.model_copy(update={"acquired_at": now - 10 ** 7})
+    assert stale(reused, now=10_000, timeout=60, host=host)
 
 
 def test_the_actor_is_a_person_and_a_host(monkeypatch):
@@ -156,7 +161,7 @@ def test_the_actor_is_a_person_and_a_host(monkeypatch):
     monkeypatch.setattr("tricolor.rollout.lock._git_user", lambda: "Alice Doe")
     assert actor_name({"USER": "alice"}) == "Alice Doe"
     owner = Owner.here("alice")
-    assert owner.actor == f"alice@{socket.gethostname()}" and owner.lock(0).actor == owner.actor
+    assert owner.actor == f"alice@{socket.gethostname()}" and owner.lock().actor == owner.actor
 
 
 def test_corrupt_or_future_record_is_a_clear_error(tmp_path):

@@ -152,7 +152,7 @@ class Recovery(RuleBasedStateMachine):
         eng = engine(self.ledger, self.world, self.clock)
 
         def run(holder: list[Any]) -> None:
-            holder.append(eng.owner.lock(self.clock.now()))
+            holder.append(eng.owner.lock())
             action(eng)
 
         drive(run, self.ledger)
