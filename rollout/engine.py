@@ -114,6 +114,12 @@ class Engine:
     notes: list[str] = field(default_factory=list)
 
     # --- the lock ---------------------------------------------------------------------
+    @property
+    def beat_every(self) -> float:
+        """Seconds between heartbeats: often enough for this engine's own lock timeout,
+        and at least every 5 s (a challenger waits three intervals at the least)."""
+        return min(self.lock_timeout / 4, 5.0)
+
     def read(self) -> LedgerRecord:
         rec = self.ledger.read(self.stack)
         if rec is None:
@@ -125,7 +131,7 @@ class Engine:
         check_takeover(current.lock, self.owner, wall_clock(), self.lock_timeout, self.stack)
         if current.lock is not None and current.lock.owner == self.owner.id:
             return current
-        taken = current.model_copy(update={"lock": self.owner.lock()})
+        taken = current.model_copy(update={"lock": self.owner.lock(self.beat_every)})
         if current.lock is None:
             return taken
         return machine.log(taken, now, "takeover", f"{self.owner.actor} takes over from "
@@ -204,7 +210,7 @@ class Engine:
         go whenever this returns or raises."""
         stop = stop or Stop()
         self.read()
-        with Heartbeat(self._beat, self.lock_timeout / 4) as heart:
+        with Heartbeat(self._beat, self.beat_every) as heart:
             try:
                 return self._loop(stop, heart)
             except BaseException:

@@ -5,7 +5,8 @@ carries a heartbeat the owner refreshes in the background while it works
 (``heartbeat.Heartbeat``). A lock may be taken over when its process is known dead (same
 host, pid gone, or the pid now belongs to a process started after the lock was taken:
 a reused pid), or, from another host, only when its heartbeat is older than the
-timeout. A live owner on the same host is never taken over, whatever the timeout.
+timeout and three of the owner's heartbeat intervals (the lock says how often its owner
+beats). A live owner is never taken over, whatever the timeout.
 
 Lock times (taken, heartbeat) are wall-clock seconds whatever clock drives the release
 (a dry run's is virtual): they are about processes, not about the release's schedule.
@@ -71,9 +72,10 @@ class Owner:
         person = f"{actor or actor_name()}@{host}"
         return cls(id=f"{person}:{os.getpid()}:{uuid.uuid4().hex[:8]}", host=host, pid=os.getpid(), actor=person)
 
-    def lock(self) -> LockInfo:
+    def lock(self, every: float = 5.0) -> LockInfo:
         now = wall_clock()
-        return LockInfo(owner=self.id, host=self.host, pid=self.pid, acquired_at=now, heartbeat=now, actor=self.actor)
+        return LockInfo(owner=self.id, host=self.host, pid=self.pid, acquired_at=now, heartbeat=now, actor=self.actor,
+                        every=every)
 
 
 def wall_clock() -> float:
@@ -119,10 +121,11 @@ def owner_alive(lock: LockInfo) -> bool:
 
 
 def stale(lock: LockInfo, now: float, timeout: float, host: str) -> bool:
-    """May ``lock`` be taken over now, from ``host``?"""
+    """May ``lock`` be taken over now, from ``host``? From another host, only after
+    ``timeout`` and three of the owner's heartbeat intervals without a beat."""
     if lock.host == host:
         return not owner_alive(lock)
-    return now - lock.heartbeat >= timeout
+    return now - lock.heartbeat >= max(timeout, 3 * lock.every)
 
 
 def describe(lock: LockInfo, now: float) -> str:

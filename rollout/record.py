@@ -119,6 +119,7 @@ class LockInfo(Model):
     acquired_at: float
     heartbeat: float
     actor: str = ""  # who, as a person reads it (``$GITHUB_ACTOR``, git user, ``$USER``, plus the host)
+    every: float = 5.0  # seconds between the owner's heartbeats
 
 
 class Request(Model):

@@ -146,7 +146,7 @@ def _create(engine: Engine, prepared: Prepared, current: LedgerRecord | None) ->
         raise InvalidRequestError(f"--image: {prepared.image} is already the active image of {engine.stack!r}")
     record = machine.new_record(stack=engine.stack, release_id=uuid.uuid4().hex[:12], image=prepared.image,
                                 plan=prepared.plan, state=state, settings=prepared.settings, now=now,
-                                lock=engine.owner.lock(), by=engine.owner.actor)
+                                lock=engine.owner.lock(engine.beat_every), by=engine.owner.actor)
     if prepared.reason:
         record = machine.log(record, now, "reason", prepared.reason, by=engine.owner.actor)
     return record

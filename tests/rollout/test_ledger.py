@@ -145,6 +145,8 @@ def test_lock_rules():
     remote = alive.model_copy(update={"host": "elsewhere", "heartbeat": 9_990})
     assert not stale(remote, now=10_000, timeout=60, host=host)  # other host: the timeout decides
     assert stale(remote, now=10_050, timeout=60, host=host)
+    slow_beats = remote.model_copy(update={"every": 30.0})  # never before three of its owner's intervals
+    assert not stale(slow_beats, now=10_050, timeout=60, host=host) and stale(slow_beats, 10_080, 60, host)
     with pytest.raises(LockedError, match="pid"):
         check_takeover(alive, me, 10_000, 60, "prod")
     check_takeover(dead, me, 10_000, 60, "prod")
