@@ -89,7 +89,7 @@ def start_command(
         return
     if checked.finding:
         raise InvalidRequestError(checked.finding)
-    engine = engine_for(options, store, prepared.settings)
+    engine = engine_for(options, store, prepared.settings, store.read(stack))
     engine.services.applier().preflight()
     start(engine, prepared)
     finish(engine, engine.run(Stop(active=not wait, person=detach)), output, report_dir)

@@ -119,11 +119,14 @@ def engine_for(options: Options, ledger: Ledger, settings: ReleaseSettings | Non
         return get_judge(chosen.judge, chosen.min_samples, chosen.alpha, chosen.looks)
 
     def smoke() -> SmokeTester:
-        routing = stack().spec.routing if not (opts.smoke_url and recorded.smoke_header) else None
-        base = opts.smoke_url or (f"https://{routing.hostnames[0]}" if routing and routing.hostnames else None)
+        base, header = opts.smoke_url, recorded.smoke_header
+        if base is None or header is None:  # not recorded (schema 1): from the spec
+            routing = stack().spec.routing
+            base = base or (f"https://{routing.hostnames[0]}" if routing.hostnames else None)
+            header = header or routing.header
         if not base:
             raise TricolorError("no smoke-test URL: give --smoke-url (the spec's routing has no hostnames)")
-        return SmokeTester(base, recorded.smoke_header or (routing.header if routing else "x-tricolor-color"))
+        return SmokeTester(base, header)
 
     services = Services(applier=Lazy(applier), provider=Lazy(provider), judge=Lazy(judge), smoke=Lazy(smoke),
                         notifier=get_notifier())
