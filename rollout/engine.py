@@ -26,7 +26,7 @@ from . import machine
 from .appliers.base import Applier, Change, Purpose
 from .clock import Clock, SystemClock
 from .errors import ApplyError, LockedError, NoReleaseError, RolloutError
-from .events import verdict_text
+from .events import describe_target, verdict_text
 from .heartbeat import Heartbeat
 from .judge import Judge
 from .ledger import Ledger
@@ -275,7 +275,7 @@ class Engine:
             rec = self._write(lambda r: machine.begin_apply(r, self.clock.now()))  # persisted before
         assert rec.target is not None
         change = Change(stack=self.stack, target=rec.target, purpose=_purpose(rec), step=rec.step_index,
-                        label=rec.events[-1].detail if rec.events else str(rec.status))
+                        label=describe_target(rec))
         applier = self.services.applier()
         if interrupted and applier.current(self.stack) == rec.target:
             rec = self._write(lambda r: machine.log(r, self.clock.now(), "recovered",
