@@ -242,3 +242,19 @@ def step(rec: LedgerRecord, event: str, now: float) -> LedgerRecord:
     if action.kind == Act.CLOSE:
         return machine.window_over(rec, now)
     return rec
+
+
+def test_settings_defaults_are_the_spec_defaults():
+    """One place for defaults: a record without a setting behaves as a spec without it
+    (the old engine read failure_limit 0, inconclusive_limit 0, consecutive_error_limit 1)."""
+    from tricolor.spec.release import Analysis
+
+    spec_default = Release.model_validate({"preset": "all-at-once"})
+    assert AnalysisSettings() == AnalysisSettings.of(Analysis.model_validate({}))
+    assert (AnalysisSettings().failure_limit, AnalysisSettings().inconclusive_limit,
+            AnalysisSettings().consecutive_error_limit) == (1, 3, 3)
+    defaults = ReleaseSettings()
+    assert defaults.rollback_window == spec_default.rollback_window.total_seconds()
+    assert defaults.scale_down_idle == spec_default.scale_down_idle
+    upgraded = ReleaseSettings.model_validate(ReleaseSettings.upgrade({}))
+    assert upgraded.analysis.model_copy(update={"from_spec": False}) == AnalysisSettings()
