@@ -1,15 +1,20 @@
-"""The release engine: steps, strategies, ledger, judges, metrics providers, appliers.
+"""The release engine: steps, state machine, ledger, judges, metrics providers, appliers.
 
 Pure core: ``plan`` (schedule -> steps), ``machine`` (state transitions), ``analysis``
-(measurements -> decision), the judges. I/O at the edges: ledger stores, metrics
-providers, appliers, notifications, smoke tests, and the ``Engine`` that drives them.
+(measurements -> decision), ``settings`` and ``record`` (the typed ledger record), the
+judges. I/O at the edges: ledger ``stores``, metrics ``providers``, ``appliers``,
+``notifiers``, smoke tests, and the ``Engine`` that drives them; ``verbs`` says what
+each command does in each state.
+
+Each integration point is a package: the protocol in ``base``, one module per
+implementation, the name -> class registry in ``registry`` (import it where a name is
+chosen; this module stays light so commands that only read the ledger start fast).
 """
 
 from __future__ import annotations
 
-from .applier import APPLIERS, Applier, ApplyResult, Change, get_applier
 from .clock import Clock, SystemClock, VirtualClock
-from .engine import Engine, request
+from .engine import Engine, Lazy, Services, Stop
 from .errors import (
     ApplyError,
     ConflictError,
@@ -23,56 +28,51 @@ from .errors import (
     UnknownNameError,
 )
 from .judge import JUDGES, Counts, Judge, Judgement, MetricVerdict, MetricWindow, get_judge, judge_all
-from .ledger import Ledger, forced_state, state_in_force
+from .ledger import Ledger, state_in_force
 from .lock import Owner
-from .metrics import PROVIDERS, Measurement, MetricsProvider, Window, get_provider
-from .plan import PlanStep, build_plan
-from .record import LedgerRecord
-from .store import LedgerStore, MemoryStore, ledger_url, open_store
+from .plan import PlanStep, StepAction, build_plan
+from .record import InForce, LedgerRecord, RequestAction, Status, StepState, Verdict
+from .settings import AnalysisSettings, Recorded, ReleaseSettings
 
 __all__ = [
-    "APPLIERS",
     "JUDGES",
-    "PROVIDERS",
-    "Applier",
+    "AnalysisSettings",
     "ApplyError",
-    "ApplyResult",
-    "Change",
     "Clock",
     "ConflictError",
     "Counts",
     "Engine",
+    "InForce",
     "InvalidRequestError",
     "Judge",
     "JudgeInputError",
     "Judgement",
+    "Lazy",
     "Ledger",
     "LedgerError",
     "LedgerRecord",
-    "LedgerStore",
     "LockedError",
-    "Measurement",
-    "MemoryStore",
     "MetricVerdict",
     "MetricWindow",
-    "MetricsProvider",
     "NoReleaseError",
     "Owner",
     "PlanStep",
     "ProviderError",
+    "Recorded",
+    "ReleaseSettings",
+    "RequestAction",
     "RolloutError",
+    "Services",
+    "Status",
+    "StepAction",
+    "StepState",
+    "Stop",
     "SystemClock",
     "UnknownNameError",
+    "Verdict",
     "VirtualClock",
-    "Window",
     "build_plan",
-    "forced_state",
-    "get_applier",
     "get_judge",
-    "get_provider",
     "judge_all",
-    "ledger_url",
-    "open_store",
-    "request",
     "state_in_force",
 ]

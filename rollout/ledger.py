@@ -1,36 +1,33 @@
-"""The release ledger: read and compare-and-swap update of one record per stack.
+"""The release ledger: read and compare-and-swap update of one record per stack, and the
+history of its past releases.
 
 ``Ledger.update`` reads the record, applies a pure function, and writes the result
 only if nobody wrote in between, retrying on conflict; every change of a release goes
-through it. ``state_in_force`` is what the Pulumi program reads, so a plain
-``pulumi up`` reproduces the weights and images in force.
+through it. A record that reaches a terminal state is also kept under
+``history/<stack>/`` (and again, idempotently, when the next release replaces it, in
+case a kill fell between the two writes), so ``release history`` lists every past
+release, not only the last one.
+
+``state_in_force`` is what the Pulumi program must build from a record: the state in
+force, or while a change is being applied, its target (the engine is applying exactly
+that), so a plain ``pulumi up`` never undoes a canary.
 """
 
 from __future__ import annotations
 
-import contextlib
 import time
-from collections.abc import Callable, Iterator
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Callable
 
-from ..spec import Color, Weights
 from .errors import ConflictError, LedgerError
-from .record import LedgerRecord
-from .store import LedgerStore, open_store
+from .record import InForce, LedgerRecord, StepState
+from .stores.base import LedgerStore, StoreContext, check_stack, ledger_location
+from .stores.registry import open_store
 
-#: set by the offline applier: the state a render must use instead of the ledger's
-_FORCED: ContextVar[InForce | None] = ContextVar("tricolor_forced_state", default=None)
+__all__ = ["Ledger", "state_in_force"]
 
 
-@dataclass(frozen=True)
-class InForce:
-    """What the Pulumi program builds for a production stack: the weights, the image of
-    each color, and the color scaled down after its rollback window (if any)."""
-
-    weights: Weights
-    images: dict[Color, str]
-    scaled_down: Color | None = None
+def _history_key(rec: LedgerRecord) -> str:
+    return f"history/{rec.stack}/{int(rec.started_at * 1000):015d}-{rec.release_id}.json"
 
 
 class Ledger:
@@ -38,23 +35,29 @@ class Ledger:
         self.store = store
 
     @classmethod
-    def open(cls, url: str | None = None) -> Ledger:
-        return cls(open_store(url))
+    def open(cls, location: str | None = None) -> Ledger:
+        """The ledger at ``location`` (see ``stores.base.ledger_location`` for the default)."""
+        return cls(open_store(StoreContext(ledger_location(location))))
+
+    @property
+    def url(self) -> str:
+        return self.store.url
 
     def where(self, stack: str) -> str:
         return self.store.where(stack)
 
     def read(self, stack: str) -> LedgerRecord | None:
-        found = self.store.read(stack)
+        found = self.store.read(check_stack(stack))
         return None if found is None else LedgerRecord.from_json(found[0], self.where(stack))
 
     def update(self, stack: str, change: Callable[[LedgerRecord | None], LedgerRecord],
-               attempts: int = 50) -> LedgerRecord:
+               attempts: int = 60) -> LedgerRecord:
         """Apply ``change`` to the latest record and write it with compare-and-swap.
 
         ``change`` is called again on the fresh record after a conflict; it may raise to
         refuse (nothing is written then).
         """
+        check_stack(stack)
         for attempt in range(attempts):
             found = self.store.read(stack)
             current = None if found is None else LedgerRecord.from_json(found[0], self.where(stack))
@@ -63,39 +66,42 @@ class Ledger:
                 return current
             if updated.stack != stack:
                 raise LedgerError(f"{self.where(stack)}: record for stack {updated.stack!r} cannot be written here")
+            if current is not None and current.terminal and current.release_id != updated.release_id:
+                self.archive(current)  # the record it replaces is kept first
             try:
                 self.store.write(stack, updated.to_json(), None if found is None else found[1])
-                return updated
             except ConflictError:
                 time.sleep(min(0.2, 0.005 * (attempt + 1)))
+                continue
+            if updated.terminal:
+                self.archive(updated)
+            return updated
         raise ConflictError(f"{self.where(stack)}: still conflicting after {attempts} attempts")
 
+    def archive(self, rec: LedgerRecord) -> None:
+        self.store.put(_history_key(rec), rec.to_json())
 
-@contextlib.contextmanager
-def forced_state(weights: Weights, images: dict[Color, str], scaled_down: Color | None = None) -> Iterator[None]:
-    """Within this block the stack program uses exactly these weights and images."""
-    token = _FORCED.set(InForce(weights, dict(images), scaled_down))
-    try:
-        yield
-    finally:
-        _FORCED.reset(token)
+    def history(self, stack: str) -> list[LedgerRecord]:
+        """Every release of ``stack`` the ledger knows, oldest first (the current one last)."""
+        check_stack(stack)
+        found: dict[str, LedgerRecord] = {}
+        for key in self.store.keys(f"history/{stack}"):
+            data = self.store.get(key)
+            if data is not None:
+                rec = LedgerRecord.from_json(data, f"{self.store.url}/{key}")
+                found[rec.release_id] = rec
+        current = self.read(stack)
+        if current is not None:
+            found[current.release_id] = current
+        return sorted(found.values(), key=lambda r: r.started_at)
+
+    def stacks(self) -> list[str]:
+        return self.store.stacks()
 
 
-def state_in_force(stack: str, url: str | None = None) -> InForce | None:
-    """The weights and images the ledger holds for ``stack`` (``None``: no release yet).
-
-    While a change is being applied the target is what the program must build: the
-    engine is applying exactly that.
-    """
-    forced = _FORCED.get()
-    if forced is not None:
-        return forced
-    record = Ledger.open(url).read(stack)
-    if record is None:
-        return None
-    if record.step_state == "applying" and record.target is not None:
-        images = record.target_images or record.images
-        return InForce(Weights.from_mapping(record.target), {"blue": images["blue"], "green": images["green"]},
-                       record.scaled_down)
-    return InForce(record.in_force, {"blue": record.images["blue"], "green": record.images["green"]},
-                   record.scaled_down)
+def state_in_force(rec: LedgerRecord) -> InForce:
+    """What the program builds for the stack of ``rec``: the target while applying (so a
+    ``pulumi up`` during a step builds what the step puts in force), else the state in force."""
+    if rec.step_state == StepState.APPLYING and rec.target is not None:
+        return rec.target
+    return rec.in_force

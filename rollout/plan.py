@@ -3,62 +3,88 @@
 Pure data. A release deploys the new image to the idle color at weight 0 (a full
 update), smoke-tests it, walks the spec's steps (each ``setWeight`` a targeted update
 of the router alone), then makes the new color the active one.
+
+A step is frozen data plus its index; its ``weight`` is the canary weight in force
+once the step is done, so ``plan[i].weight`` is what a release resumed at step ``i``
+must find in force (or put in force, for a ``setWeight``).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from enum import StrEnum
 
 from ..spec import AnalysisStep, Color, Pause, Release, SetWeight, Weights, describe_step
 
-Action = Literal["deploy", "smoke", "setWeight", "pause", "analysis", "finish"]
-#: actions that change resources (the others only wait, check or judge)
-APPLYING: frozenset[str] = frozenset({"deploy", "setWeight"})
+__all__ = ["StepAction", "PlanStep", "build_plan", "full_promotion_index"]
+
+
+class StepAction(StrEnum):
+    DEPLOY = "deploy"
+    SMOKE = "smoke"
+    SET_WEIGHT = "setWeight"
+    PAUSE = "pause"
+    ANALYSIS = "analysis"
+    FINISH = "finish"
+
+    @property
+    def applies(self) -> bool:
+        """Does this step change resources (the others only wait, check or judge)?"""
+        return self in (StepAction.DEPLOY, StepAction.SET_WEIGHT)
+
+    @property
+    def waits(self) -> bool:
+        """May ``promote`` skip this step?"""
+        return self in (StepAction.PAUSE, StepAction.ANALYSIS)
 
 
 @dataclass(frozen=True)
 class PlanStep:
-    """One step of a release: frozen data plus its index."""
+    """One step of a release."""
 
     index: int
-    action: Action
+    action: StepAction
     weight: int  # the canary weight in force once this step is done
     duration: float | None = None  # pause: seconds; None waits until promoted
     metrics: tuple[str, ...] = field(default_factory=tuple)  # analysis: subset, empty means all
     description: str = ""
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "action", StepAction(self.action))
+
     def weights(self, canary: Color) -> Weights:
         return Weights.canary(canary, self.weight)
 
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["metrics"] = list(self.metrics)
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PlanStep:
-        return cls(index=int(data["index"]), action=data["action"], weight=int(data["weight"]),
-                   duration=data.get("duration"), metrics=tuple(data.get("metrics") or ()),
-                   description=str(data.get("description", "")))
+    @property
+    def manual(self) -> bool:
+        """A pause that waits until someone promotes."""
+        return self.action == StepAction.PAUSE and self.duration is None
 
 
 def build_plan(release: Release) -> list[PlanStep]:
     """Deploy, smoke tests (when the spec has any), the schedule, finish."""
-    rows: list[tuple[Action, int, float | None, tuple[str, ...], str]] = [
-        ("deploy", 0, None, (), "deploy the new image to the idle color at weight 0 (full update)"),
+    rows: list[tuple[StepAction, int, float | None, tuple[str, ...], str]] = [
+        (StepAction.DEPLOY, 0, None, (), "deploy the new image to the idle color at weight 0 (full update)"),
     ]
     if release.smoke_tests:
-        rows.append(("smoke", 0, None, (), f"smoke-test the idle color ({len(release.smoke_tests)} checks)"))
+        rows.append((StepAction.SMOKE, 0, None, (), f"smoke-test the idle color ({len(release.smoke_tests)} checks)"))
     weight = 0
     for step in release.schedule:
         if isinstance(step, SetWeight):
             weight = step.set_weight
-            rows.append(("setWeight", weight, None, (), describe_step(step)))
+            rows.append((StepAction.SET_WEIGHT, weight, None, (), describe_step(step)))
         elif isinstance(step, Pause):
             duration = step.pause.duration.total_seconds() if step.pause.duration is not None else None
-            rows.append(("pause", weight, duration, (), describe_step(step)))
+            rows.append((StepAction.PAUSE, weight, duration, (), describe_step(step)))
         elif isinstance(step, AnalysisStep):
-            rows.append(("analysis", weight, None, tuple(step.analysis.get("metrics", [])), describe_step(step)))
-    rows.append(("finish", 100, None, (), "make the new color the active one; keep the old one warm"))
+            rows.append((StepAction.ANALYSIS, weight, None, tuple(step.analysis.get("metrics", [])),
+                         describe_step(step)))
+    rows.append((StepAction.FINISH, 100, None, (), "make the new color the active one; keep the old one warm"))
     return [PlanStep(i, a, w, d, m, text) for i, (a, w, d, m, text) in enumerate(rows)]
+
+
+def full_promotion_index(plan: list[PlanStep], current: int) -> int:
+    """Where ``promote --full`` jumps from step ``current``: the last step that puts 100 %
+    in force (the last ``setWeight``), or the finish when that is already behind."""
+    last = max((s.index for s in plan if s.action == StepAction.SET_WEIGHT), default=len(plan) - 1)
+    return last if last > current else len(plan) - 1

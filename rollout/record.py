@@ -1,47 +1,125 @@
 """The ledger record: one JSON document per stack, the single source of truth of a release.
 
 It holds the release id, the step being worked on and whether it is being applied,
-the weights and images in force (and the target while a change is applied), the lock,
-pending requests from people (pause, promote, abort, rollback), every verdict with its
-numbers and a timeline for the report.
+the state in force (weights, images, the scaled-down color) and, while a change is
+applied, its target; the lock; a pending request from a person (pause, resume,
+promote, abort, rollback); the settings recorded at start; every verdict with its
+numbers and a timeline a person reads.
+
+Invariants: weights are valid integers adding up to 100 (``Weights``); ``target`` is
+set exactly while ``step_state`` is ``applying``; the infrastructure holds ``in_force``
+or, while applying, possibly ``target`` (nothing else). Records are versioned
+(``schema_version``); ``upgrade`` reads every earlier schema.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from ..spec import Color, Weights
+from ..vocab.labels import COLORS
 from .errors import LedgerError
 from .plan import PlanStep
+from .settings import ReleaseSettings
 
-Status = Literal["running", "paused", "aborting", "aborted", "succeeded", "rolling-back",
-                 "rolled-back", "completed"]
-#: a release in one of these states never moves again
-TERMINAL: frozenset[str] = frozenset({"aborted", "rolled-back", "completed"})
-StepState = Literal["pending", "applying", "applied"]
-RequestAction = Literal["pause", "resume", "promote", "abort", "rollback"]
-SCHEMA = 1
+__all__ = ["SCHEMA", "Status", "StepState", "RequestAction", "Verdict", "InForce", "LockInfo", "Request",
+           "Counters", "Event", "VerdictEntry", "LedgerRecord", "upgrade"]
+
+SCHEMA = 2
+
+
+class Status(StrEnum):
+    RUNNING = "running"
+    PAUSED = "paused"
+    ABORTING = "aborting"
+    ABORTED = "aborted"
+    SUCCEEDED = "succeeded"  # the new color is active; the old one stays warm for the rollback window
+    ROLLING_BACK = "rolling-back"
+    ROLLED_BACK = "rolled-back"
+    COMPLETED = "completed"
+
+    @property
+    def terminal(self) -> bool:
+        """A release in one of these states never moves again."""
+        return self in (Status.ABORTED, Status.ROLLED_BACK, Status.COMPLETED)
+
+    @property
+    def closing(self) -> bool:
+        """Heading for a terminal state with a known target: any verb finishes it."""
+        return self in (Status.ABORTING, Status.ROLLING_BACK)
+
+    @property
+    def exit_code(self) -> int:
+        """0 completed or succeeded, 2 aborted or rolled back, 3 anything still moving."""
+        if self in (Status.COMPLETED, Status.SUCCEEDED):
+            return 0
+        return 2 if self in (Status.ABORTED, Status.ROLLED_BACK) else 3
+
+
+class StepState(StrEnum):
+    PENDING = "pending"
+    APPLYING = "applying"
+    APPLIED = "applied"
+
+
+class RequestAction(StrEnum):
+    PAUSE = "pause"
+    RESUME = "resume"
+    PROMOTE = "promote"
+    ABORT = "abort"
+    ROLLBACK = "rollback"
+
+
+class Verdict(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    INCONCLUSIVE = "inconclusive"
+    ERROR = "error"  # the provider or the judge failed: never a pass
 
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
-def _weights(value: Any) -> Any:
-    if value is not None:
-        Weights.from_mapping(value)
+def _images(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) != set(COLORS):
+        raise ValueError(f"images: {value!r} must map exactly 'blue' and 'green' to images")
     return value
 
 
+def _weights(value: Any) -> Any:
+    """Weights from a mapping, strictly (no ``"5"``, no ``2.5``), as the spec reads them."""
+    return Weights.from_mapping(value) if isinstance(value, dict) else value
+
+
+#: weights of both colors, valid integers adding up to 100
+WeightsField = Annotated[Weights, BeforeValidator(_weights)]
+#: an image per color, both colors
+Images = Annotated[dict[Color, str], BeforeValidator(_images)]
+
+
+class InForce(Model):
+    """What the infrastructure holds (or an apply puts in force)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    weights: WeightsField
+    images: Images
+    scaled_down: Color | None = None
+
+
 class LockInfo(Model):
-    owner: str
+    owner: str  # unique per engine
     host: str
     pid: int
     acquired_at: float
     heartbeat: float
+    actor: str = ""  # who, as a person reads it (``$GITHUB_ACTOR``, git user, ``$USER``, plus the host)
+    every: float = 5.0  # seconds between the owner's heartbeats
 
 
 class Request(Model):
@@ -49,6 +127,7 @@ class Request(Model):
     by: str
     at: float
     reason: str | None = None
+    full: bool = False  # promote --full: skip every remaining step
 
 
 class Counters(Model):
@@ -66,14 +145,15 @@ class Event(Model):
     at: float
     kind: str
     step: int
-    weights: dict[str, int]
+    weights: WeightsField
     detail: str = ""
+    by: str | None = None
 
 
 class VerdictEntry(Model):
     at: float
     step: int
-    verdict: Literal["pass", "fail", "inconclusive", "error"]
+    verdict: Verdict
     reason: str
     metrics: list[dict[str, Any]] = Field(default_factory=list)
 
@@ -84,23 +164,23 @@ class LedgerRecord(Model):
     release_id: str
     status: Status
     step_index: int = 0
-    step_state: StepState = "pending"
+    step_state: StepState = StepState.PENDING
     step_started_at: float | None = None
     weight_since: float | None = None
     canary: Color
     stable: Color
     image: str
-    weights: dict[str, int]
-    images: dict[str, str]
-    target: dict[str, int] | None = None
-    target_images: dict[str, str] | None = None
-    plan: list[dict[str, Any]]
-    settings: dict[str, Any] = Field(default_factory=dict)
+    weights: WeightsField
+    images: Images
+    scaled_down: Color | None = None
+    target: InForce | None = None
+    plan: list[PlanStep]
+    settings: ReleaseSettings = Field(default_factory=ReleaseSettings)
     started_at: float
+    started_by: str = ""
     updated_at: float
     finished_at: float | None = None
     rollback_until: float | None = None
-    scaled_down: Color | None = None
     paused_by: str | None = None
     request: Request | None = None
     lock: LockInfo | None = None
@@ -109,27 +189,28 @@ class LedgerRecord(Model):
     events: list[Event] = Field(default_factory=list)
     reason: str | None = None
 
-    @field_validator("weights", "target")
-    @classmethod
-    def _valid_weights(cls, value: Any) -> Any:
-        return _weights(value)
-
-    @property
-    def steps(self) -> list[PlanStep]:
-        return [PlanStep.from_dict(s) for s in self.plan]
+    @model_validator(mode="after")
+    def _target_while_applying(self) -> LedgerRecord:
+        if (self.target is not None) != (self.step_state == StepState.APPLYING):
+            raise ValueError(f"target is {self.target!r} while the step is {self.step_state}")
+        return self
 
     @property
     def current_step(self) -> PlanStep | None:
-        steps = self.steps
-        return steps[self.step_index] if 0 <= self.step_index < len(steps) else None
+        return self.plan[self.step_index] if 0 <= self.step_index < len(self.plan) else None
 
     @property
-    def in_force(self) -> Weights:
-        return Weights.from_mapping(self.weights)
+    def in_force(self) -> InForce:
+        return InForce(weights=self.weights, images=dict(self.images), scaled_down=self.scaled_down)
 
     @property
     def terminal(self) -> bool:
-        return self.status in TERMINAL
+        return self.status.terminal
+
+    @property
+    def active(self) -> Color:
+        """The color that takes the traffic now (blue on a tie)."""
+        return self.weights.active
 
     def to_json(self) -> bytes:
         return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True).encode()
@@ -137,6 +218,40 @@ class LedgerRecord(Model):
     @classmethod
     def from_json(cls, data: bytes, where: str) -> LedgerRecord:
         try:
-            return cls.model_validate(json.loads(data))
-        except (ValueError, ValidationError) as exc:
+            raw = json.loads(data)
+        except ValueError as exc:
             raise LedgerError(f"{where}: not a valid ledger record: {exc}") from None
+        try:
+            return cls.model_validate(upgrade(raw, where))
+        except ValidationError as exc:
+            raise LedgerError(f"{where}: not a valid ledger record: {exc}") from None
+
+
+def upgrade(raw: Any, where: str) -> dict[str, Any]:
+    """A record of any schema this version knows, as the current schema."""
+    if not isinstance(raw, dict):
+        raise LedgerError(f"{where}: not a valid ledger record: a JSON object is expected")
+    version = raw.get("schema_version", 1)
+    if version == SCHEMA:
+        return raw
+    if version != 1:
+        raise LedgerError(f"{where}: ledger record schema {version!r} is newer than this tricolor knows "
+                          f"({SCHEMA}); upgrade tricolor")
+    return _from_schema_1(raw)
+
+
+def _from_schema_1(raw: dict[str, Any]) -> dict[str, Any]:
+    """Schema 1: ``target`` (weights) and ``target_images`` apart, the scaled-down color
+    of an apply implied by the status, ``settings`` a flat dict."""
+    out = {k: v for k, v in raw.items() if k not in ("target", "target_images", "settings")}
+    out["schema_version"] = SCHEMA
+    out["settings"] = ReleaseSettings.upgrade(raw.get("settings") or {})
+    if raw.get("target") is not None:
+        scaled = raw.get("canary") if raw.get("status") == "succeeded" else raw.get("scaled_down")
+        out["target"] = {"weights": raw["target"], "images": raw.get("target_images") or raw["images"],
+                         "scaled_down": scaled}
+    if out.get("step_state") == "applying" and out.get("target") is None:
+        out["step_state"] = "pending"  # nothing recorded to finish: the step starts again
+    if out.get("lock"):
+        out["lock"] = {"actor": "", **out["lock"]}
+    return out

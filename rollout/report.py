@@ -12,6 +12,7 @@ from typing import Any
 
 import jinja2
 
+from ..vocab.labels import COLORS
 from .record import LedgerRecord
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -23,14 +24,16 @@ def _iso(ts: float | None) -> str | None:
 
 def report_document(rec: LedgerRecord) -> dict[str, Any]:
     """Everything about one release, with ISO timestamps next to the epoch seconds."""
+    data = rec.model_dump(mode="json")
     return {
-        "stack": rec.stack, "release": rec.release_id, "status": rec.status, "image": rec.image,
-        "reason": rec.reason, "started_at": _iso(rec.started_at), "finished_at": _iso(rec.finished_at),
-        "weights": rec.weights, "images": rec.images, "canary": rec.canary, "stable": rec.stable,
+        "stack": rec.stack, "release": rec.release_id, "status": str(rec.status), "image": rec.image,
+        "reason": rec.reason, "started_at": _iso(rec.started_at), "started_by": rec.started_by,
+        "finished_at": _iso(rec.finished_at), "weights": data["weights"], "images": data["images"],
+        "canary": rec.canary, "stable": rec.stable, "active": rec.active,
         "rollback_until": _iso(rec.rollback_until), "scaled_down": rec.scaled_down,
-        "steps": rec.plan,
-        "timeline": [{**e.model_dump(), "time": _iso(e.at)} for e in rec.events],
-        "verdicts": [{**v.model_dump(), "time": _iso(v.at)} for v in rec.verdicts],
+        "steps": data["plan"],
+        "timeline": [{**e, "time": _iso(e["at"])} for e in data["events"]],
+        "verdicts": [{**v, "time": _iso(v["at"])} for v in data["verdicts"]],
     }
 
 
@@ -43,8 +46,8 @@ def plot_png(rec: LedgerRecord) -> bytes:
     t0 = rec.started_at
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5.5), sharex=True)
     xs = [(e.at - t0) / 60 for e in rec.events]
-    for color in ("blue", "green"):
-        top.step(xs, [e.weights[color] for e in rec.events], where="post", color=color, label=f"{color} %")
+    for color in COLORS:
+        top.step(xs, [e.weights.of(color) for e in rec.events], where="post", color=color, label=f"{color} %")
     top.set_ylabel("weight (%)")
     top.set_ylim(-5, 105)
     top.legend(loc="center right")

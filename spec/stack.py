@@ -8,6 +8,7 @@ A Pulumi stack file ``stacks/Pulumi.<stack>.yaml`` holds ``tricolor:*`` keys::
     tricolor:weights: {blue: 100, green: 0} # production only (the ledger wins later)
     tricolor:images: {blue: ..., green: ...}
     tricolor:hostnames: [checkout.staging.example.com]   # else the spec's routing.hostnames
+    tricolor:ledger: s3://acme-releases/tricolor  # production: the release ledger (or a folder)
     tricolor:dbPassword: {secure: ...}      # secret config named by the spec's secrets
 
 Keys of other namespaces (``kubernetes:context``, ``aws:region``) pass through.
@@ -61,6 +62,9 @@ class StackConfig(Strict):
     # routing.hostnames are production's.
     hostnames: Hostnames | None = None
     preview: PreviewInfo | None = None
+    # Where the release ledger is (a folder, relative to the project, or s3://bucket/prefix):
+    # the program and every `tricolor release` verb read the state in force from it.
+    ledger: str | None = None
     # Each backend's settings (spec/backends.py); AWS has no defaults for its network.
     kubernetes: KubernetesSettings = Field(default_factory=KubernetesSettings)  # type: ignore[arg-type]
     aws: AwsSettings | None = None
@@ -73,6 +77,18 @@ class StackConfig(Strict):
         if value not in BACKENDS:
             raise ValueError(f"unknown backend {shown(value)}; supported backends: {', '.join(BACKENDS)}"
                              + did_you_mean(value, BACKENDS))
+        return value
+
+    @field_validator("ledger")
+    @classmethod
+    def _ledger(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        scheme = value.split("://", 1)[0] if "://" in value else "file"
+        if not value.strip() or scheme not in ("file", "s3"):
+            raise ValueError(f"{value[:80]!r} is not a ledger location: a folder or s3://bucket/prefix")
+        if scheme == "s3" and not value[len("s3://"):].split("/", 1)[0]:
+            raise ValueError(f"{value[:80]!r} names no bucket: s3://bucket/prefix")
         return value
 
     @field_validator("weights")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from .config import read_stack_config, resolve, stack_names
 from .render import Rendered, RenderedResource, StackInput, load_stacks, render, render_stack
+from .state import ReleaseState
 
 __all__ = [
+    "ReleaseState",
     "Rendered",
     "RenderedResource",
     "StackInput",

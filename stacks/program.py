@@ -1,41 +1,37 @@
-"""The Pulumi program: config -> components -> exports.
+"""The Pulumi program: config and release state -> components -> exports.
 
 ``pulumi up -s staging`` builds one environment; ``pulumi up -s prod`` builds blue,
-green and the router. The same function runs under Pulumi's mock runtime for
-``tricolor plan``.
+green and the router with the release state in force (weights, images, the color
+scaled down). ``build`` reads no file and no environment: its inputs are the stack and
+that state, so the same function renders purely under Pulumi's mock runtime for
+``tricolor plan`` and the tests. The entry point (``__main__.py``) reads the state from
+the release ledger and passes it in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pulumi
 
 from ..components import BlueGreenArgs, EnvironmentArgs, RouterArgs, get_backend
-from ..spec import Color, Stack, Weights
+from ..spec import Stack
 from .config import resolve, runtime_config
+from .state import ReleaseState
+
+__all__ = ["build", "export", "main"]
 
 
-def release_state(stack: Stack) -> tuple[Weights, dict[Color, str], Color | None]:
-    """Weights, images and the scaled-down color in force for a production stack: from
-    the release ledger when it has a record for the stack (``$TRICOLOR_LEDGER`` or
-    ``.tricolor/ledger``), else from the stack's configuration. A plain ``pulumi up``
-    never undoes a canary, nor wakes a color the release scaled down."""
-    from ..rollout.ledger import state_in_force
-
-    in_force = state_in_force(stack.name)
-    if in_force is None:
-        return stack.weights, stack.images, None
-    return in_force.weights, in_force.images, in_force.scaled_down
-
-
-def build(stack: Stack) -> dict[str, Any]:
-    """Build the stack's components and return what the program exports."""
+def build(stack: Stack, state: ReleaseState | None = None) -> dict[str, Any]:
+    """Build the stack's components and return what the program exports; a production
+    stack is built with ``state`` (default: what its config says)."""
     backend = get_backend(stack.backend)
     name = stack.spec.name
     outputs: dict[str, Any] = {"environment": stack.environment, "backend": stack.backend}
     if stack.environment == "production":
-        weights, images, scaled_down = release_state(stack)
+        state = state or ReleaseState.configured(stack)
+        weights, images, scaled_down = state.weights, dict(state.images), state.scaled_down
         pair = backend.BlueGreen(name, BlueGreenArgs(stack=stack, images=images, scaled_down=scaled_down))
         backend.TrafficRouter(f"{name}-router", RouterArgs(
             stack=stack, targets=pair.targets, weights=weights, shared=pair.shared))
@@ -51,8 +47,13 @@ def build(stack: Stack) -> dict[str, Any]:
     return {k: v for k, v in outputs.items() if v is not None}
 
 
-def main() -> None:
-    """Entry point of ``stacks/__main__.py``."""
-    stack = resolve(pulumi.get_stack(), runtime_config())
-    for key, value in build(stack).items():
+def export(outputs: dict[str, Any]) -> None:
+    for key, value in outputs.items():
         pulumi.export(key, value)
+
+
+def main(state_of: Callable[[Stack], ReleaseState | None]) -> None:
+    """What ``stacks/__main__.py`` runs: resolve the running stack from its config, ask
+    ``state_of`` for the release state in force, build and export."""
+    stack = resolve(pulumi.get_stack(), runtime_config())
+    export(build(stack, state_of(stack) if stack.environment == "production" else None))

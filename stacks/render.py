@@ -1,7 +1,9 @@
 """Run the real stack program under Pulumi's mock runtime and collect every resource.
 
 This is how ``tricolor plan``, ``release --dry-run`` and the tests see what a stack
-would create, with no Pulumi CLI, no credentials and no network.
+would create, with no Pulumi CLI, no credentials and no network. A render is pure: the
+release state of a production stack is a parameter (default: the stack config's
+weights and images); no ledger is read here.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from ..spec import ServiceSpec, SpecError, Stack, load_spec
 from ..spec.errors import Problem
 from ..spec.stack import NAMESPACE
 from .config import PROJECT, read_stack_config, resolve, spec_path, stack_file, to_runtime
+from .program import build
+from .state import ReleaseState
 
 # Pulumi's marker for a secret value in serialized properties.
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
@@ -208,8 +212,9 @@ def load_stacks(
     return loaded
 
 
-def render(item: StackInput) -> Rendered:
-    """Render one validated stack under the mock runtime."""
+def render(item: StackInput, state: ReleaseState | None = None) -> Rendered:
+    """Render one validated stack under the mock runtime, a production stack with the
+    release ``state`` (default: what its config says is in force)."""
     stack = item.stack
     # Secrets the spec names but the stack file lacks get a placeholder: plan never
     # needs (or shows) a real secret.
@@ -219,10 +224,8 @@ def render(item: StackInput) -> Rendered:
         key = ref.config if ":" in ref.config else f"{NAMESPACE}:{ref.config}"
         full.setdefault(key, SECRET_TEXT)
         secrets.add(key)
-    from .program import build
-
     def program() -> None:
-        for key, value in build(stack).items():
+        for key, value in build(stack, state).items():
             pulumi.export(key, value)
 
     records = contextvars.copy_context().run(run_program, program, stack.name, to_runtime(full), sorted(secrets))

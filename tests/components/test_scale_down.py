@@ -8,15 +8,14 @@ from typing import Any
 
 import pytest
 
-from tricolor.rollout.ledger import forced_state
 from tricolor.spec import Weights
-from tricolor.stacks import load_stacks, render
+from tricolor.stacks import ReleaseState, load_stacks, render
 
 
 def rendered(stack: str, scaled_down: str | None) -> dict[str, Any]:
     (item,) = load_stacks([stack])
-    with forced_state(Weights.all_on("green"), dict(item.stack.images), scaled_down):  # type: ignore[arg-type]
-        return {r.name: r for r in render(item).resources}
+    state = ReleaseState(Weights.all_on("green"), dict(item.stack.images), scaled_down)  # type: ignore[arg-type]
+    return {r.name: r for r in render(item, state).resources}
 
 
 @pytest.mark.parametrize(("stack", "check"), [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import http.server
 import json
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +17,11 @@ import support
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:  # the test doubles of this folder (journal.py) import by name
+    sys.path.insert(0, str(HERE))
+
+from release_support import Harness  # noqa: E402
 
 FAST_RELEASE: dict[str, Any] = {
     "steps": [{"setWeight": 20}, {"pause": "1s"}, {"analysis": {}}, {"setWeight": 50}, {"pause": "1s"},
@@ -127,3 +133,12 @@ def http_server() -> Iterator[Callable[..., Recorder]]:
 def tools() -> ModuleType:
     """The server helpers of ``tests/support.py``."""
     return support
+
+
+
+@pytest.fixture
+def harness(tmp_path: Path) -> Callable[..., Harness]:
+    def make(stack: Any, **kw: Any) -> Harness:
+        return Harness(stack, tmp_path, **kw)
+
+    return make

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +20,8 @@ def test_dry_run_json_lists_what_each_step_changes(cli, tmp_path):
     result = cli("release", "start", "--stack", "prod", "--image", "repo/app:v2", "--dry-run", "--output", "json",
                  "--ledger", str(tmp_path / "ledger"))
     assert result.exit_code == 0, result.output
-    steps = json.loads(result.stdout)["steps"]
+    doc = json.loads(result.stdout)
+    steps = doc["steps"]
     assert [s["index"] for s in steps] == list(range(len(steps)))
     for s in steps:
         assert set(s) == {"index", "action", "weights", "changes"}
@@ -29,28 +33,82 @@ def test_dry_run_json_lists_what_each_step_changes(cli, tmp_path):
         else:
             assert s["changes"] == []
     assert [s["weights"]["green"] for s in steps if s["action"] == "setWeight"] == [10, 25, 50, 100]
+    assert doc["image_policy"]["ok"] and doc["simulation"]["ended"]
+    assert doc["estimate"]["to_active_seconds"] > 0 and doc["estimate"]["rollback_window_seconds"] == 1800
     assert not (tmp_path / "ledger").exists()  # a dry run writes nothing
 
 
 def test_dry_run_text_simulates_on_synthetic_traffic(cli, tmp_path):
     result = cli("release", "start", "-s", "prod", "-i", "repo/app:v2", "--dry-run", "--ledger", str(tmp_path))
     assert result.exit_code == 0, result.output
-    assert "checkout-router-route" in result.stdout and "simulated on synthetic traffic" in result.stdout
+    out = " ".join(result.stdout.split())
+    assert "checkout-router-route" in out and "simulated on synthetic traffic" in out
+    assert "estimated time to 100 %:" in out and "rollback window: 30m" in out
+
+
+def test_dry_run_of_a_manual_gate_ends_and_says_so(spec_with, tmp_path):
+    """Finding 7: the dry run never returned when the steps held `pause: {}`."""
+    spec = spec_with({"steps": [{"setWeight": 10}, {"pause": {}}, {"analysis": {}}, {"setWeight": 100}],
+                      "rollbackWindow": "30m"})
+    cmd = [str(Path(sys.executable).with_name("tricolor")), "release", "start", "-s", "prod", "-i", "repo/app:v2",
+           "--dry-run", "--spec", str(spec), "--ledger", str(tmp_path / "ledger"), "--gate-wait", "15m"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "250"})
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert "(dry run: promoted after 15m)" in out and "1 manual gate(s) simulated as promoted" in out
+    assert "simulated on synthetic traffic: succeeded" in out
+    assert "counting 1 manual gate(s) promoted after 15m" in out and "then the rollback window: 30m" in out
 
 
 @pytest.mark.parametrize("args, message", [
     (["release", "promote", "--stack", "prod"], "no release on stack 'prod': nothing to promote"),
     (["release", "abort", "--stack", "prod"], "nothing to abort"),
-    (["release", "status", "--stack", "prod"], "no release recorded for stack 'prod'"),
+    (["release", "history", "--stack", "../x/prod"], "--stack: stack name '../x/prod' may only hold"),
+    (["release", "status", "--stack", "../x/prod"], "--stack: stack name '../x/prod' may only hold"),
+    (["release", "abort", "--stack", "../x/prod"], "--stack: stack name '../x/prod' may only hold"),
     (["release", "start", "--stack", "prod", "--image", "Repo/App:v2!"], "--image: 'Repo/App:v2!' is not a valid"),
     (["release", "start", "--stack", "staging", "--image", "repo/app:v2"], "releases are for production stacks"),
     (["release", "start", "--stack", "nope", "--image", "repo/app:v2"], "no such stack 'nope'"),
+    (["release", "start", "--stack", "prod", "--image", "ghcr.io/acme/checkout:latest"],
+     "uses the mutable tag 'latest'"),
+    (["release", "start", "--stack", "prod", "--image", "ghcr.io/acme/checkout"], "has no tag"),
+    (["release", "start", "--stack", "prod", "--image", "ghcr.io/acme/checkout:2.0.0", "--applier", "journal"],
+     "unknown applier 'journal'; known: offline, pulumi"),
+    (["release", "status", "--stack", "prod", "--watch", "--timeout", "soon"], "--timeout: 'soon' is not a duration"),
 ])
 def test_bad_input_is_a_clear_error_and_changes_nothing(cli, tmp_path, args, message):
     result = cli(*args, "--ledger", str(tmp_path / "ledger"))
-    assert result.exit_code == 1
+    assert result.exit_code == 1, result.output
     assert message in " ".join(result.stderr.split())
+    assert "Traceback" not in result.output
     assert not (tmp_path / "ledger").exists()
+
+
+def test_the_image_policy_runs_in_the_dry_run_too(cli, tmp_path):
+    """Finding 12: `:latest`, untagged or another repository were accepted."""
+    latest = cli("release", "start", "-s", "prod", "-i", "ghcr.io/acme/checkout:latest", "--dry-run", "-o", "json",
+                 "--ledger", str(tmp_path / "ledger"))
+    assert latest.exit_code == 1 and json.loads(latest.stdout)["image_policy"]["ok"] is False
+    other = cli("release", "start", "-s", "prod", "-i", "docker.io/someone/else:1.0", "--dry-run", "-o", "json",
+                "--ledger", str(tmp_path / "ledger"))
+    assert other.exit_code == 0
+    assert "is from repository docker.io/someone/else, not the spec's ghcr.io/acme/checkout" in \
+        " ".join(other.stderr.split())
+    pinned = cli("release", "start", "-s", "prod", "-i", "ghcr.io/acme/checkout@sha256:" + "a" * 64, "--dry-run",
+                 "-o", "json", "--ledger", str(tmp_path / "ledger"))
+    assert pinned.exit_code == 0 and json.loads(pinned.stdout)["image_policy"] == {"ok": True, "finding": None,
+                                                                                     "warnings": []}
+
+
+def test_status_before_the_first_release_shows_what_is_in_force(cli, tmp_path):
+    """Finding 8: `status` before the first release failed."""
+    result = cli("release", "status", "--stack", "prod", "--ledger", str(tmp_path / "ledger"))
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert "no release yet" in out and "blue ghcr.io/acme/checkout:1.4.2 (100 %)" in out
+    doc = json.loads(cli("release", "status", "-s", "prod", "--ledger", str(tmp_path / "ledger"), "-o",
+                         "json").stdout)
+    assert doc["active"] == "blue" and doc["weights"] == {"blue": 100, "green": 0} and doc["release"] is None
 
 
 def test_a_release_through_the_cli_writes_a_report(cli, spec_with, tmp_path):
@@ -61,7 +119,7 @@ def test_a_release_through_the_cli_writes_a_report(cli, spec_with, tmp_path):
                  "--output", "json")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert doc["status"] == "completed" and doc["weights"] == {"blue": 0, "green": 100}
+    assert doc["status"] == "completed" and doc["weights"] == {"blue": 0, "green": 100} and doc["active"] == "green"
     html = Path(doc["report"]["html"]).read_text()
     assert "data:image/png;base64," in html and "checkout" in html and "pass" in html
     report = json.loads(Path(doc["report"]["json"]).read_text())
@@ -70,9 +128,12 @@ def test_a_release_through_the_cli_writes_a_report(cli, spec_with, tmp_path):
     verdicts = [v["verdict"] for v in report["verdicts"]]
     assert report["status"] == "completed" and verdicts[-1] == "pass" and "fail" not in verdicts
     status = cli("release", "status", "--stack", "prod", "--ledger", str(ledger), "--output", "json")
-    assert json.loads(status.stdout)["release_id"] == doc["release_id"]
+    assert status.exit_code == 0 and json.loads(status.stdout)["release_id"] == doc["release_id"]
     text = cli("release", "status", "--stack", "prod", "--ledger", str(ledger))
-    assert "completed" in text.stdout
+    out = " ".join(text.stdout.split())
+    # Finding 8: the active color is the one with the traffic and the new image
+    assert "completed" in out and "green ghcr.io/acme/checkout:2.0.0 (100 %)" in out
+    assert "blue ghcr.io/acme/checkout:1.4.2 (0 %, scaled down)" in out
     watched = cli("release", "status", "--stack", "prod", "--ledger", str(ledger), "--watch")
     assert watched.exit_code == 0 and "completed" in watched.stdout
     again = cli("release", "rollback", "--stack", "prod", "--ledger", str(ledger))

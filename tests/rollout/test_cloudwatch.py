@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 
-from tricolor.rollout import Counts, MetricWindow, Window, get_judge, get_provider
 from tricolor.rollout.errors import ProviderError
+from tricolor.rollout.judge import Counts, MetricWindow, get_judge
+from tricolor.rollout.providers.base import ProviderContext, Window
+from tricolor.rollout.providers.registry import get_provider
 from tricolor.spec.release import Metric
 
 pytestmark = pytest.mark.servers
@@ -36,7 +38,8 @@ def test_cloudwatch_rates_and_latency(aws_env):
                  datum(groups["blue"], "TargetResponseTime", 0.1, at),
                  datum(groups["green"], "TargetResponseTime", 0.3, at)]
     cw.put_metric_data(Namespace="AWS/ApplicationELB", MetricData=data)
-    provider = get_provider("cloudwatch", {"targetGroups": groups, "statistic": "Average", "period": 60})
+    settings = {"targetGroups": groups, "statistic": "Average", "period": 60}
+    provider = get_provider("cloudwatch", ProviderContext(settings))
     window = Window(start=now - 3600, end=now + 60, canary="green", baseline="blue", canary_weight=10)
     m = provider.measure(Metric(name="error-rate", kind="rate", max=0.01), window)
     assert m.baseline == Counts(total=50_000, events=500) and m.canary == Counts(total=5_000, events=250)
@@ -45,7 +48,8 @@ def test_cloudwatch_rates_and_latency(aws_env):
     lat = provider.measure(Metric(name="latency", kind="distribution"), window)
     assert lat.canary and all(v == pytest.approx(0.3) for v in lat.canary)
     # A target group with no datapoints: no data, judged INCONCLUSIVE.
-    quiet = get_provider("cloudwatch", {"targetGroups": {"blue": groups["blue"], "green": "targetgroup/none/3"}})
+    groups_of_quiet = {"blue": groups["blue"], "green": "targetgroup/none/3"}
+    quiet = get_provider("cloudwatch", ProviderContext({"targetGroups": groups_of_quiet}))
     empty = quiet.measure(Metric(name="error-rate", kind="rate"), window)
     assert empty.canary is None
     assert get_judge("statistical").judge_metric(
@@ -54,4 +58,4 @@ def test_cloudwatch_rates_and_latency(aws_env):
 
 def test_cloudwatch_settings_are_checked(aws_env):
     with pytest.raises(ProviderError, match="targetGroups must map blue and green"):
-        get_provider("cloudwatch", {"targetGroups": {"blue": "x"}})
+        get_provider("cloudwatch", ProviderContext({"targetGroups": {"blue": "x"}}))

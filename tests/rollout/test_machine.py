@@ -1,5 +1,5 @@
-"""The state machine: every transition, and a property test over random sequences of
-events and failures."""
+"""The state machine: every transition, typed state, and a property test over random
+sequences of events and failures."""
 
 from __future__ import annotations
 
@@ -11,24 +11,28 @@ from hypothesis import strategies as st
 
 from tricolor.rollout import machine
 from tricolor.rollout.errors import InvalidRequestError
+from tricolor.rollout.machine import Act
 from tricolor.rollout.plan import build_plan
-from tricolor.rollout.record import LedgerRecord, Request, VerdictEntry
+from tricolor.rollout.record import InForce, LedgerRecord, Request, RequestAction, Status, StepState, VerdictEntry
+from tricolor.rollout.settings import AnalysisSettings, ReleaseSettings
 from tricolor.spec import Release, Weights
 
-SETTINGS = {"interval": 60.0, "failure_limit": 0, "inconclusive_limit": 2, "consecutive_error_limit": 2,
-            "consecutive_success_limit": 1, "rollback_window": 600.0, "scale_down_idle": True}
+SETTINGS = ReleaseSettings(analysis=AnalysisSettings(interval=60.0, failure_limit=0, inconclusive_limit=2,
+                                                     consecutive_error_limit=2, consecutive_success_limit=1),
+                           rollback_window=600.0, scale_down_idle=True)
 RELEASE = Release.model_validate({
     "steps": [{"setWeight": 10}, {"pause": "5m"}, {"analysis": {}}, {"setWeight": 40}, {"pause": {}},
               {"setWeight": 100}],
     "smokeTests": [{"path": "/health"}],
     "analysis": {"metrics": [{"name": "error-rate", "max": 0.01}]},
 })
+V1 = {"blue": "repo/app:v1", "green": "repo/app:v1"}
 
 
 def fresh(now: float = 0.0) -> LedgerRecord:
     return machine.new_record(stack="prod", release_id="r1", image="repo/app:v2", plan=build_plan(RELEASE),
-                              weights=Weights(100, 0), images={"blue": "repo/app:v1", "green": "repo/app:v1"},
-                              settings=SETTINGS, now=now, lock=None)
+                              state=InForce(weights=Weights(100, 0), images=V1), settings=SETTINGS, now=now,
+                              lock=None)
 
 
 def apply(rec: LedgerRecord, now: float) -> LedgerRecord:
@@ -36,7 +40,13 @@ def apply(rec: LedgerRecord, now: float) -> LedgerRecord:
 
 
 def verdict(rec: LedgerRecord, v: str, now: float) -> LedgerRecord:
-    return machine.measurement(rec, now, VerdictEntry(at=now, step=rec.step_index, verdict=v, reason=v))  # type: ignore[arg-type]
+    entry = VerdictEntry(at=now, step=rec.step_index, verdict=v, reason=v)  # type: ignore[arg-type]
+    return machine.measurement(rec, now, entry, f"analysis: {v}")
+
+
+def ask(rec: LedgerRecord, action: str, now: float, **kw: Any) -> LedgerRecord:
+    request = Request(action=RequestAction(action), by="x@host", at=now, **kw)
+    return machine.handle_request(machine.add_request(rec, request), now)
 
 
 def test_plan_of_presets():
@@ -53,37 +63,40 @@ def test_plan_of_presets():
 def test_happy_path_transitions():
     rec = fresh()
     assert rec.canary == "green" and rec.stable == "blue"
-    assert machine.next_action(rec, 0).kind == "apply" and machine.next_action(rec, 0).scope == "full"
+    assert machine.next_action(rec, 0).kind == Act.APPLY
     begun = machine.begin_apply(rec, 0)
-    assert begun.step_state == "applying" and begun.target_images == {"blue": "repo/app:v1", "green": "repo/app:v2"}
+    assert begun.step_state == StepState.APPLYING and begun.target is not None
+    assert begun.target.images == {"blue": "repo/app:v1", "green": "repo/app:v2"}
+    assert begun.events[-1].detail == "step 1/9 deploy repo/app:v2 to green (blue 100 %, green 0 %)"
     rec = machine.end_apply(begun, 0)
     assert rec.images["green"] == "repo/app:v2" and rec.step_index == 1
-    assert machine.next_action(rec, 0).kind == "smoke"
+    assert machine.next_action(rec, 0).kind == Act.SMOKE
     rec = machine.smoke_result(rec, 0, True, "ok")
-    assert machine.next_action(rec, 0).scope == "router"
-    rec = apply(rec, 1)
-    assert rec.weights == {"blue": 90, "green": 10} and rec.weight_since == 1
+    rec = machine.begin_apply(rec, 1)
+    assert rec.events[-1].detail == "step 3/9 set weight: blue 90 %, green 10 %"
+    rec = machine.end_apply(rec, 1)
+    assert rec.weights == Weights(90, 10) and rec.weight_since == 1
     wait = machine.next_action(rec, 2)
-    assert wait.kind == "wait" and wait.until == 301
-    assert machine.next_action(rec, 301).kind == "advance"
+    assert wait.kind == Act.WAIT and wait.until == 301
+    assert machine.next_action(rec, 301).kind == Act.ADVANCE
     rec = machine.advance(rec, 301)
-    assert machine.next_action(rec, 301).kind == "measure"
+    assert machine.next_action(rec, 301).kind == Act.MEASURE
     rec = verdict(rec, "inconclusive", 301)
-    assert machine.next_action(rec, 302) == machine.Next("wait", 361, reason="next measurement")
+    assert machine.next_action(rec, 302) == machine.Next(Act.WAIT, 361, reason="next measurement")
     rec = verdict(rec, "pass", 361)
     rec = apply(rec, 362)
-    assert rec.weights == {"blue": 60, "green": 40}
-    assert machine.next_action(rec, 10_000) == machine.Next("wait", None, reason="pause until promoted")
-    rec = machine.promote(rec, 400, "me")
+    assert rec.weights == Weights(60, 40)
+    assert machine.next_action(rec, 10_000).for_a_person
+    rec = ask(rec, "promote", 400)
     rec = apply(rec, 401)
-    assert machine.next_action(rec, 401).kind == "finish"
+    assert machine.next_action(rec, 401).kind == Act.FINISH
     rec = machine.finish(rec, 402)
-    assert rec.status == "succeeded" and rec.stable == "green" and rec.canary == "blue"
-    assert machine.next_action(rec, 500).kind == "wait"
-    assert machine.next_action(rec, 1002).scope == "full"
-    rec = apply(rec, 1002)
-    assert rec.status == "completed" and rec.scaled_down == "blue" and rec.terminal
-    assert machine.next_action(rec, 2000).kind == "stop"
+    assert rec.status == Status.SUCCEEDED and rec.stable == "green" and rec.canary == "blue" and rec.active == "green"
+    assert machine.next_action(rec, 500).rollback_window
+    assert machine.next_action(rec, 1003).kind == Act.APPLY
+    rec = apply(rec, 1003)
+    assert rec.status == Status.COMPLETED and rec.scaled_down == "blue" and rec.terminal
+    assert machine.next_action(rec, 2000).kind == Act.STOP
 
 
 @pytest.mark.parametrize("verdicts, reason", [
@@ -95,58 +108,91 @@ def test_analysis_limits_abort(verdicts, reason):
     rec = machine.advance(apply(machine.smoke_result(apply(fresh(), 0), 0, True, ""), 0), 400)
     for v in verdicts:
         rec = verdict(rec, v, 400)
-    assert rec.status == "aborting" and reason in (rec.reason or "")
-    target, _, _ = machine.target_of(rec)
-    assert target == Weights(100, 0)
+    assert rec.status == Status.ABORTING and reason in (rec.reason or "")
+    assert machine.target_of(rec).weights == Weights(100, 0)
     rec = apply(rec, 401)
-    assert rec.status == "aborted" and rec.weights == {"blue": 100, "green": 0} and rec.lock is None
+    assert rec.status == Status.ABORTED and rec.weights == Weights(100, 0) and rec.lock is None
 
 
 def test_errors_between_passes_reset():
     rec = machine.advance(apply(machine.smoke_result(apply(fresh(), 0), 0, True, ""), 0), 400)
     for v in ["error", "inconclusive", "error", "inconclusive"]:
         rec = verdict(rec, v, 400)
-    assert rec.status == "running"
+    assert rec.status == Status.RUNNING
 
 
-def test_requests():
-    rec = fresh()
-    rec = machine.handle_request(machine.add_request(rec, Request(action="pause", by="a", at=0)), 0)
-    assert rec.status == "paused" and machine.next_action(rec, 0).kind == "wait"
-    rec = machine.handle_request(machine.add_request(rec, Request(action="resume", by="a", at=0)), 0)
-    assert rec.status == "running"
-    rec = machine.handle_request(machine.add_request(rec, Request(action="rollback", by="a", at=0)), 0)
-    assert rec.status == "running" and rec.events[-1].kind == "ignored"
-    rec = machine.handle_request(machine.add_request(rec, Request(action="abort", by="a", at=0)), 0)
-    assert rec.status == "aborting"
+def test_requests_keep_who_and_why():
+    rec = ask(fresh(), "pause", 0, reason="db maintenance")
+    assert rec.status == Status.PAUSED and rec.paused_by == "x@host"
+    assert rec.events[-1].detail == "paused by x@host (db maintenance)" and rec.events[-1].by == "x@host"
+    assert machine.next_action(rec, 0).for_a_person
+    rec = ask(rec, "resume", 0, reason="done")
+    assert rec.status == Status.RUNNING and "(done)" in rec.events[-1].detail
+    rec = ask(rec, "rollback", 0)
+    assert rec.status == Status.RUNNING and rec.events[-1].kind == "ignored"
+    rec = ask(rec, "abort", 0, reason="bad feeling")
+    assert rec.status == Status.ABORTING and rec.reason == "bad feeling"
     rec = apply(rec, 1)
     with pytest.raises(InvalidRequestError):
-        machine.add_request(rec, Request(action="resume", by="a", at=0))
+        machine.add_request(rec, Request(action=RequestAction.RESUME, by="a", at=0))
+
+
+def test_an_interrupted_apply_is_finished_before_any_request():
+    rec = machine.begin_apply(machine.smoke_result(apply(fresh(), 0), 0, True, ""), 1)  # 10 % in flight
+    rec = machine.add_request(rec, Request(action=RequestAction.ABORT, by="x", at=2))
+    assert machine.next_action(rec, 2).kind == Act.APPLY  # the weights stay known
+    rec = machine.end_apply(rec, 2)
+    assert machine.next_action(rec, 2).kind == Act.REQUEST
+    rec = apply(machine.handle_request(rec, 3), 3)
+    assert rec.status == Status.ABORTED and rec.weights == Weights(100, 0)
+
+
+def test_promote_full_skips_every_remaining_step():
+    rec = machine.smoke_result(apply(fresh(), 0), 0, True, "")
+    rec = ask(rec, "promote", 1, full=True)
+    assert rec.current_step is not None and rec.current_step.weight == 100 and rec.current_step.action == "setWeight"
+    rec = apply(rec, 2)
+    assert machine.next_action(rec, 2).kind == Act.FINISH
+    early = ask(fresh(), "promote", 0, full=True)  # not deployed yet: nothing skipped
+    assert early.step_index == 0 and early.events[-1].kind == "ignored"
+
+
+def test_resume_keeps_the_time_already_paused():
+    rec = apply(machine.smoke_result(apply(fresh(), 0), 0, True, ""), 0)  # at the 5m pause, since 0
+    rec = ask(rec, "pause", 100)
+    rec = ask(rec, "resume", 1000)  # paused 900 s: the pause ends at 300 + 900
+    assert machine.next_action(rec, 1199).kind == Act.WAIT and machine.next_action(rec, 1200).kind == Act.ADVANCE
 
 
 def test_rollback_only_inside_the_window():
     rec = fresh()
     with pytest.raises(InvalidRequestError):
         machine.rollback(rec, 0, "x")
-    done = machine.finish(machine._with(rec, weights={"blue": 0, "green": 100}), 10)
+    done = machine.finish(machine.with_(rec, weights=Weights(0, 100)), 10)
     with pytest.raises(InvalidRequestError):
         machine.rollback(done, 10 + 601, "late")
     back = apply(machine.rollback(done, 20, "alarm"), 21)
-    assert back.status == "rolled-back" and back.weights == {"blue": 100, "green": 0}
+    assert back.status == Status.ROLLED_BACK and back.weights == Weights(100, 0)
+    late = ask(done, "abort", 700)  # after the window every request is ignored: the release completes
+    assert late.events[-1].kind == "ignored" and machine.next_action(late, 700).kind == Act.APPLY
 
 
 def test_invalid_weights_cannot_be_recorded():
     rec = fresh()
-    for bad in ({"blue": 95, "green": 10}, {"blue": 101, "green": -1}, {"blue": 50.5, "green": 49.5}):
+    for bad in ({"blue": 95, "green": 10}, {"blue": 101, "green": -1}, {"blue": 50.5, "green": 49.5},
+                {"blue": "50", "green": 50}):
         with pytest.raises(ValueError):
-            machine._with(rec, weights=bad)
+            machine.with_(rec, weights=bad)
     with pytest.raises(InvalidRequestError, match="split"):
-        machine.new_record(stack="prod", release_id="r", image="a/b:1", plan=[], weights=Weights(50, 50),
-                           images={"blue": "a/b:0", "green": "a/b:0"}, settings={}, now=0, lock=None)
+        machine.new_record(stack="prod", release_id="r", image="a/b:1", plan=[], settings=ReleaseSettings(),
+                           state=InForce(weights=Weights(50, 50), images={"blue": "a/b:0", "green": "a/b:0"}),
+                           now=0, lock=None)
+    with pytest.raises(ValueError, match="target"):
+        machine.with_(rec, step_state=StepState.APPLYING)  # applying without a recorded target
 
 
 EVENTS = st.sampled_from(["tick", "apply", "crash-mid-apply", "smoke-ok", "smoke-fail", "pass", "fail",
-                          "inconclusive", "error", "pause", "resume", "promote", "abort", "rollback"])
+                          "inconclusive", "error", "pause", "resume", "promote", "promote-full", "abort", "rollback"])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -158,17 +204,10 @@ def test_random_sequences_keep_the_invariants(events: list[tuple[str, int]]):
         now += dt
         before = rec
         rec = step(rec, event, now)
-        for r in (rec, before):
-            w = Weights.from_mapping(r.weights)  # valid integers adding up to 100
-            assert w.blue + w.green == 100
-            if r.target is not None:
-                Weights.from_mapping(r.target)
-        if before.status == "aborting" or rec.status == "aborting":
-            assert machine.canary_weight(rec) <= machine.canary_weight(before) or before.status != "aborting"
-            if before.status == "aborting" and rec.status in ("aborting", "aborted"):
-                assert rec.weights[before.canary] <= before.weights[before.canary]
-        if rec.status == "aborted":
-            assert rec.weights[rec.canary] == 0
+        if before.status == Status.ABORTING and rec.status in (Status.ABORTING, Status.ABORTED):
+            assert rec.weights.of(before.canary) <= before.weights.of(before.canary)
+        if rec.status == Status.ABORTED:
+            assert rec.weights.of(rec.canary) == 0
         if finished is not None:
             assert rec == finished  # a finished release never moves again
         if rec.terminal:
@@ -179,27 +218,43 @@ def step(rec: LedgerRecord, event: str, now: float) -> LedgerRecord:
     """Feed one event the way the engine would (ignoring those that do not fit)."""
     if rec.terminal:
         try:
-            return machine.handle_request(machine.add_request(rec, Request(action="resume", by="x", at=now)), now)
+            return ask(rec, "resume", now)
         except InvalidRequestError:
             return rec
-    if event in ("pause", "resume", "promote", "abort", "rollback"):
-        return machine.handle_request(machine.add_request(rec, Request(action=event, by="x", at=now)), now)  # type: ignore[arg-type]
+    if event in ("pause", "resume", "promote", "abort", "rollback", "promote-full"):
+        return machine.add_request(rec, Request(action=RequestAction(event.split("-")[0]), by="x", at=now,
+                                                full=event == "promote-full"))
     action = machine.next_action(rec, now)
-    kind: Any = action.kind
-    if kind == "request":
+    if action.kind == Act.REQUEST:
         return machine.handle_request(rec, now)
-    if kind == "apply" and event in ("apply", "tick"):
+    if action.kind == Act.APPLY and event in ("apply", "tick"):
         return apply(rec, now)
-    if kind == "apply" and event == "crash-mid-apply":
+    if action.kind == Act.APPLY and event == "crash-mid-apply":
         return machine.begin_apply(rec, now)  # resumed later by another "apply"
-    if kind == "smoke" and event in ("smoke-ok", "smoke-fail"):
+    if action.kind == Act.SMOKE and event in ("smoke-ok", "smoke-fail"):
         return machine.smoke_result(rec, now, event == "smoke-ok", event)
-    if kind == "measure" and event in ("pass", "fail", "inconclusive", "error"):
+    if action.kind == Act.MEASURE and event in ("pass", "fail", "inconclusive", "error"):
         return verdict(rec, event, now)
-    if kind == "advance":
+    if action.kind == Act.ADVANCE:
         return machine.advance(rec, now)
-    if kind == "finish":
+    if action.kind == Act.FINISH:
         return machine.finish(rec, now)
-    if kind == "close":
+    if action.kind == Act.CLOSE:
         return machine.window_over(rec, now)
     return rec
+
+
+def test_settings_defaults_are_the_spec_defaults():
+    """One place for defaults: a record without a setting behaves as a spec without it
+    (the old engine read failure_limit 0, inconclusive_limit 0, consecutive_error_limit 1)."""
+    from tricolor.spec.release import Analysis
+
+    spec_default = Release.model_validate({"preset": "all-at-once"})
+    assert AnalysisSettings() == AnalysisSettings.of(Analysis.model_validate({}))
+    assert (AnalysisSettings().failure_limit, AnalysisSettings().inconclusive_limit,
+            AnalysisSettings().consecutive_error_limit) == (1, 3, 3)
+    defaults = ReleaseSettings()
+    assert defaults.rollback_window == spec_default.rollback_window.total_seconds()
+    assert defaults.scale_down_idle == spec_default.scale_down_idle
+    upgraded = ReleaseSettings.model_validate(ReleaseSettings.upgrade({}))
+    assert upgraded.analysis.model_copy(update={"from_spec": False}) == AnalysisSettings()

@@ -12,8 +12,10 @@ import httpx
 import numpy as np
 import pytest
 
-from tricolor.rollout import Counts, Window, get_judge, get_provider
 from tricolor.rollout.errors import ProviderError
+from tricolor.rollout.judge import Counts, get_judge
+from tricolor.rollout.providers.base import ProviderContext, Window
+from tricolor.rollout.providers.registry import get_provider
 from tricolor.spec.release import Metric
 
 pytestmark = pytest.mark.servers
@@ -82,7 +84,7 @@ def window() -> Window:
 
 
 def test_rates_from_prometheus_fail_the_worse_canary(prometheus: str):
-    provider = get_provider("prometheus", {"url": prometheus, "step": 15})
+    provider = get_provider("prometheus", ProviderContext({"url": prometheus, "step": 15}))
     metric = Metric(name="error-rate", kind="rate", query=EVENTS, totalQuery=TOTAL)
     m = provider.measure(metric, window())
     assert isinstance(m.baseline, Counts) and isinstance(m.canary, Counts)
@@ -94,7 +96,7 @@ def test_rates_from_prometheus_fail_the_worse_canary(prometheus: str):
 
 
 def test_latency_values_from_a_range_query(prometheus: str):
-    provider = get_provider("prometheus", {"url": prometheus, "step": 15})
+    provider = get_provider("prometheus", ProviderContext({"url": prometheus, "step": 15}))
     metric = Metric(name="latency-ms", kind="distribution", query=LATENCY, tolerance=0.1)
     m = provider.measure(metric, window())
     assert isinstance(m.canary, list) and len(m.canary) > 100
@@ -103,7 +105,7 @@ def test_latency_values_from_a_range_query(prometheus: str):
 
 
 def test_no_data_is_inconclusive_and_errors_raise(prometheus: str):
-    provider = get_provider("prometheus", {"url": prometheus})
+    provider = get_provider("prometheus", ProviderContext({"url": prometheus}))
     metric = Metric(name="error-rate", kind="rate", query=EVENTS, totalQuery=TOTAL)
     empty = Window(start=START - 7200, end=START - 3600, canary="green", baseline="blue")
     m = provider.measure(metric, empty)
@@ -113,13 +115,13 @@ def test_no_data_is_inconclusive_and_errors_raise(prometheus: str):
         provider.measure(Metric(name="broken", kind="rate", query="sum(", totalQuery=TOTAL), window())
     with pytest.raises(ProviderError, match="needs totalQuery"):
         provider.measure(Metric(name="e", kind="rate", query=EVENTS), window())
-    down = get_provider("prometheus", {"url": "http://127.0.0.1:9", "timeout": 1})
+    down = get_provider("prometheus", ProviderContext({"url": "http://127.0.0.1:9", "timeout": 1}))
     with pytest.raises(ProviderError, match="ConnectError"):
         down.measure(metric, window())
 
 
 def _window(metric: Metric, baseline: Any, canary: Any) -> Any:
-    from tricolor.rollout import MetricWindow
+    from tricolor.rollout.judge import MetricWindow
 
     return MetricWindow(name=metric.name, kind=metric.kind, baseline=baseline, canary=canary, max=metric.max,
                         tolerance=metric.tolerance)

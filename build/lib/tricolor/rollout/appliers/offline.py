@@ -1,0 +1,104 @@
+"""``OfflineApplier``: the stack program under Pulumi's mock runtime.
+
+Each apply renders the program with the change's target state (the release state is a
+parameter of the render) and compares every resource's inputs with the render of the
+state before: the URNs whose inputs differ are what the change would update. A
+router-scoped change that would touch anything but the router is an ``ApplyError``: a
+weight step updates the router alone. It powers ``release --dry-run`` and the tests.
+
+Its "infrastructure" is nothing but what it applied last: with a ledger store in its
+context it keeps that in ``offline/<stack>.json`` next to the ledger (written
+atomically after each apply), so a later process knows what is in force and
+``current`` tells the truth across processes. Without one (dry runs) it starts from
+the state it is given and keeps it in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+from ...stacks.render import StackInput, load_stacks, render
+from ...stacks.state import ReleaseState
+from ..errors import ApplyError, LedgerError
+from ..record import InForce
+from .base import ApplierContext, ApplyResult, Change, is_router
+
+__all__ = ["OfflineApplier"]
+
+
+class OfflineApplier:
+    name = "offline"
+
+    def __init__(self, context: ApplierContext) -> None:
+        names = [context.stack]
+        if context.stacks_dir is not None:
+            (self.item,) = load_stacks(names, context.spec_file, context.stacks_dir)
+        else:
+            (self.item,) = load_stacks(names, context.spec_file)
+        self.stack = context.stack
+        self.store = context.store
+        self.key = f"offline/{context.stack}.json"
+        recorded = self._load()
+        # What it applied last is known; where it starts from otherwise (the ledger's
+        # state, else the stack config) is only where its diffs start.
+        self.known = recorded is not None or (self.store is None and context.in_force is not None)
+        configured = ReleaseState.configured(self.item.stack)
+        self.state: InForce = recorded or context.in_force or InForce(weights=configured.weights,
+                                                                      images=dict(configured.images))
+        self._cache: dict[str, dict[str, str]] = {}
+        self.history: list[tuple[Change, list[str]]] = []
+
+    @property
+    def input(self) -> StackInput:
+        return self.item
+
+    def _load(self) -> InForce | None:
+        data = self.store.get(self.key) if self.store is not None else None
+        if data is None:
+            return None
+        try:
+            return InForce.model_validate(json.loads(data)["state"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise LedgerError(f"{self.store.url if self.store else ''}/{self.key}: not what the offline "
+                              f"applier writes: {exc}") from None
+
+    def _save(self, change: Change) -> None:
+        if self.store is None:
+            return
+        self.store.put(self.key, json.dumps({
+            "state": self.state.model_dump(mode="json"), "step": change.step, "purpose": str(change.purpose),
+            "label": change.label, "pid": os.getpid(), "at": time.time()}, indent=2, sort_keys=True).encode())
+
+    def render(self, state: InForce) -> dict[str, str]:
+        """URN -> canonical JSON of the resource's inputs, for that state."""
+        key = json.dumps(state.model_dump(mode="json"), sort_keys=True)
+        if key not in self._cache:
+            rendered = render(self.item, ReleaseState(weights=state.weights, images=dict(state.images),
+                                                      scaled_down=state.scaled_down))
+            self._cache[key] = {r.urn: json.dumps(r.inputs, sort_keys=True) for r in rendered.resources}
+        return self._cache[key]
+
+    def diff(self, before: InForce, after: InForce) -> list[str]:
+        old, new = self.render(before), self.render(after)
+        return sorted(urn for urn in set(old) | set(new) if old.get(urn) != new.get(urn))
+
+    def preflight(self) -> None:
+        self.render(self.state)  # the program renders with the state in force
+
+    def current(self, stack: str) -> InForce | None:
+        return self.state if stack == self.stack and self.known else None
+
+    def apply(self, change: Change) -> ApplyResult:
+        changed = self.diff(self.state, change.target)
+        if change.scope == "router":
+            outside = [urn for urn in changed if not is_router(urn)]
+            if outside:
+                raise ApplyError(f"step {change.step} ({change.label}) is a router update but would change "
+                                 f"{', '.join(outside)}")
+        self.state = change.target
+        self.known = True
+        self._save(change)
+        self.history.append((change, changed))
+        return ApplyResult(changed, f"{len(changed)} resource(s) changed")

@@ -1,0 +1,357 @@
+"""The release state machine: pure functions from a ledger record to the next one.
+
+``next_action`` says what the engine must do now; the other functions are the
+transitions, each returning a new record. No I/O here: the engine persists every
+record these return before it acts on it, and again after.
+
+Invariants (checked by the property tests):
+
+- weights are always valid integers adding up to 100; the infrastructure holds the
+  recorded weights or, while a step is ``applying``, possibly its recorded target;
+- an interrupted apply is finished first (re-applied only when it did not take
+  effect), before any request is handled, so no weight is ever unknown;
+- while aborting or rolling back the canary weight only goes to 0, and an abort always
+  ends with the canary at 0;
+- a release in a terminal state never moves again; every other state has a next action
+  or waits for a person, and ``abort`` (or ``rollback``) ends it from anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from ..spec import Weights, other
+from .analysis import decide, tally
+from .errors import InvalidRequestError
+from .events import describe_target, step_label
+from .plan import PlanStep, StepAction, full_promotion_index
+from .record import (
+    Counters,
+    Event,
+    InForce,
+    LedgerRecord,
+    LockInfo,
+    Request,
+    RequestAction,
+    Status,
+    StepState,
+    VerdictEntry,
+)
+from .settings import ReleaseSettings
+
+__all__ = ["Act", "Next", "new_record", "next_action", "target_of", "begin_apply", "end_apply", "advance",
+           "finish", "window_over", "abort", "rollback", "supersede", "handle_request", "add_request", "smoke_result",
+           "measurement", "canary_weight", "log", "with_"]
+
+
+class Act(StrEnum):
+    STOP = "stop"
+    REQUEST = "request"
+    APPLY = "apply"
+    SMOKE = "smoke"
+    MEASURE = "measure"
+    WAIT = "wait"
+    ADVANCE = "advance"
+    FINISH = "finish"
+    CLOSE = "close"
+
+
+@dataclass(frozen=True)
+class Next:
+    """What the engine does next; ``until`` for waits (``None``: until someone acts)."""
+
+    kind: Act
+    until: float | None = None
+    reason: str = ""
+
+    @property
+    def for_a_person(self) -> bool:
+        return self.kind == Act.WAIT and self.until is None
+
+    @property
+    def rollback_window(self) -> bool:
+        return self.kind == Act.WAIT and self.reason == "rollback window"
+
+
+def new_record(*, stack: str, release_id: str, image: str, plan: list[PlanStep], state: InForce,
+               settings: ReleaseSettings, now: float, lock: LockInfo | None, by: str = "") -> LedgerRecord:
+    """A fresh release: the idle color (weight 0) becomes the canary."""
+    if state.weights.blue not in (0, 100):
+        raise InvalidRequestError(
+            f"weights in force are split ({state.weights.as_dict()}): abort or finish that release first")
+    stable = state.weights.active
+    canary = other(stable)
+    record = LedgerRecord(
+        stack=stack, release_id=release_id, status=Status.RUNNING, canary=canary, stable=stable, image=image,
+        weights=state.weights, images=dict(state.images), scaled_down=state.scaled_down, plan=plan,
+        settings=settings, started_at=now, started_by=by, updated_at=now, step_started_at=now, weight_since=now,
+        lock=lock)
+    return log(record, now, "start", f"release {release_id}{f' by {by}' if by else ''}: {image} to {canary} "
+               f"({stable} stays active at 100 %, {len(plan)} steps)", by=by or None)
+
+
+def log(rec: LedgerRecord, now: float, kind: str, detail: str = "", by: str | None = None) -> LedgerRecord:
+    event = Event(at=now, kind=kind, step=rec.step_index, weights=rec.weights, detail=detail, by=by)
+    return rec.model_copy(update={"events": [*rec.events, event], "updated_at": now})
+
+
+def with_(rec: LedgerRecord, **update: Any) -> LedgerRecord:
+    """A copy with ``update`` applied and validated (weights stay valid)."""
+    return LedgerRecord.model_validate({**dict(rec), **update})
+
+
+def next_action(rec: LedgerRecord, now: float) -> Next:
+    if rec.terminal:
+        return Next(Act.STOP, reason=f"release is {rec.status}")
+    if rec.step_state == StepState.APPLYING:
+        return Next(Act.APPLY, reason="finish the apply in progress")
+    if rec.request is not None:
+        return Next(Act.REQUEST)
+    if rec.status.closing:
+        return Next(Act.APPLY)
+    if rec.status == Status.PAUSED:
+        return Next(Act.WAIT, None, reason=f"paused by {rec.paused_by}")
+    if rec.status == Status.SUCCEEDED:
+        if now < (now if rec.rollback_until is None else rec.rollback_until):
+            return Next(Act.WAIT, rec.rollback_until, reason="rollback window")
+        return Next(Act.APPLY) if rec.settings.scale_down_idle else Next(Act.CLOSE)
+    step = rec.current_step
+    if step is None or step.action == StepAction.FINISH:
+        return Next(Act.FINISH)
+    if step.action.applies:
+        return Next(Act.APPLY)
+    if step.action == StepAction.SMOKE:
+        return Next(Act.SMOKE)
+    if step.action == StepAction.PAUSE:
+        if step.duration is None:
+            return Next(Act.WAIT, None, reason="manual gate: waits until promoted")
+        until = (now if rec.step_started_at is None else rec.step_started_at) + step.duration
+        return Next(Act.ADVANCE) if now >= until else Next(Act.WAIT, until, reason="pause")
+    last = rec.counters.last_at
+    interval = rec.settings.analysis.interval
+    if last is None or now >= last + interval:
+        return Next(Act.MEASURE)
+    return Next(Act.WAIT, last + interval, reason="next measurement")
+
+
+def target_of(rec: LedgerRecord) -> InForce:
+    """The state the next apply must put in force."""
+    images = dict(rec.images)
+    if rec.status.closing:  # abort or rollback: all traffic on the stable color, both colors up
+        return InForce(weights=Weights.all_on(rec.stable), images=images, scaled_down=None)
+    if rec.status == Status.SUCCEEDED:  # after the flip ``canary`` names the old color
+        return InForce(weights=rec.weights, images=images, scaled_down=rec.canary)
+    step = rec.current_step
+    if step is None or not step.action.applies:
+        raise InvalidRequestError(f"step {rec.step_index} of release {rec.release_id} changes nothing")
+    if step.action == StepAction.DEPLOY:
+        return InForce(weights=rec.weights, images={**images, rec.canary: rec.image}, scaled_down=None)
+    return InForce(weights=step.weights(rec.canary), images=images, scaled_down=None)
+
+
+def begin_apply(rec: LedgerRecord, now: float) -> LedgerRecord:
+    """Persisted before a change is applied: the target is known before it can be in force."""
+    if rec.step_state == StepState.APPLYING and rec.target is not None:
+        return rec  # an interrupted apply: the same target
+    target = target_of(rec)
+    if rec.status == Status.ABORTING and target.weights.of(rec.canary) > rec.weights.of(rec.canary):
+        raise AssertionError("an abort never raises the canary weight")
+    out = with_(rec, step_state=StepState.APPLYING, target=target)
+    return log(out, now, "apply", describe_target(out))
+
+
+def end_apply(rec: LedgerRecord, now: float) -> LedgerRecord:
+    """Persisted after the change is in force: the target becomes the state in force."""
+    if rec.target is None or rec.step_state != StepState.APPLYING:
+        raise InvalidRequestError("no apply in progress")
+    target = rec.target
+    update: dict[str, Any] = {"weights": target.weights, "images": dict(target.images),
+                              "scaled_down": target.scaled_down, "target": None, "step_state": StepState.APPLIED}
+    if target.weights != rec.weights:
+        update["weight_since"] = now
+    out = log(with_(rec, **update), now, "applied",
+              f"in force: blue {target.weights.blue} %, green {target.weights.green} %"
+              + (f"; {target.scaled_down} scaled down" if target.scaled_down else ""))
+    if out.status == Status.ABORTING:
+        return _close(out, now, Status.ABORTED)
+    if out.status == Status.ROLLING_BACK:
+        return _close(out, now, Status.ROLLED_BACK)
+    if out.status == Status.SUCCEEDED:
+        return _close(out, now, Status.COMPLETED)
+    return advance(out, now)
+
+
+def advance(rec: LedgerRecord, now: float, detail: str = "", to: int | None = None) -> LedgerRecord:
+    """Move to the next step (or step ``to``); a new step starts pending, with fresh counters."""
+    index = rec.step_index + 1 if to is None else to
+    out = with_(rec, step_index=index, step_state=StepState.PENDING, step_started_at=now, counters=Counters())
+    step = out.current_step
+    if step is None:
+        text = "all steps done"
+    elif step.action.applies:  # its apply event says what it does
+        text = step_label(out, step)
+    else:
+        text = f"{step_label(out, step)} {step.description}"
+    return log(out, now, "step", f"{text}{f' ({detail})' if detail else ''}")
+
+
+def finish(rec: LedgerRecord, now: float) -> LedgerRecord:
+    """100 % on the new color: it becomes the stable one; the old one stays warm."""
+    window = rec.settings.rollback_window
+    old = rec.stable
+    out = with_(rec, status=Status.SUCCEEDED, stable=rec.canary, canary=old, rollback_until=now + window,
+                step_state=StepState.APPLIED)
+    return log(out, now, "succeeded", f"{out.stable} is active with {out.image}; {old} stays warm "
+               f"{f'for the rollback window ({window:g}s)' if window > 0 else 'until it is scaled down'}")
+
+
+def window_over(rec: LedgerRecord, now: float) -> LedgerRecord:
+    """The rollback window ended and the idle color is kept (``scaleDownIdle: false``)."""
+    return _close(rec, now, Status.COMPLETED)
+
+
+def supersede(rec: LedgerRecord, now: float, by: str) -> LedgerRecord:
+    """A succeeded release closed by a new one: the old color is about to get the new image."""
+    if rec.status != Status.SUCCEEDED:
+        raise InvalidRequestError(f"release {rec.release_id} is {rec.status}, not succeeded")
+    out = log(rec, now, "superseded", f"a new release by {by} deploys to {rec.canary}; its rollback window ends")
+    return _close(out, now, Status.COMPLETED)
+
+
+def _close(rec: LedgerRecord, now: float, status: Status) -> LedgerRecord:
+    out = with_(rec, status=status, finished_at=now, lock=None, request=None, step_state=StepState.APPLIED,
+                target=None, paused_by=None)
+    text = {Status.ABORTED: f"aborted: {rec.stable} has all traffic, {rec.canary} 0 %",
+            Status.ROLLED_BACK: f"rolled back: {rec.stable} has all traffic again",
+            Status.COMPLETED: f"completed: {rec.stable} is active"
+                              + (f", {rec.scaled_down} scaled down" if rec.scaled_down else "")}[status]
+    return log(out, now, str(status), text + (f" ({rec.reason})" if rec.reason else ""))
+
+
+def abort(rec: LedgerRecord, now: float, reason: str, by: str | None = None) -> LedgerRecord:
+    """Canary weight to 0 in one targeted update (applied next)."""
+    if rec.status not in (Status.RUNNING, Status.PAUSED):
+        return rec
+    out = with_(rec, status=Status.ABORTING, reason=reason, paused_by=None)
+    return log(out, now, "abort", f"abort: {reason}", by=by)
+
+
+def rollback(rec: LedgerRecord, now: float, reason: str, by: str | None = None) -> LedgerRecord:
+    if rec.status != Status.SUCCEEDED or (rec.rollback_until is not None and now > rec.rollback_until):
+        raise InvalidRequestError(f"rollback is possible only within the rollback window after a release "
+                                  f"succeeded; {rec.stack} release {rec.release_id} is {rec.status}"
+                                  + (" and its window is over" if rec.status == Status.SUCCEEDED else ""))
+    # After the flip ``stable`` is the new color; rolling back puts all traffic on the old one.
+    out = with_(rec, status=Status.ROLLING_BACK, stable=rec.canary, canary=rec.stable, reason=reason)
+    return log(out, now, "rollback", f"rollback: {reason}", by=by)
+
+
+def _pause(rec: LedgerRecord, now: float, request: Request) -> LedgerRecord:
+    if rec.status != Status.RUNNING:
+        return log(rec, now, "ignored", f"pause by {request.by}: the release is {rec.status}", by=request.by)
+    out = with_(rec, status=Status.PAUSED, paused_by=request.by)
+    return log(out, now, "pause", f"paused by {request.by}" + _why(request), by=request.by)
+
+
+def _resume(rec: LedgerRecord, now: float, request: Request) -> LedgerRecord:
+    if rec.status != Status.PAUSED:
+        return log(rec, now, "resume", f"resumed by {request.by}{_why(request)}: continues at "
+                   f"{_where(rec)}", by=request.by)
+    out = with_(rec, status=Status.RUNNING, paused_by=None)
+    step = out.current_step
+    if step is not None and step.action == StepAction.PAUSE and step.duration is not None:
+        # the time already paused on this step is kept: the pause ends when it would have
+        started = now if out.step_started_at is None else out.step_started_at
+        out = with_(out, step_started_at=started + now - _paused_at(rec, now))
+    return log(out, now, "resume", f"resumed by {request.by}{_why(request)} at {_where(out)}", by=request.by)
+
+
+def _promote(rec: LedgerRecord, now: float, request: Request) -> LedgerRecord:
+    """Skip the pause or analysis in progress (``full``: every remaining step)."""
+    step = rec.current_step
+    base = with_(rec, status=Status.RUNNING, paused_by=None) if rec.status == Status.PAUSED else rec
+    who = f"promoted by {request.by}{_why(request)}"
+    if rec.status not in (Status.RUNNING, Status.PAUSED) or step is None:
+        return log(rec, now, "ignored", f"promote by {request.by}: the release is {rec.status}", by=request.by)
+    if request.full:
+        if step.action == StepAction.DEPLOY:
+            return log(base, now, "ignored", f"promote --full by {request.by}: the new image is not deployed yet; "
+                       "promote again once it is", by=request.by)
+        return advance(base, now, f"{who}: --full, every remaining step skipped",
+                       to=full_promotion_index(rec.plan, rec.step_index))
+    if step.action.waits:
+        return advance(base, now, who)
+    return log(base, now, "ignored", f"promote by {request.by}: {_where(rec)} is not a pause or an analysis",
+               by=request.by)
+
+
+def _why(request: Request) -> str:
+    return f" ({request.reason})" if request.reason else ""
+
+
+def _where(rec: LedgerRecord) -> str:
+    step = rec.current_step
+    return f"{step_label(rec, step)} {step.description}" if step is not None else "the end"
+
+
+def _paused_at(rec: LedgerRecord, now: float) -> float:
+    return next((e.at for e in reversed(rec.events) if e.kind == "pause"), now)
+
+
+def handle_request(rec: LedgerRecord, now: float) -> LedgerRecord:
+    """Apply the pending request (and clear it); a request that does not fit is logged."""
+    request = rec.request
+    if request is None:
+        return rec
+    cleared = rec.model_copy(update={"request": None})
+    by = request.by
+    if rec.status == Status.SUCCEEDED and rec.rollback_until is not None and now > rec.rollback_until:
+        return log(cleared, now, "ignored", f"{request.action} by {by}: the rollback window is over; "
+                   "the release completes first", by=by)
+    if request.action == RequestAction.ABORT:
+        if rec.status.closing:
+            return log(cleared, now, "abort", f"abort by {by}: already {rec.status}; finishing it", by=by)
+        if rec.status == Status.SUCCEEDED:
+            return log(cleared, now, "ignored", f"abort by {by}: the release succeeded; use rollback", by=by)
+        return abort(cleared, now, request.reason or f"aborted by {by}", by=by)
+    if request.action == RequestAction.ROLLBACK:
+        if rec.status.closing:
+            return log(cleared, now, "rollback", f"rollback by {by}: already {rec.status}; finishing it", by=by)
+        try:
+            return rollback(cleared, now, request.reason or f"rolled back by {by}", by=by)
+        except InvalidRequestError as exc:
+            return log(cleared, now, "ignored", str(exc), by=by)
+    handler = {RequestAction.PAUSE: _pause, RequestAction.RESUME: _resume, RequestAction.PROMOTE: _promote}
+    return handler[request.action](cleared, now, request)
+
+
+def add_request(rec: LedgerRecord, request: Request) -> LedgerRecord:
+    if rec.terminal:
+        raise InvalidRequestError(f"release {rec.release_id} on {rec.stack} is {rec.status}: nothing to "
+                                  f"{request.action}")
+    return rec.model_copy(update={"request": request})
+
+
+def smoke_result(rec: LedgerRecord, now: float, ok: bool, detail: str) -> LedgerRecord:
+    if ok:
+        return advance(rec, now, f"smoke tests passed: {detail}")
+    return abort(log(rec, now, "smoke-failed", detail), now, f"smoke tests failed: {detail}")
+
+
+def measurement(rec: LedgerRecord, now: float, entry: VerdictEntry, text: str) -> LedgerRecord:
+    """Count one measurement of the analysis step and decide: go on, pass, or abort."""
+    counters = tally(rec.counters, entry.verdict, now)
+    out = rec.model_copy(update={"counters": counters, "verdicts": [*rec.verdicts, entry]})
+    out = log(out, now, "verdict", text)
+    outcome, why = decide(counters, rec.settings.analysis)
+    if outcome == "abort":
+        return abort(out, now, f"{why}: {entry.reason}")
+    if outcome == "pass":
+        return advance(out, now, f"analysis passed: {why}")
+    return out
+
+
+def canary_weight(rec: LedgerRecord) -> int:
+    return rec.weights.of(rec.canary)

@@ -1,0 +1,90 @@
+"""The concrete plan of a release: the spec's schedule expanded into indexed steps.
+
+Pure data. A release deploys the new image to the idle color at weight 0 (a full
+update), smoke-tests it, walks the spec's steps (each ``setWeight`` a targeted update
+of the router alone), then makes the new color the active one.
+
+A step is frozen data plus its index; its ``weight`` is the canary weight in force
+once the step is done, so ``plan[i].weight`` is what a release resumed at step ``i``
+must find in force (or put in force, for a ``setWeight``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ..spec import AnalysisStep, Color, Pause, Release, SetWeight, Weights, describe_step
+
+__all__ = ["StepAction", "PlanStep", "build_plan", "full_promotion_index"]
+
+
+class StepAction(StrEnum):
+    DEPLOY = "deploy"
+    SMOKE = "smoke"
+    SET_WEIGHT = "setWeight"
+    PAUSE = "pause"
+    ANALYSIS = "analysis"
+    FINISH = "finish"
+
+    @property
+    def applies(self) -> bool:
+        """Does this step change resources (the others only wait, check or judge)?"""
+        return self in (StepAction.DEPLOY, StepAction.SET_WEIGHT)
+
+    @property
+    def waits(self) -> bool:
+        """May ``promote`` skip this step?"""
+        return self in (StepAction.PAUSE, StepAction.ANALYSIS)
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One step of a release."""
+
+    index: int
+    action: StepAction
+    weight: int  # the canary weight in force once this step is done
+    duration: float | None = None  # pause: seconds; None waits until promoted
+    metrics: tuple[str, ...] = field(default_factory=tuple)  # analysis: subset, empty means all
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "action", StepAction(self.action))
+
+    def weights(self, canary: Color) -> Weights:
+        return Weights.canary(canary, self.weight)
+
+    @property
+    def manual(self) -> bool:
+        """A pause that waits until someone promotes."""
+        return self.action == StepAction.PAUSE and self.duration is None
+
+
+def build_plan(release: Release) -> list[PlanStep]:
+    """Deploy, smoke tests (when the spec has any), the schedule, finish."""
+    rows: list[tuple[StepAction, int, float | None, tuple[str, ...], str]] = [
+        (StepAction.DEPLOY, 0, None, (), "deploy the new image to the idle color at weight 0 (full update)"),
+    ]
+    if release.smoke_tests:
+        rows.append((StepAction.SMOKE, 0, None, (), f"smoke-test the idle color ({len(release.smoke_tests)} checks)"))
+    weight = 0
+    for step in release.schedule:
+        if isinstance(step, SetWeight):
+            weight = step.set_weight
+            rows.append((StepAction.SET_WEIGHT, weight, None, (), describe_step(step)))
+        elif isinstance(step, Pause):
+            duration = step.pause.duration.total_seconds() if step.pause.duration is not None else None
+            rows.append((StepAction.PAUSE, weight, duration, (), describe_step(step)))
+        elif isinstance(step, AnalysisStep):
+            rows.append((StepAction.ANALYSIS, weight, None, tuple(step.analysis.get("metrics", [])),
+                         describe_step(step)))
+    rows.append((StepAction.FINISH, 100, None, (), "make the new color the active one; keep the old one warm"))
+    return [PlanStep(i, a, w, d, m, text) for i, (a, w, d, m, text) in enumerate(rows)]
+
+
+def full_promotion_index(plan: list[PlanStep], current: int) -> int:
+    """Where ``promote --full`` jumps from step ``current``: the last step that puts 100 %
+    in force (the last ``setWeight``), or the finish when that is already behind."""
+    last = max((s.index for s in plan if s.action == StepAction.SET_WEIGHT), default=len(plan) - 1)
+    return last if last > current else len(plan) - 1

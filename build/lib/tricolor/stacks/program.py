@@ -1,0 +1,59 @@
+"""The Pulumi program: config and release state -> components -> exports.
+
+``pulumi up -s staging`` builds one environment; ``pulumi up -s prod`` builds blue,
+green and the router with the release state in force (weights, images, the color
+scaled down). ``build`` reads no file and no environment: its inputs are the stack and
+that state, so the same function renders purely under Pulumi's mock runtime for
+``tricolor plan`` and the tests. The entry point (``__main__.py``) reads the state from
+the release ledger and passes it in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+
+from ..components import BlueGreenArgs, EnvironmentArgs, RouterArgs, get_backend
+from ..spec import Stack
+from .config import resolve, runtime_config
+from .state import ReleaseState
+
+__all__ = ["build", "export", "main"]
+
+
+def build(stack: Stack, state: ReleaseState | None = None) -> dict[str, Any]:
+    """Build the stack's components and return what the program exports; a production
+    stack is built with ``state`` (default: what its config says)."""
+    backend = get_backend(stack.backend)
+    name = stack.spec.name
+    outputs: dict[str, Any] = {"environment": stack.environment, "backend": stack.backend}
+    if stack.environment == "production":
+        state = state or ReleaseState.configured(stack)
+        weights, images, scaled_down = state.weights, dict(state.images), state.scaled_down
+        pair = backend.BlueGreen(name, BlueGreenArgs(stack=stack, images=images, scaled_down=scaled_down))
+        backend.TrafficRouter(f"{name}-router", RouterArgs(
+            stack=stack, targets=pair.targets, weights=weights, shared=pair.shared))
+        outputs.update(services=pair.targets, weights=weights.as_dict(), images=dict(images),
+                       scaled_down=scaled_down)
+        outputs["namespace"] = getattr(pair, "namespace", None)
+    else:
+        env = backend.Environment(name, EnvironmentArgs(stack=stack, image=stack.image_of()))
+        backend.TrafficRouter(f"{name}-router", RouterArgs(stack=stack, targets={"main": env.target}, shared=env))
+        outputs.update(service=env.target, image=stack.image_of())
+        outputs["namespace"] = getattr(env, "namespace", None)
+    outputs["route"] = f"{name}-router"
+    return {k: v for k, v in outputs.items() if v is not None}
+
+
+def export(outputs: dict[str, Any]) -> None:
+    for key, value in outputs.items():
+        pulumi.export(key, value)
+
+
+def main(state_of: Callable[[Stack], ReleaseState | None]) -> None:
+    """What ``stacks/__main__.py`` runs: resolve the running stack from its config, ask
+    ``state_of`` for the release state in force, build and export."""
+    stack = resolve(pulumi.get_stack(), runtime_config())
+    export(build(stack, state_of(stack) if stack.environment == "production" else None))

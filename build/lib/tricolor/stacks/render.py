@@ -1,0 +1,239 @@
+"""Run the real stack program under Pulumi's mock runtime and collect every resource.
+
+This is how ``tricolor plan``, ``release --dry-run`` and the tests see what a stack
+would create, with no Pulumi CLI, no credentials and no network. A render is pure: the
+release state of a production stack is a parameter (default: the stack config's
+weights and images); no ledger is read here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.stack import run_pulumi_func
+
+from .. import STACKS_DIR
+from ..spec import ServiceSpec, SpecError, Stack, load_spec
+from ..spec.errors import Problem
+from ..spec.stack import NAMESPACE
+from .config import PROJECT, read_stack_config, resolve, spec_path, stack_file, to_runtime
+from .program import build
+from .state import ReleaseState
+
+# Pulumi's marker for a secret value in serialized properties.
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+SECRET_TEXT = "[secret]"
+
+
+@dataclass(frozen=True)
+class RenderedResource:
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    custom: bool
+    inputs: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"urn": self.urn, "type": self.type, "name": self.name, "parent": self.parent,
+                "custom": self.custom, "inputs": self.inputs}
+
+
+@dataclass
+class Rendered:
+    stack: Stack
+    resources: list[RenderedResource] = field(default_factory=list)
+
+    def by_type(self, type_: str) -> list[RenderedResource]:
+        return [r for r in self.resources if r.type == type_]
+
+    def find(self, name: str) -> RenderedResource:
+        for resource in self.resources:
+            if resource.name == name:
+                return resource
+        raise KeyError(name)
+
+
+def clean(value: Any) -> Any:
+    """Inputs as a provider receives them: secrets redacted, whole floats as integers
+    (the protocol carries every number as a double)."""
+    if isinstance(value, dict):
+        if SECRET_SIG in value:
+            return SECRET_TEXT
+        return {k: clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+class _Mocks(pulumi.runtime.Mocks):
+    """Resources keep their inputs as state; there are no invokes to answer.
+
+    The inputs of the registration in progress are kept per thread, so the monitor
+    records them without deserializing the request a second time.
+    """
+
+    def __init__(self) -> None:
+        self.current = threading.local()
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.current.inputs = args.inputs
+        if not args.typ.startswith("aws:"):
+            return f"{args.name}-id", args.inputs
+        # AWS computes ARNs that other resources read: placeholders, like the ids.
+        module, _, kind = args.typ[len("aws:"):].partition("/")
+        kind = kind.partition(":")[0]
+        state = {"arn": f"arn:aws:{module}:us-east-1:000000000000:{kind}/{args.name}", **args.inputs}
+        if module == "lb":
+            state.setdefault("arnSuffix", f"{kind}/{args.name}/0")
+        return f"{args.name}-id", state
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+        return {}
+
+
+class _RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The mock resource monitor, keeping each registration with its URN and parent."""
+
+    def __init__(self) -> None:
+        self.mocks: _Mocks = _Mocks()
+        super().__init__(self.mocks)
+        self.records: list[RenderedResource] = []
+        self._lock = threading.Lock()
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            record = RenderedResource(
+                urn=response.urn, type=request.type, name=request.name,
+                parent=request.parent or None, custom=bool(request.custom),
+                inputs=clean(dict(self.mocks.current.inputs)),
+            )
+            with self._lock:
+                self.records.append(record)
+        return response
+
+
+_QUIET = logging.getLogger("tricolor.render")
+_QUIET.addHandler(logging.NullHandler())
+_QUIET.propagate = False
+
+
+def run_program(
+    program: Callable[[], None], stack_name: str, config: dict[str, str], secret_keys: list[str]
+) -> list[RenderedResource]:
+    """Run ``program`` as stack ``stack_name`` under the mock runtime; every resource
+    it registers. Call it inside a fresh ``contextvars`` context (``render`` does)."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    # The mock monitor runs in worker threads, each of which gets an event loop of its
+    # own; own those threads so their loops are closed here, not at interpreter exit.
+    thread_loops: list[asyncio.AbstractEventLoop] = []
+
+    def give_thread_a_loop() -> None:
+        thread_loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(thread_loop)
+        thread_loops.append(thread_loop)
+
+    executor = ThreadPoolExecutor(max_workers=8, initializer=give_thread_a_loop)
+    loop.set_default_executor(executor)
+    monitor = _RecordingMonitor()
+    pulumi_mocks.set_mocks(monitor.mocks, PROJECT, stack_name, preview=False, logger=_QUIET, monitor=monitor)
+    set_all_config(config, secret_keys)
+    try:
+        loop.run_until_complete(run_pulumi_func(program))
+    finally:
+        for task in asyncio.all_tasks(loop):
+            task.cancel()
+        executor.shutdown(wait=True)
+        for thread_loop in thread_loops:
+            thread_loop.close()
+        loop.close()
+        asyncio.set_event_loop(None)
+    return monitor.records
+
+
+@dataclass(frozen=True)
+class StackInput:
+    """A validated stack with the config it was resolved from."""
+
+    stack: Stack
+    config: dict[str, Any]
+    secret_keys: frozenset[str] = frozenset()
+
+
+def load_stacks(
+    names: list[str],
+    spec_file: Path | None = None,
+    stacks_dir: Path = STACKS_DIR,
+    configs: dict[str, tuple[dict[str, Any], set[str]]] | None = None,
+) -> list[StackInput]:
+    """Read and validate every named stack; raise one ``SpecError`` with every problem
+    of every stack before anything is rendered.
+
+    ``configs`` gives the config (and secure keys) of stacks that have no file, such as
+    a preview stack derived from staging; other stacks are read from ``stacks_dir``.
+    """
+    problems: list[Problem] = []
+    loaded: list[StackInput] = []
+    specs: dict[Path, ServiceSpec] = {}  # each spec file is read once
+    for name in names:
+        if configs and name in configs:
+            config, secret_keys = dict(configs[name][0]), set(configs[name][1])
+        else:
+            config, secret_keys = read_stack_config(name, stacks_dir)
+        if spec_file is not None:
+            config[f"{NAMESPACE}:spec"] = str(spec_file.resolve())
+        configured = config.get(f"{NAMESPACE}:spec")
+        path = spec_path(configured if isinstance(configured, str) else None, spec_file)
+        if path not in specs:
+            specs[path] = load_spec(path)  # a broken spec stops here, with all its problems
+        try:
+            stack = resolve(name, config, spec_file, base=specs[path], file=str(stack_file(name, stacks_dir)))
+        except SpecError as exc:
+            problems.extend(exc.problems)
+            continue
+        loaded.append(StackInput(stack, config, frozenset(secret_keys)))
+    if problems:
+        raise SpecError(problems)
+    return loaded
+
+
+def render(item: StackInput, state: ReleaseState | None = None) -> Rendered:
+    """Render one validated stack under the mock runtime, a production stack with the
+    release ``state`` (default: what its config says is in force)."""
+    stack = item.stack
+    # Secrets the spec names but the stack file lacks get a placeholder: plan never
+    # needs (or shows) a real secret.
+    full = dict(item.config)
+    secrets = set(item.secret_keys)
+    for ref in stack.spec.secrets.values():
+        key = ref.config if ":" in ref.config else f"{NAMESPACE}:{ref.config}"
+        full.setdefault(key, SECRET_TEXT)
+        secrets.add(key)
+    def program() -> None:
+        for key, value in build(stack, state).items():
+            pulumi.export(key, value)
+
+    records = contextvars.copy_context().run(run_program, program, stack.name, to_runtime(full), sorted(secrets))
+    # Registration order depends on threads; URN order is stable across runs.
+    return Rendered(stack=stack, resources=sorted(records, key=lambda r: r.urn))
+
+
+def render_stack(name: str, spec_file: Path | None = None) -> Rendered:
+    """Validate and render stack ``name`` from its config file."""
+    (item,) = load_stacks([name], spec_file)
+    return render(item)

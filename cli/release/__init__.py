@@ -1,0 +1,13 @@
+"""``tricolor release``: start, watch and steer releases of production stacks.
+
+``commands`` (start, retry and the steering verbs), ``status`` (status, history, list),
+``wiring`` (ledger, recorded settings, engine), ``view`` (what is shown), ``dryrun``,
+``checks`` (the image rules), ``report`` (how a driving verb ends).
+"""
+
+from __future__ import annotations
+
+from . import commands, status
+from .app import app
+
+__all__ = ["app", "commands", "status"]

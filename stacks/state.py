@@ -1,0 +1,27 @@
+"""The release state a production stack is built with: the weights, the image of each
+color, and the color scaled down after its rollback window (if any).
+
+It is an INPUT of the program (``program.build(stack, state)``): the entry point
+(``__main__.py``) reads it from the release ledger; ``configured`` gives the stack
+config's values, which is what renders for ``plan`` and the tests use, so they are pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..spec import Color, Stack, Weights
+
+__all__ = ["ReleaseState"]
+
+
+@dataclass(frozen=True)
+class ReleaseState:
+    weights: Weights
+    images: dict[Color, str] = field(default_factory=dict)
+    scaled_down: Color | None = None
+
+    @classmethod
+    def configured(cls, stack: Stack) -> ReleaseState:
+        """What the stack config says is in force (before the first release)."""
+        return cls(weights=stack.weights, images=dict(stack.images))

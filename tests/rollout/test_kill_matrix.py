@@ -1,0 +1,178 @@
+"""The kill matrix (issue 10): a release driven through the CLI (offline applier,
+synthetic provider) is SIGKILLed at every kind of point; then, on a copy of what the
+kill left for each verb, a NEW process runs that verb (resume, abort, promote,
+rollback, status, start with a new image), and the sequence is closed by the verb that
+ends whatever is left (abort, or rollback after a success).
+
+Every sequence ends in a terminal state (or an active new release); no state refuses
+every verb; every abort ends with the canary at weight 0, both in the ledger and in
+what the offline applier last applied (``offline/prod.json`` next to the ledger);
+what the applier applied last is always the ledger's state in force or its recorded
+target; no command answers with a traceback.
+
+Kill points: during a weight apply (before and after it took effect), in a pause, in
+an analysis, during an abort apply, during a rollback apply, in the rollback window,
+and in the rollback window with every verb run after it ended.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from killing import Site, canary_weight, step_action
+
+NEW_IMAGE = "ghcr.io/acme/checkout:1.6.0"
+IMAGE = "ghcr.io/acme/checkout:1.5.0"
+SLOW = {"TRICOLOR_TEST_DELAY_BEFORE": "60"}
+VERBS = ["resume", "abort", "promote", "rollback", "status", "start"]
+SETTLED = {"aborted", "rolled-back", "completed"}
+
+
+def release_spec(spec_with: Any, window: str) -> Path:
+    return spec_with({"steps": [{"setWeight": 20}, {"pause": "2s"}, {"analysis": {}}, {"setWeight": 100}],
+                      "rollbackWindow": window}, judge="threshold", interval="1s", consecutiveSuccessLimit=2,
+                     name=f"service-{window}.yaml")
+
+
+def start(site: Site, *extra: str, **env: str) -> Any:
+    return site.spawn("start", "--image", IMAGE, "--applier", "offline", *extra, env=env)
+
+
+def killed_in_weight_apply(site: Site, after: bool = False) -> dict[str, Any]:
+    delay = {"TRICOLOR_TEST_DELAY_AFTER" if after else "TRICOLOR_TEST_DELAY_BEFORE": "60"}
+    return site.kill_when(start(site, TRICOLOR_TEST_SLOW="weight", **delay),
+                          lambda r: r["step_state"] == "applying" and r["target"]["weights"]["green"] == 20
+                          and (not after or (site.applied() or {}).get("weights", {}).get("green") == 20))
+
+
+def killed_in_pause(site: Site) -> dict[str, Any]:
+    return site.kill_when(start(site), lambda r: step_action(r) == "pause" and r["status"] == "running")
+
+
+def killed_in_analysis(site: Site) -> dict[str, Any]:
+    return site.kill_when(start(site), lambda r: step_action(r) == "analysis" and r["counters"]["measurements"] >= 1)
+
+
+def killed_in_abort_apply(site: Site) -> dict[str, Any]:
+    killed_in_pause(site)
+    proc = site.spawn("abort", "--reason", "kill test", env={"TRICOLOR_TEST_SLOW": "abort", **SLOW})
+    return site.kill_when(proc, lambda r: r["status"] == "aborting" and r["step_state"] == "applying")
+
+
+def succeeded(site: Site) -> None:
+    done = site.run("start", "--image", IMAGE, "--applier", "offline")
+    assert done.returncode == 0, done.stderr
+    assert (site.record() or {}).get("status") == "succeeded"
+
+
+def killed_in_rollback_apply(site: Site) -> dict[str, Any]:
+    succeeded(site)
+    proc = site.spawn("rollback", "--reason", "kill test", env={"TRICOLOR_TEST_SLOW": "rollback", **SLOW})
+    return site.kill_when(proc, lambda r: r["status"] == "rolling-back" and r["step_state"] == "applying")
+
+
+def killed_in_window(site: Site) -> dict[str, Any]:
+    return site.kill_when(start(site, "--wait"), lambda r: r["status"] == "succeeded")
+
+
+def killed_in_window_verbs_after_it(site: Site) -> dict[str, Any]:
+    rec = site.kill_when(start(site, "--wait"), lambda r: r["status"] == "succeeded")
+    time.sleep(max(0.0, rec["rollback_until"] - time.time()) + 0.2)
+    return rec
+
+
+KILLS: dict[str, tuple[Callable[[Site], dict[str, Any]], str]] = {
+    "weight-apply-before-effect": (killed_in_weight_apply, "1h"),
+    "weight-apply-after-effect": (lambda s: killed_in_weight_apply(s, after=True), "1h"),
+    "pause": (killed_in_pause, "1h"),
+    "analysis": (killed_in_analysis, "1h"),
+    "abort-apply": (killed_in_abort_apply, "1h"),
+    "rollback-apply": (killed_in_rollback_apply, "1h"),
+    "rollback-window": (killed_in_window, "1h"),
+    "after-rollback-window": (killed_in_window_verbs_after_it, "2s"),
+}
+
+
+def verb_args(verb: str) -> list[str]:
+    if verb == "start":
+        return ["--image", NEW_IMAGE]
+    return [] if verb == "status" else ["--reason", f"kill matrix: {verb}", "--detach-on-pause"]
+
+
+def consistent(site: Site, rec: dict[str, Any]) -> None:
+    """What the applier applied last is the ledger's state in force, or its recorded target."""
+    applied = site.applied()
+    if applied is None:
+        return
+    known = [{"weights": rec["weights"], "images": rec["images"], "scaled_down": rec["scaled_down"]}]
+    if rec["target"] is not None:
+        known.append(rec["target"])
+    assert applied in known, (applied, known)
+
+
+def ended(site: Site, rec: dict[str, Any]) -> None:
+    if rec["status"] == "aborted":
+        assert canary_weight(rec) == 0 and rec["weights"][rec["stable"]] == 100
+        assert site.applied() is not None and site.applied()["weights"] == rec["weights"]
+
+
+def close(site: Site, rec: dict[str, Any]) -> dict[str, Any]:
+    """The verb that ends what is left: it is never refused."""
+    closer = "rollback" if rec["status"] == "succeeded" else "abort"
+    done = site.run(closer, "--reason", "closing the sequence")
+    assert "Traceback" not in done.stderr and done.returncode in (0, 1, 2), done.stderr
+    after = site.record()
+    assert after is not None
+    if after["status"] not in SETTLED:  # a completed window: nothing to roll back, but it completed
+        raise AssertionError(f"{closer} left the release {after['status']}: {done.stderr}")
+    return after
+
+
+def sequence(killed: Site, left: dict[str, Any], verb: str, folder: Path) -> str:
+    """One verb on a copy of what the kill left, then the closer; checks as it goes."""
+    site = killed.copy(folder)
+    done = site.run(verb, *verb_args(verb))
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode in (0, 1, 2, 3), (verb, done.returncode, done.stderr)
+    rec = site.record()
+    assert rec is not None
+    consistent(site, rec)
+    ended(site, rec)
+    if verb in ("resume", "abort", "rollback") and done.returncode != 1:
+        assert rec["status"] not in ("aborting", "rolling-back")  # an interrupted abort or rollback is finished
+    if verb == "abort" and left["status"] in ("running", "paused", "aborting"):
+        assert rec["status"] == "aborted", done.stderr
+    if verb in ("resume", "promote") and left["status"] == "running":  # it goes on from its step, to 100 %
+        assert done.returncode == 0 and rec["status"] == "succeeded", done.stderr
+        assert rec["weights"][rec["stable"]] == 100 and rec["images"][rec["stable"]] == IMAGE
+    if verb == "resume" and left["status"] == "running":  # without skipping a step or repeating one
+        entered = [e["step"] for e in rec["events"] if e["kind"] == "step"]
+        applied = [e["step"] for e in rec["events"] if e["kind"] == "apply"]
+        assert entered == list(range(1, len(rec["plan"]))) and len(applied) == len(set(applied)), rec["events"]
+    if verb == "status":
+        assert done.returncode == {"completed": 0, "succeeded": 0, "aborted": 2, "rolled-back": 2}.get(
+            rec["status"], 3)
+    final = rec if rec["status"] in SETTLED else close(site, rec)
+    consistent(site, final)
+    ended(site, final)
+    if final["status"] == "aborted":
+        assert (site.applied() or {})["weights"][final["canary"]] == 0
+    return f"{verb}: {rec['status']} -> {final['status']}"
+
+
+@pytest.mark.parametrize("kill", list(KILLS))
+def test_kill_matrix(kill, spec_with, tmp_path):
+    make, window = KILLS[kill]
+    killed = Site(tmp_path / "killed" / "ledger", release_spec(spec_with, window))
+    left = make(killed)
+    assert left["lock"] is not None or left["status"] in SETTLED  # it was killed holding the release
+    consistent(killed, left)
+    # The sequences are independent (one copy of the ledger each): a few run at once.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        outcomes = list(pool.map(lambda verb: sequence(killed, left, verb, tmp_path / verb), VERBS))
+    assert len(outcomes) == len(VERBS)
