@@ -65,7 +65,7 @@ def measure(rec: LedgerRecord, now: float, provider: Callable[[], MetricsProvide
                 continue
             verdicts.append(judging.judge_metric(MetricWindow(
                 name=metric.name, kind=metric.kind, baseline=m.baseline, canary=m.canary, min=metric.min,
-                max=metric.max, tolerance=metric.tolerance, quantile=metric.quantile,
+                max=metric.max, tolerance=metric.tolerance, quantile=metric.quantile, direction=metric.direction,
                 expected_share=window.canary_weight / 100), rec.counters.measurements + 1))
         odd = [v for v in verdicts if v.verdict not in _VERDICTS]
         if odd:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ...policies.rules_images import ImageOptions, applies, image_finding
+from ...policies.environment import Inferred, Signal, applies
+from ...policies.rules_images import ImageOptions, image_finding
 from ...spec import Stack, image_digest, image_tag
 
 __all__ = ["ImageCheck", "check_image", "repository"]
@@ -38,7 +39,8 @@ class ImageCheck:
 
 def check_image(stack: Stack, image: str) -> ImageCheck:
     options = ImageOptions.model_validate({})
-    finding = image_finding(image, options) if applies(stack.environment, options.environments) else None
+    inferred = Inferred((Signal(stack.environment, f"stack {stack.name}'s tricolor:environment"),))
+    finding = image_finding(image, options) if applies(inferred, options.environments) else None
     warnings = []
     if repository(image) != repository(stack.spec.image):
         warnings.append(f"--image {image} is from repository {repository(image)}, not the spec's "

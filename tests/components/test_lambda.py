@@ -19,8 +19,8 @@ from tricolor.components.aws_lambda import AliasRouting, VersionProvider, alias_
 from tricolor.components.aws_lambda.metrics import metric_queries
 from tricolor.drift import compare, snapshots_from_rendered
 from tricolor.policies import check_rendered
-from tricolor.spec import SetWeight, SpecError
-from tricolor.stacks import Rendered, load_stacks, read_stack_config
+from tricolor.spec import SetWeight, SpecError, Weights
+from tricolor.stacks import ReleaseState, Rendered, load_stacks, read_stack_config, render
 
 STACK = "lambda-prod"
 ECR = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout"
@@ -188,13 +188,9 @@ def test_staging_is_one_function_with_an_alias_and_no_split(rendered_with: Calla
 
 
 def test_a_scaled_down_color_keeps_its_version_and_loses_its_concurrency() -> None:
-    from tricolor.rollout.ledger import forced_state
-    from tricolor.spec import Weights
-    from tricolor.stacks import load_stacks, render
-
     (item,) = load_stacks([STACK])
-    with forced_state(Weights.all_on("green"), dict(IMAGES), "blue"):  # type: ignore[arg-type]
-        names = {r.name for r in render(item).resources}
+    state = ReleaseState(Weights.all_on("green"), dict(IMAGES), "blue")  # type: ignore[arg-type]
+    names = {r.name for r in render(item, state).resources}
     assert "checkout-blue-version" in names and "checkout-blue-alias" in names
     assert "checkout-blue-concurrency" not in names and "checkout-green-concurrency" in names
 

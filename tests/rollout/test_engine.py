@@ -12,10 +12,13 @@ from journal import JournalApplier
 from release_support import IMAGE
 
 from tricolor.rollout import Status, VirtualClock
-from tricolor.rollout.errors import ApplyError, InvalidRequestError, LockedError, NoReleaseError
+from tricolor.rollout.errors import ApplyError, InvalidRequestError, LedgerError, LockedError, NoReleaseError
+from tricolor.rollout.judges import get_judge
+from tricolor.rollout.measure import measure
 from tricolor.rollout.notifiers.base import NotifierContext
 from tricolor.rollout.notifiers.slack import SlackWebhook
 from tricolor.rollout.providers.base import Measurement, ProviderContext
+from tricolor.rollout.providers.synthetic import SyntheticProvider
 from tricolor.rollout.providers.webhook import WebhookProvider
 from tricolor.rollout.smoke import SmokeTester
 from tricolor.spec import Weights
@@ -90,18 +93,22 @@ class Exploding:
                                     {"min": -math.inf}])
 def test_a_limit_that_is_not_finite_is_an_error_never_a_pass(spec_with, load_prod, harness, limits):
     """Finding 11: a NaN limit crashed the engine mid-release; an infinite one passed a
-    canary ten times worse. Even if such a limit reaches the engine, it never passes."""
+    canary ten times worse. The spec and the ledger record refuse such limits now; should
+    one still reach a measurement (a record built in memory), it is an error, never a pass."""
     stack = load_prod(spec_with(providerSettings={"rps": 200000, "seed": 3, "canaryErrorRate": 0.1}))
     h = harness(stack)
     h.start()
     rec = h.engine.ledger.read("prod")
     metric = rec.settings.analysis.metrics[0].model_copy(update=limits)
-    settings = rec.settings.model_copy(update={"analysis": rec.settings.analysis.model_copy(
-        update={"metrics": [metric]})})
-    h.engine.ledger.update("prod", lambda r: r.model_copy(update={"settings": settings}))
-    rec = h.run()
-    assert rec.status == Status.ABORTED and rec.weights == Weights(100, 0) and rec.lock is None
-    assert {v.verdict for v in rec.verdicts} == {"error"} and "not a finite number" in rec.verdicts[0].reason
+    analysis = rec.settings.analysis.model_copy(update={"metrics": [metric]})
+    rec = rec.model_copy(update={"settings": rec.settings.model_copy(update={"analysis": analysis})})
+    provider = ProviderContext({"rps": 200000, "seed": 3, "canaryErrorRate": 0.1})
+    entry = measure(rec, rec.started_at + 300, lambda: SyntheticProvider(provider),
+                    lambda: get_judge("statistical", 200, 0.008, 10))
+    assert entry.verdict == "error" and "not a finite number" in entry.reason
+    with pytest.raises(LedgerError, match="finite"):  # and it can never be written into a ledger
+        h.engine.ledger.update("prod", lambda r: r.model_copy(update={"settings": rec.settings}))
+        h.engine.ledger.read("prod")
 
 
 def test_a_provider_or_judge_that_raises_is_an_error_verdict(spec_with, load_prod, harness):
