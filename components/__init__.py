@@ -4,7 +4,7 @@ on one skeleton (``skeleton.py``); ``get_backend`` finds one by name."""
 
 from __future__ import annotations
 
-from .args import BlueGreenArgs, EnvironmentArgs, Owner, RouterArgs, SharedArgs, common_labels
+from .args import BlueGreenArgs, EnvironmentArgs, Owner, RevisionArgs, RouterArgs, SharedArgs, common_labels
 from .backend import Backend
 from .errors import BackendLimitError, ComponentError, UnknownBackendError
 from .registry import get_backend, known_backends
@@ -16,6 +16,7 @@ __all__ = [
     "ComponentError",
     "EnvironmentArgs",
     "Owner",
+    "RevisionArgs",
     "RouterArgs",
     "SharedArgs",
     "UnknownBackendError",

@@ -37,11 +37,29 @@ class Owner(Protocol[S_co]):
 
 
 @dataclass(frozen=True)
+class RevisionArgs:
+    """What a color (or the stack's shared resources) runs, as the release ledger says.
+
+    ``digest``: the content hash of its configuration, annotated on the objects so that a
+    change of configuration alone (a secret value, say) still rolls the color;
+    ``secrets``: the version of each secret value it runs; ``keep_secrets``: the secret
+    config now holds other values than those, so the objects holding secret values keep
+    what they hold (``ignore_changes``) until a release brings this color the new ones.
+    """
+
+    digest: str
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    keep_secrets: bool = False
+    id: str = ""
+
+
+@dataclass(frozen=True)
 class SharedArgs(Generic[T]):
     """A stack and its backend settings, already validated (``Shared.settings_of``)."""
 
     stack: Stack
     settings: T
+    revision: RevisionArgs | None = None  # production: the revision whose shared part is in force
 
 
 @dataclass(frozen=True)
@@ -56,13 +74,21 @@ class EnvironmentArgs(Generic[S]):
     shared: S | None = None
     # The idle color after its rollback window: kept declared, running nothing.
     scaled_down: bool = False
+    # Production: the revision this color runs (its configuration is ``stack.spec``).
+    revision: RevisionArgs | None = None
 
 
 @dataclass(frozen=True)
 class BlueGreenArgs:
+    """``stack`` builds the shared resources and the router; each color is built from
+    ``stacks[color]`` (its revision's spec; default ``stack``) with ``revisions[color]``."""
+
     stack: Stack
     images: Mapping[Color, str]
     scaled_down: Color | None = None
+    stacks: Mapping[Color, Stack] = field(default_factory=dict)
+    revisions: Mapping[Color, RevisionArgs] = field(default_factory=dict)
+    shared_revision: RevisionArgs | None = None
 
 
 @dataclass(frozen=True)
@@ -80,11 +106,13 @@ class RouterArgs(Generic[S]):
 
 
 def color_args(args: BlueGreenArgs, shared: S) -> dict[Color, EnvironmentArgs[S]]:
-    """The arguments of blue and green: the same inputs, differing only in color, image
-    and whether the color is scaled down. Every backend's BlueGreen builds from these."""
+    """The arguments of blue and green: the same inputs, differing only in color, image,
+    revision (while a release canaries one) and whether the color is scaled down. Every
+    backend's BlueGreen builds from these."""
     return {
-        color: EnvironmentArgs(stack=args.stack, image=args.images[color], color=color, shared=shared,
-                               scaled_down=args.scaled_down == color)
+        color: EnvironmentArgs(stack=args.stacks.get(color, args.stack), image=args.images[color], color=color,
+                               shared=shared, scaled_down=args.scaled_down == color,
+                               revision=args.revisions.get(color))
         for color in COLORS
     }
 
@@ -113,6 +141,7 @@ __all__ = [
     "BlueGreenArgs",
     "EnvironmentArgs",
     "Owner",
+    "RevisionArgs",
     "RouterArgs",
     "SharedArgs",
     "color_args",

@@ -89,7 +89,7 @@ class EnvironmentBase(pulumi.ComponentResource, Generic[S]):
         self.check(args.stack, settings, [args.image])
         super().__init__(f"tricolor:{self.backend}:Environment", name, None, opts)
         shared = args.shared if args.shared is not None else self.shared_class(
-            f"{name}-shared", SharedArgs(args.stack, settings), opts=child(self))
+            f"{name}-shared", SharedArgs(args.stack, settings, args.revision), opts=child(self))
         self.shared: S = shared  # type: ignore[assignment]
         self.namespace = self.shared.namespace
         self.target = pulumi.Output.from_input(self.build(name, args, self.shared))
@@ -127,7 +127,8 @@ class BlueGreen(pulumi.ComponentResource, Generic[S, E]):
         settings = env_class.shared_class.settings_of(args.stack)
         env_class.check(args.stack, settings, [args.images[c] for c in sorted(args.images)])
         super().__init__(f"tricolor:{env_class.backend}:BlueGreen", name, None, opts)
-        shared = env_class.shared_class(f"{name}-shared", SharedArgs(args.stack, settings), opts=child(self))
+        shared = env_class.shared_class(f"{name}-shared", SharedArgs(args.stack, settings, args.shared_revision),
+                                        opts=child(self))
         self.shared: S = shared  # type: ignore[assignment]
         self.colors: dict[Color, E] = {
             color: env_class(f"{name}-{color}", env_args, opts=child(self))  # type: ignore[misc]

@@ -15,7 +15,7 @@ from fnmatch import fnmatchcase
 
 # Mirrors tricolor.spec.parity.RELEASE_MANAGED (a test keeps them equal); drift's hot path
 # does not import the spec's pydantic models.
-RELEASE_MANAGED = ("image", "color", "weight")
+RELEASE_MANAGED = ("image", "color", "weight", "revision")
 # Spec paths each environment sets for itself in its stack config (``tricolor:hostnames``:
 # staging and previews answer on their own hostnames). Reported as allowed, never hidden.
 PER_ENVIRONMENT = ("routing.hostnames",)
@@ -37,6 +37,9 @@ def _rules(types: str, *pairs: tuple[str | tuple[str, ...], str]) -> list[Rule]:
 
 
 _VERSION, _COLOR = "app.kubernetes.io/version", "tricolor.dev/color"
+# The revision a color runs and the versions of the secret values an object holds: each
+# environment's own (a production color runs the revision a release gave it).
+_REVISION, _VALUES = "tricolor.dev/revision", "tricolor.dev/value-versions"
 
 
 _CONTAINER = "spec.template.spec.containers.*"
@@ -65,6 +68,9 @@ KUBERNETES: list[Rule] = [
             ("spec.hostnames", "routing.hostnames"),
             ("colorRoute", "color")),
     *_rules("kubernetes:*", (("metadata", "labels", _VERSION), "image"),
+            (("metadata", "annotations", _REVISION), "revision"),
+            (("metadata", "annotations", _VALUES), "revision"),
+            (("spec", "template", "metadata", "annotations", _REVISION), "revision"),
             (("metadata", "labels", _COLOR), "color"),
             (("spec", "template", "metadata", "labels", _COLOR), "color")),
 ]
@@ -80,7 +86,8 @@ AWS: list[Rule] = [
             (f"{_CONTAINER_DEF}.image", "image"),
             (f"{_CONTAINER_DEF}.environment", "env"),
             (f"{_CONTAINER_DEF}.healthCheck", "probes.readiness"),
-            (f"{_CONTAINER_DEF}.portMappings.*.containerPort", "port")),
+            (f"{_CONTAINER_DEF}.portMappings.*.containerPort", "port"),
+            (("containerDefinitions", "*", "dockerLabels", _REVISION), "revision")),
     *_rules("aws:ecs/service:Service", ("desiredCount", "replicas")),
     *_rules("aws:appautoscaling/target:Target",
             ("", "autoscaling"), ("minCapacity", "autoscaling.minReplicas"),
@@ -96,7 +103,8 @@ AWS: list[Rule] = [
             ("defaultActions.*.forward.targetGroups.*.weight", "weight"),
             ("actions.*.forward.targetGroups.*.weight", "weight"),
             ("DefaultActions.*.ForwardConfig.TargetGroups.*.Weight", "weight")),
-    *_rules("aws:*", (("tags", _COLOR), "color"), (("tagsAll", _COLOR), "color"), (("Tags", _COLOR), "color")),
+    *_rules("aws:*", (("tags", _COLOR), "color"), (("tagsAll", _COLOR), "color"), (("Tags", _COLOR), "color"),
+            (("tags", _VALUES), "revision"), (("tagsAll", _VALUES), "revision"), (("Tags", _VALUES), "revision")),
 ]
 
 DOCKER: list[Rule] = [
@@ -108,7 +116,8 @@ DOCKER: list[Rule] = [
             ("cpuSet", "resources.limits.cpu"),
             ("healthcheck", "probes.readiness"),
             ("ports.*.internal", "port")),
-    *_rules("docker:*", (("labels", _COLOR), "color")),
+    *_rules("docker:*", (("labels", _COLOR), "color"), (("labels", _REVISION), "revision"),
+            (("labels", _VALUES), "revision")),
 ]
 
 TABLES: dict[str, list[Rule]] = {"kubernetes": KUBERNETES, "aws": AWS, "docker": DOCKER}

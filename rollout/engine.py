@@ -275,7 +275,7 @@ class Engine:
             rec = self._write(lambda r: machine.begin_apply(r, self.clock.now()))  # persisted before
         assert rec.target is not None
         change = Change(stack=self.stack, target=rec.target, purpose=_purpose(rec), step=rec.step_index,
-                        label=describe_target(rec))
+                        label=describe_target(rec), catalog=dict(rec.catalog))
         applier = self.services.applier()
         if interrupted and applier.current(self.stack) == rec.target:
             rec = self._write(lambda r: machine.log(r, self.clock.now(), "recovered",

@@ -13,7 +13,11 @@ Invariants (checked by the property tests):
 - while aborting or rolling back the canary weight only goes to 0, and an abort always
   ends with the canary at 0;
 - a release in a terminal state never moves again; every other state has a next action
-  or waits for a person, and ``abort`` (or ``rollback``) ends it from anywhere.
+  or waits for a person, and ``abort`` (or ``rollback``) ends it from anywhere;
+- revisions move with images: the deploy step gives the canary the release's revision
+  (and the shared part of it), an abort or a rollback puts all traffic on the color that
+  still runs the old revision, and after the rollback window the old color is brought to
+  the new revision as it is scaled down.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from enum import StrEnum
 from typing import Any
 
 from ..spec import Weights, other
+from ..spec.revision import Revision
 from .analysis import decide, tally
 from .errors import InvalidRequestError
 from .events import describe_target, step_label
@@ -76,19 +81,25 @@ class Next:
 
 
 def new_record(*, stack: str, release_id: str, image: str, plan: list[PlanStep], state: InForce,
-               settings: ReleaseSettings, now: float, lock: LockInfo | None, by: str = "") -> LedgerRecord:
-    """A fresh release: the idle color (weight 0) becomes the canary."""
+               settings: ReleaseSettings, now: float, lock: LockInfo | None, by: str = "",
+               revision: Revision | None = None, catalog: dict[str, Revision] | None = None,
+               include_shared: bool = False) -> LedgerRecord:
+    """A fresh release: the idle color (weight 0) becomes the canary; with ``revision``,
+    it deploys that revision (``catalog``: the bodies of the revisions in force)."""
     if state.weights.blue not in (0, 100):
         raise InvalidRequestError(
             f"weights in force are split ({state.weights.as_dict()}): abort or finish that release first")
     stable = state.weights.active
     canary = other(stable)
+    known = {**(catalog or {}), **({revision.id: revision} if revision is not None else {})}
     record = LedgerRecord(
         stack=stack, release_id=release_id, status=Status.RUNNING, canary=canary, stable=stable, image=image,
         weights=state.weights, images=dict(state.images), scaled_down=state.scaled_down, plan=plan,
         settings=settings, started_at=now, started_by=by, updated_at=now, step_started_at=now, weight_since=now,
-        lock=lock)
-    return log(record, now, "start", f"release {release_id}{f' by {by}' if by else ''}: {image} to {canary} "
+        lock=lock, revisions=state.revisions, shared=state.shared, catalog=known,
+        revision=revision.id if revision is not None else None, include_shared=include_shared)
+    what = image if revision is None else revision.label
+    return log(record, now, "start", f"release {release_id}{f' by {by}' if by else ''}: {what} to {canary} "
                f"({stable} stays active at 100 %, {len(plan)} steps)", by=by or None)
 
 
@@ -139,16 +150,28 @@ def next_action(rec: LedgerRecord, now: float) -> Next:
 def target_of(rec: LedgerRecord) -> InForce:
     """The state the next apply must put in force."""
     images = dict(rec.images)
-    if rec.status.closing:  # abort or rollback: all traffic on the stable color, both colors up
-        return InForce(weights=Weights.all_on(rec.stable), images=images, scaled_down=None)
-    if rec.status == Status.SUCCEEDED:  # after the flip ``canary`` names the old color
-        return InForce(weights=rec.weights, images=images, scaled_down=rec.canary)
+    kept = {"revisions": rec.revisions, "shared": rec.shared}
+    if rec.status.closing:  # abort or rollback: all traffic on the stable color (its own revision), both up
+        return InForce(weights=Weights.all_on(rec.stable), images=images, scaled_down=None, **kept)
+    if rec.status == Status.SUCCEEDED:  # after the flip ``canary`` names the old color: the new revision
+        given = _given(rec, images) if rec.revision is not None else {"images": images, **kept}
+        return InForce(weights=rec.weights, scaled_down=rec.canary, **given)
     step = rec.current_step
     if step is None or not step.action.applies:
         raise InvalidRequestError(f"step {rec.step_index} of release {rec.release_id} changes nothing")
     if step.action == StepAction.DEPLOY:
-        return InForce(weights=rec.weights, images={**images, rec.canary: rec.image}, scaled_down=None)
-    return InForce(weights=step.weights(rec.canary), images=images, scaled_down=None)
+        return InForce(weights=rec.weights, scaled_down=None, **_given(rec, images), **(
+            {} if rec.revision is None else {"shared": rec.revision}))
+    return InForce(weights=step.weights(rec.canary), images=images, scaled_down=None, **kept)
+
+
+def _given(rec: LedgerRecord, images: dict[Any, str]) -> dict[str, Any]:
+    """Images and revisions with the canary given the release's image and revision (a
+    record from before revisions: the image alone)."""
+    if rec.revision is None or rec.revisions is None:
+        return {"images": {**images, rec.canary: rec.image}, "revisions": rec.revisions, "shared": rec.shared}
+    return {"images": {**images, rec.canary: rec.image}, "revisions": {**rec.revisions, rec.canary: rec.revision},
+            "shared": rec.shared}
 
 
 def begin_apply(rec: LedgerRecord, now: float) -> LedgerRecord:
@@ -168,7 +191,8 @@ def end_apply(rec: LedgerRecord, now: float) -> LedgerRecord:
         raise InvalidRequestError("no apply in progress")
     target = rec.target
     update: dict[str, Any] = {"weights": target.weights, "images": dict(target.images),
-                              "scaled_down": target.scaled_down, "target": None, "step_state": StepState.APPLIED}
+                              "scaled_down": target.scaled_down, "target": None, "step_state": StepState.APPLIED,
+                              "revisions": target.revisions, "shared": target.shared}
     if target.weights != rec.weights:
         update["weight_since"] = now
     out = log(with_(rec, **update), now, "applied",

@@ -6,10 +6,16 @@ applied, its target; the lock; a pending request from a person (pause, resume,
 promote, abort, rollback); the settings recorded at start; every verdict with its
 numbers and a timeline a person reads.
 
+Since schema 3 the state in force also names the revision each color runs and the one
+whose shared part is in force; ``catalog`` keeps the body of every revision the record
+names (the spec it renders, the versions of its secret values: never a value), so the
+program can render each color from its own revision (``revisions.py``).
+
 Invariants: weights are valid integers adding up to 100 (``Weights``); ``target`` is
 set exactly while ``step_state`` is ``applying``; the infrastructure holds ``in_force``
-or, while applying, possibly ``target`` (nothing else). Records are versioned
-(``schema_version``); ``upgrade`` reads every earlier schema.
+or, while applying, possibly ``target`` (nothing else); every revision id the record
+names is in its catalog. Records are versioned (``schema_version``); ``upgrade`` reads
+every earlier schema.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from ..spec import Color, Weights
+from ..spec.revision import Revision
 from ..vocab.labels import COLORS
 from .errors import LedgerError
 from .plan import PlanStep
@@ -29,7 +36,7 @@ from .settings import ReleaseSettings
 __all__ = ["SCHEMA", "Status", "StepState", "RequestAction", "Verdict", "InForce", "LockInfo", "Request",
            "Counters", "Event", "VerdictEntry", "LedgerRecord", "upgrade"]
 
-SCHEMA = 2
+SCHEMA = 3
 
 
 class Status(StrEnum):
@@ -91,6 +98,12 @@ def _images(value: Any) -> Any:
     return value
 
 
+def _revisions(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) != set(COLORS):
+        raise ValueError(f"revisions: {value!r} must map exactly 'blue' and 'green' to revision ids")
+    return value
+
+
 def _weights(value: Any) -> Any:
     """Weights from a mapping, strictly (no ``"5"``, no ``2.5``), as the spec reads them."""
     return Weights.from_mapping(value) if isinstance(value, dict) else value
@@ -100,6 +113,8 @@ def _weights(value: Any) -> Any:
 WeightsField = Annotated[Weights, BeforeValidator(_weights)]
 #: an image per color, both colors
 Images = Annotated[dict[Color, str], BeforeValidator(_images)]
+#: the revision id per color, both colors (``None``: not recorded, a record from before revisions)
+Revisions = Annotated[dict[Color, str] | None, BeforeValidator(_revisions)]
 
 
 class InForce(Model):
@@ -110,6 +125,8 @@ class InForce(Model):
     weights: WeightsField
     images: Images
     scaled_down: Color | None = None
+    revisions: Revisions = None
+    shared: str | None = None  # the revision whose shared part is in force
 
 
 class LockInfo(Model):
@@ -139,6 +156,7 @@ class Counters(Model):
     errors_in_row: int = 0
     successes_in_row: int = 0
     last_at: float | None = None
+    traffic_mismatches: int = 0  # looks whose delivered traffic share was not the weight's
 
 
 class Event(Model):
@@ -156,6 +174,7 @@ class VerdictEntry(Model):
     verdict: Verdict
     reason: str
     metrics: list[dict[str, Any]] = Field(default_factory=list)
+    traffic: dict[str, Any] | None = None  # the delivered-share check (``judges.traffic.ShareCheck``)
 
 
 class LedgerRecord(Model):
@@ -173,6 +192,11 @@ class LedgerRecord(Model):
     weights: WeightsField
     images: Images
     scaled_down: Color | None = None
+    revisions: Revisions = None  # in force per color
+    shared: str | None = None  # in force: the revision whose shared part the stack runs
+    revision: str | None = None  # what this release deploys
+    catalog: dict[str, Revision] = Field(default_factory=dict)
+    include_shared: bool = False  # the release changes shared resources too (not canaried)
     target: InForce | None = None
     plan: list[PlanStep]
     settings: ReleaseSettings = Field(default_factory=ReleaseSettings)
@@ -193,6 +217,12 @@ class LedgerRecord(Model):
     def _target_while_applying(self) -> LedgerRecord:
         if (self.target is not None) != (self.step_state == StepState.APPLYING):
             raise ValueError(f"target is {self.target!r} while the step is {self.step_state}")
+        named = [self.revision, self.shared, *(self.revisions or {}).values()]
+        if self.target is not None:
+            named += [self.target.shared, *(self.target.revisions or {}).values()]
+        unknown = sorted({r for r in named if r is not None and r not in self.catalog})
+        if unknown:
+            raise ValueError(f"revision(s) {', '.join(unknown)} named but not in the catalog")
         return self
 
     @property
@@ -201,7 +231,13 @@ class LedgerRecord(Model):
 
     @property
     def in_force(self) -> InForce:
-        return InForce(weights=self.weights, images=dict(self.images), scaled_down=self.scaled_down)
+        return InForce(weights=self.weights, images=dict(self.images), scaled_down=self.scaled_down,
+                       revisions=None if self.revisions is None else dict(self.revisions), shared=self.shared)
+
+    @property
+    def new_revision(self) -> Revision | None:
+        """The revision this release deploys (``None``: a record from before revisions)."""
+        return self.catalog.get(self.revision) if self.revision else None
 
     @property
     def terminal(self) -> bool:
@@ -234,17 +270,23 @@ def upgrade(raw: Any, where: str) -> dict[str, Any]:
     version = raw.get("schema_version", 1)
     if version == SCHEMA:
         return raw
-    if version != 1:
+    if version not in (1, 2):
         raise LedgerError(f"{where}: ledger record schema {version!r} is newer than this tricolor knows "
                           f"({SCHEMA}); upgrade tricolor")
-    return _from_schema_1(raw)
+    return _from_schema_2(_from_schema_1(raw) if version == 1 else raw)
+
+
+def _from_schema_2(raw: dict[str, Any]) -> dict[str, Any]:
+    """Schema 2 recorded no revisions: which spec each color runs is not known (the
+    program builds both colors from the spec until a release records them)."""
+    return {**raw, "schema_version": SCHEMA}
 
 
 def _from_schema_1(raw: dict[str, Any]) -> dict[str, Any]:
     """Schema 1: ``target`` (weights) and ``target_images`` apart, the scaled-down color
     of an apply implied by the status, ``settings`` a flat dict."""
     out = {k: v for k, v in raw.items() if k not in ("target", "target_images", "settings")}
-    out["schema_version"] = SCHEMA
+    out["schema_version"] = 2
     out["settings"] = ReleaseSettings.upgrade(raw.get("settings") or {})
     if raw.get("target") is not None:
         scaled = raw.get("canary") if raw.get("status") == "succeeded" else raw.get("scaled_down")

@@ -28,9 +28,10 @@ from .suggest import did_you_mean, leaves, model_keys
 
 __all__ = ["RELEASE_MANAGED", "get_path", "is_allowed", "matches", "pattern_problem", "set_path", "spec_paths"]
 
-# Spec paths that may always differ: releases move images and weights, and colors exist
-# to be different. They are reported as allowed, never hidden.
-RELEASE_MANAGED = ("image", "color", "weight")
+# Spec paths that may always differ: releases move images, weights and revisions (the
+# configuration a color runs), and colors exist to be different. They are reported as
+# allowed, never hidden.
+RELEASE_MANAGED = ("image", "color", "weight", "revision")
 _SYNTAX = re.compile(r"[A-Za-z0-9_*-]+(\.[A-Za-z0-9_*-]+)*")
 
 

@@ -44,6 +44,8 @@ class RenderedResource:
     parent: str | None
     custom: bool
     inputs: dict[str, Any]
+    #: properties Pulumi keeps as they are (a color keeping the secret values it runs)
+    ignore_changes: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {"urn": self.urn, "type": self.type, "name": self.name, "parent": self.parent,
@@ -121,6 +123,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                 urn=response.urn, type=request.type, name=request.name,
                 parent=request.parent or None, custom=bool(request.custom),
                 inputs=clean(dict(self.mocks.current.inputs)),
+                ignore_changes=tuple(request.ignoreChanges),
             )
             with self._lock:
                 self.records.append(record)

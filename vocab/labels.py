@@ -21,6 +21,7 @@ COLOR = f"{PREFIX}/color"
 ROLE = f"{PREFIX}/role"
 DEPENDENCY = f"{PREFIX}/dependency"
 REVISION = f"{PREFIX}/revision"
+VALUE_VERSIONS = f"{PREFIX}/value-versions"  # the versions of the secret values an object holds
 PREVIEW = f"{PREFIX}/preview"
 PR = f"{PREFIX}/pr"
 TTL = f"{PREFIX}/ttl"

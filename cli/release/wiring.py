@@ -107,7 +107,8 @@ def engine_for(options: Options, ledger: Ledger, settings: ReleaseSettings | Non
     def applier() -> Applier:
         context = ApplierContext(stack=opts.stack, project=Path.cwd(), spec_file=opts.spec,
                                  stacks_dir=opts.stacks_dir, ledger=ledger.url, store=ledger.store,
-                                 in_force=record.in_force if record is not None else None)
+                                 in_force=record.in_force if record is not None else None,
+                                 catalog=record.catalog if record is not None else None)
         return get_applier(opts.applier or "pulumi", context)
 
     def provider() -> MetricsProvider:

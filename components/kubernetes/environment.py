@@ -2,7 +2,10 @@
 
 Invariants: the namespace, the stack's Secret and the stateful dependencies exist once
 per stack (``Shared``), never per color; a dependency that could not run (a database
-without credentials) stops the stack before anything is registered.
+without credentials) stops the stack before anything is registered. Each environment
+reads its secret values from its own Secret (``checkout-blue-env-secrets``: a color's
+holds the values of the revision it runs); the stack's Secret holds only what the
+dependencies need (their credentials).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from ...spec.backends import KubernetesSettings
 from .. import skeleton
 from ..args import EnvironmentArgs, SharedArgs
 from ..errors import ComponentError
+from ..revisions import ignored, versions_digest
 from ..secrets import secret_values
 from ..skeleton import child
 from . import dependencies as deps
@@ -37,10 +41,13 @@ class Shared(skeleton.SharedBase[KubernetesSettings]):
         # Known before deployment; everything in it depends on the Namespace.
         self.namespace = m.Names.of(stack, None).namespace
         self.secret: k8s.core.v1.Secret | None = None
-        values = secret_values(stack)
+        needed = {dep.credentials for dep in stack.spec.dependencies if dep.credentials}
+        values = {k: v for k, v in secret_values(stack).items() if k in needed}  # the environments hold theirs
         if values:
-            self.secret = k8s.core.v1.Secret(f"{name}-secret", **m.secret(stack, self.namespace, values),
-                                             opts=child(self, ns))
+            held = args.revision.secrets if args.revision is not None else None
+            versions = None if held is None else versions_digest({k: v for k, v in held.items() if k in needed})
+            self.secret = k8s.core.v1.Secret(f"{name}-secret", **m.secret(stack, self.namespace, values, versions),
+                                             opts=child(self, ns, ignore_changes=ignored(args.revision, "stringData")))
         secret_name = m.Names.of(stack, None).secret
         self.dependencies: dict[str, list[pulumi.Resource]] = {}
         for dep in stack.spec.dependencies:
@@ -83,10 +90,13 @@ class Environment(skeleton.EnvironmentBase[Shared]):
         stack, color = args.stack, args.color
         ns = shared.namespace
         config = k8s.core.v1.ConfigMap(f"{name}-config", **m.config_map(stack, color, ns), opts=child(self, shared))
+        secret, secret_name = self._env_secret(name, args, shared)
+        revision = args.revision.digest if args.revision is not None else None
         self.deployment = k8s.apps.v1.Deployment(
             f"{name}-deployment",
-            **m.deployment(stack, color, args.image, ns, 0 if args.scaled_down else None, shared.settings),
-            opts=child(self, config, shared))
+            **m.deployment(stack, color, args.image, ns, 0 if args.scaled_down else None, shared.settings,
+                           revision=revision, secret_name=secret_name),
+            opts=child(self, config, shared, secret))
         self.service = k8s.core.v1.Service(f"{name}-service", **m.service(stack, color, ns), opts=child(self, shared))
         # A scaled-down color runs no replicas, so no autoscaler may wake it.
         hpa = None if args.scaled_down else m.autoscaler(stack, color, ns)
@@ -97,6 +107,19 @@ class Environment(skeleton.EnvironmentBase[Shared]):
             k8s.policy.v1.PodDisruptionBudget(f"{name}-disruption-budget", **pdb, opts=child(self, shared))
         self._instance = m.Names.of(stack, color).instance
         return self._instance
+
+    def _env_secret(self, name: str, args: EnvironmentArgs[Shared],
+                    shared: Shared) -> tuple[k8s.core.v1.Secret | None, str | None]:
+        """The environment's own Secret (a color's: the values of its revision)."""
+        stack, color = args.stack, args.color
+        values = secret_values(stack)
+        if not values:
+            return None, None
+        versions = versions_digest(args.revision.secrets if args.revision is not None else {})
+        secret = k8s.core.v1.Secret(
+            f"{name}-secret", **m.env_secret(stack, color, shared.namespace, values, versions),
+            opts=child(self, shared, ignore_changes=ignored(args.revision, "stringData")))
+        return secret, m.Names.of(stack, color).env_secret
 
     def exports(self) -> dict[str, Any]:
         return {"namespace": self.namespace, "service": self._instance}

@@ -32,6 +32,7 @@ class Names:
     config_map: str
     secret: str
     route: str
+    env_secret: str = ""  # the environment's own Secret (``checkout-blue-env-secrets``)
 
     @classmethod
     def of(cls, stack: Stack, color: Color | None) -> Names:
@@ -42,6 +43,7 @@ class Names:
             config_map=dns_label(name, color or "", "config"),
             secret=dns_label(name, "secrets"),
             route=dns_label(name),
+            env_secret=dns_label(name, color or "", "env-secrets"),
         )
 
 
@@ -71,13 +73,22 @@ def namespace(stack: Stack) -> dict[str, Any]:
     return {"metadata": {"name": Names.of(stack, None).namespace, "labels": common_labels(stack, None)}}
 
 
-def secret(stack: Stack, ns: Any, values: dict[str, Any]) -> dict[str, Any]:
-    """The Secret holding the spec's secret values (Pulumi secrets, kept secret)."""
-    return {
-        "metadata": metadata(Names.of(stack, None).secret, ns, common_labels(stack, None)),
-        "type": "Opaque",
-        "string_data": values,
-    }
+def secret(stack: Stack, ns: Any, values: dict[str, Any], versions: str | None = None) -> dict[str, Any]:
+    """The Secret holding the spec's secret values (Pulumi secrets, kept secret), with
+    the versions of those values when known (never the values)."""
+    meta = metadata(Names.of(stack, None).secret, ns, common_labels(stack, None))
+    if versions is not None:
+        meta["annotations"] = {keys.VALUE_VERSIONS: versions}
+    return {"metadata": meta, "type": "Opaque", "string_data": values}
+
+
+def env_secret(stack: Stack, color: Color | None, ns: Any, values: dict[str, Any], versions: str) -> dict[str, Any]:
+    """An environment's own Secret (a color's: the values of the revision it runs),
+    annotated with their versions (never the values): a new value reaches one color at a
+    time."""
+    meta = metadata(Names.of(stack, color).env_secret, ns, labels(stack, color))
+    meta["annotations"] = {keys.VALUE_VERSIONS: versions}
+    return {"metadata": meta, "type": "Opaque", "string_data": values}
 
 
 def config_map(stack: Stack, color: Color | None, ns: Any) -> dict[str, Any]:
@@ -97,12 +108,12 @@ def _probe(probe: Probe, port: int) -> dict[str, Any]:
     }
 
 
-def container(stack: Stack, image: str, names: Names) -> dict[str, Any]:
+def container(stack: Stack, image: str, names: Names, secret_name: str | None = None) -> dict[str, Any]:
     spec = stack.spec
     secret_refs = {variable: variable for variable in spec.secrets}
     secret_refs.update(deps.service_env(stack, names.namespace).secret)  # a dependency's password
     env = [
-        {"name": variable, "valueFrom": {"secretKeyRef": {"name": names.secret, "key": key}}}
+        {"name": variable, "valueFrom": {"secretKeyRef": {"name": secret_name or names.secret, "key": key}}}
         for variable, key in sorted(secret_refs.items())
     ]
     out: dict[str, Any] = {
@@ -123,8 +134,9 @@ def container(stack: Stack, image: str, names: Names) -> dict[str, Any]:
     return out
 
 
-def pod_spec(stack: Stack, image: str, names: Names, settings: KubernetesSettings) -> dict[str, Any]:
-    out: dict[str, Any] = {"containers": [container(stack, image, names)]}
+def pod_spec(stack: Stack, image: str, names: Names, settings: KubernetesSettings,
+             secret_name: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"containers": [container(stack, image, names, secret_name)]}
     if settings.image_pull_secrets:
         out["imagePullSecrets"] = [{"name": name} for name in settings.image_pull_secrets]
     if settings.termination_grace_period_seconds is not None:
@@ -133,7 +145,11 @@ def pod_spec(stack: Stack, image: str, names: Names, settings: KubernetesSetting
 
 
 def deployment(stack: Stack, color: Color | None, image: str, ns: Any, replicas: int | None = None,
-               settings: KubernetesSettings | None = None) -> dict[str, Any]:
+               settings: KubernetesSettings | None = None, revision: str | None = None,
+               secret_name: str | None = None) -> dict[str, Any]:
+    """The Deployment of one environment; ``revision`` (the digest of the configuration
+    the color runs) is annotated on its pods, so a change of configuration alone (a new
+    secret value) rolls them; ``secret_name``: the Secret its variables come from."""
     names = Names.of(stack, color)
     pod_labels = labels(stack, color, image)
     spec = stack.spec
@@ -147,9 +163,11 @@ def deployment(stack: Stack, color: Color | None, image: str, ns: Any, replicas:
         "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}},
         "template": {
             "metadata": {"labels": pod_labels},
-            "spec": pod_spec(stack, image, names, settings),
+            "spec": pod_spec(stack, image, names, settings, secret_name),
         },
     }
+    if revision is not None:
+        body["template"]["metadata"]["annotations"] = {keys.REVISION: revision}
     if settings.revision_history_limit is not None:
         body["revisionHistoryLimit"] = settings.revision_history_limit
     if settings.progress_deadline_seconds is not None:

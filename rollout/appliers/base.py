@@ -12,11 +12,13 @@ effect (and re-applied when it did not, or when nobody can tell).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal, Protocol
 
+from ...spec.revision import Revision
 from ..record import InForce
 from ..stores.base import LedgerStore
 
@@ -53,6 +55,8 @@ class Change:
     purpose: Purpose
     step: int = 0
     label: str = ""
+    #: the bodies of the revisions the target names (the record's catalog)
+    catalog: Mapping[str, Revision] = field(default_factory=dict)
 
     @property
     def scope(self) -> Scope:
@@ -76,6 +80,7 @@ class ApplierContext:
     ledger: str | None = None  # the ledger's location, passed on to the program
     store: LedgerStore | None = None  # where the offline applier keeps what it applied
     in_force: InForce | None = None  # what the ledger says is in force (the offline applier's start)
+    catalog: Mapping[str, Revision] | None = None  # the bodies of the revisions it names
 
 
 class Applier(Protocol):

@@ -10,7 +10,9 @@ Its "infrastructure" is nothing but what it applied last: with a ledger store in
 context it keeps that in ``offline/<stack>.json`` next to the ledger (written
 atomically after each apply), so a later process knows what is in force and
 ``current`` tells the truth across processes. Without one (dry runs) it starts from
-the state it is given and keeps it in memory.
+the state it is given and keeps it in memory. It keeps the bodies of the revisions it
+rendered with (never a secret value: revisions hold versions), so each color is
+rendered from its own revision on both sides of a diff.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ import json
 import os
 import time
 
-from ...stacks.render import StackInput, load_stacks, render
-from ...stacks.state import ReleaseState
+from collections.abc import Mapping
+
+from ...spec.revision import Revision
+from ...stacks.render import SECRET_TEXT, StackInput, load_stacks, render
 from ..errors import ApplyError, LedgerError
 from ..record import InForce
+from ..revisions import release_state
 from .base import ApplierContext, ApplyResult, Change, is_router
 
 __all__ = ["OfflineApplier"]
@@ -49,34 +54,61 @@ class OfflineApplier:
                                                                       images=dict(configured.images))
         self._cache: dict[str, dict[str, str]] = {}
         self.history: list[tuple[Change, list[str]]] = []
+        self.catalog: dict[str, Revision] = {**self._catalog(), **dict(context.catalog or {})}
 
     @property
     def input(self) -> StackInput:
         return self.item
 
-    def _load(self) -> InForce | None:
+    def _read(self) -> dict[str, object] | None:
         data = self.store.get(self.key) if self.store is not None else None
         if data is None:
             return None
         try:
-            return InForce.model_validate(json.loads(data)["state"])
+            found = json.loads(data)
+            if not isinstance(found, dict):
+                raise TypeError("not an object")
+            return found
+        except (ValueError, TypeError) as exc:
+            raise LedgerError(f"{self.store.url if self.store else ''}/{self.key}: not what the offline "
+                              f"applier writes: {exc}") from None
+
+    def _load(self) -> InForce | None:
+        found = self._read()
+        if found is None:
+            return None
+        try:
+            return InForce.model_validate(found["state"])
         except (ValueError, KeyError, TypeError) as exc:
             raise LedgerError(f"{self.store.url if self.store else ''}/{self.key}: not what the offline "
                               f"applier writes: {exc}") from None
 
+    def _catalog(self) -> dict[str, Revision]:
+        found = self._read() or {}
+        try:
+            return {k: Revision.model_validate(v) for k, v in dict(found.get("revisions") or {}).items()}  # type: ignore[call-overload]
+        except (ValueError, TypeError) as exc:
+            raise LedgerError(f"{self.store.url if self.store else ''}/{self.key}: revisions: {exc}") from None
+
     def _save(self, change: Change) -> None:
         if self.store is None:
             return
+        named = {*(self.state.revisions or {}).values(), self.state.shared}
+        revisions = {k: v.model_dump(mode="json") for k, v in self.catalog.items() if k in named}
         self.store.put(self.key, json.dumps({
             "state": self.state.model_dump(mode="json"), "step": change.step, "purpose": str(change.purpose),
-            "label": change.label, "pid": os.getpid(), "at": time.time()}, indent=2, sort_keys=True).encode())
+            "label": change.label, "pid": os.getpid(), "at": time.time(), "revisions": revisions},
+            indent=2, sort_keys=True).encode())
+
+    def secret_config(self, keys: list[str]) -> Mapping[str, str | None]:
+        """The secret config as the render reads it (a secure value is its placeholder)."""
+        return {k: self.item.config.get(k, SECRET_TEXT) for k in keys}
 
     def render(self, state: InForce) -> dict[str, str]:
-        """URN -> canonical JSON of the resource's inputs, for that state."""
+        """URN -> canonical JSON of the resource's inputs (and what it ignores), for that state."""
         key = json.dumps(state.model_dump(mode="json"), sort_keys=True)
         if key not in self._cache:
-            rendered = render(self.item, ReleaseState(weights=state.weights, images=dict(state.images),
-                                                      scaled_down=state.scaled_down))
+            rendered = render(self.item, release_state(state, self.catalog))
             self._cache[key] = {r.urn: json.dumps(r.inputs, sort_keys=True) for r in rendered.resources}
         return self._cache[key]
 
@@ -91,6 +123,7 @@ class OfflineApplier:
         return self.state if stack == self.stack and self.known else None
 
     def apply(self, change: Change) -> ApplyResult:
+        self.catalog.update(change.catalog)
         changed = self.diff(self.state, change.target)
         if change.scope == "router":
             outside = [urn for urn in changed if not is_router(urn)]
