@@ -24,7 +24,6 @@ from typing import Protocol
 
 from ..drift.changes import StackChanges, diff_stack, planned
 from ..spec import COLORS, Color, Stack
-from ..stacks.render import SECRET_TEXT, Rendered, StackInput, render
 from ..spec.revision import (
     Revision,
     config_key,
@@ -34,6 +33,7 @@ from ..spec.revision import (
     shared_digest,
     spec_data,
 )
+from ..stacks.render import SECRET_TEXT, Rendered, StackInput, render
 from ..stacks.state import ReleaseState
 from ..vocab.labels import color_in
 from ..vocab.wire import Urn

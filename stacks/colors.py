@@ -19,7 +19,16 @@ from dataclasses import dataclass
 
 from ..components import RevisionArgs
 from ..spec import COLORS, Color, Stack
-from ..spec.revision import Revision, config_key, digest, secret_version, shared_content, shared_digest, spec_data, stack_at
+from ..spec.revision import (
+    Revision,
+    config_key,
+    digest,
+    secret_version,
+    shared_content,
+    shared_digest,
+    spec_data,
+    stack_at,
+)
 from .state import ReleaseState
 
 __all__ = ["Colors", "colors_of", "current_args"]

@@ -10,9 +10,10 @@ import pulumi
 import pulumi_aws as aws
 
 from ...spec import Color, Stack
+from ...vocab.labels import REVISION
 from .. import skeleton
 from ..args import EnvironmentArgs, common_labels
-from ..aws_common import base_name
+from ..aws_common import base_name, color_secret_table, secrets_policy
 from ..aws_common.checks import check_elasticache
 from ..dependencies import dependency_env
 from ..skeleton import child
@@ -63,13 +64,24 @@ class Environment(skeleton.EnvironmentBase[Shared]):
 
         wiring = dependency_env(list(spec.dependencies), shared.dependencies.endpoints)
         env: dict[str, Any] = {**spec.env, **wiring.plain}
-        secrets = {**{k: shared.secrets[k] for k in spec.secrets},
-                   **{k: shared.secrets[ref] for k, ref in wiring.secret.items()}}
+        table = dict(shared.secrets)
+        if color is not None:  # a color reads its own secrets, holding the values of its revision
+            own = color_secret_table(self, name, stack, color, settings.secrets, tags, args.revision)
+            if own:
+                aws.iam.RolePolicy(
+                    f"{name}-secrets-policy", role=shared.execution_role.id,
+                    policy=pulumi.Output.all(*own.values()).apply(lambda arns: secrets_policy(list(arns))),
+                    opts=child(self))
+            table.update(own)
+        secrets = {**{k: table[k] for k in spec.secrets}, **{k: table[ref] for k, ref in wiring.secret.items()}}
+        # The revision's digest in the container's labels: a new secret value alone still
+        # makes a new task definition, so the color's tasks start again and read it.
+        container_labels = {**tags, **({REVISION: args.revision.digest} if args.revision is not None else {})}
         definitions = pulumi.Output.all(
             pulumi.Output.from_input(env), pulumi.Output.from_input(secrets),
         ).apply(lambda resolved: json.dumps(task.container_definitions(
             spec, args.image, env=resolved[0], secrets=resolved[1], log_group=log_name, region=plan.region,
-            stream_prefix=color or stack.environment, labels=tags, mounts=shared.mounts)))
+            stream_prefix=color or stack.environment, labels=container_labels, mounts=shared.mounts)))
         self.task_definition = aws.ecs.TaskDefinition(
             f"{name}-task", container_definitions=definitions,
             execution_role_arn=shared.execution_role.arn, task_role_arn=shared.task_role.arn,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from .dependencies import Dependencies, Network, redis_version, size_gib
 from .iam import assume_role, secrets_policy
 from .names import UNKNOWN, base_name
-from .secrets import SecretTable, secret_table
+from .secrets import SecretTable, color_secret_table, secret_table
 
 __all__ = [
     "UNKNOWN",
@@ -16,6 +16,7 @@ __all__ = [
     "SecretTable",
     "assume_role",
     "base_name",
+    "color_secret_table",
     "redis_version",
     "secret_table",
     "secrets_policy",

@@ -9,6 +9,10 @@ configuration; its number is that resource's output, kept in the Pulumi state. A
 whose image does not change keeps its version; a color whose image changes gets a new
 one. The production alias (``TrafficRouter``) reads both numbers.
 
+In production a color's version is published with the color's own environment variables
+(those of the revision it runs; its secrets are its own, ``color_secret_table``), so a
+configuration released to one color reaches the other only when a release brings it.
+
 Limits (documented in the README too): the versions are published by this program, so
 a version published by hand is not a color; versions go through ``$LATEST``, so the two
 colors publish one after the other; a scaled-down color keeps its version (a rollback
@@ -25,12 +29,12 @@ import pulumi_aws as aws
 from ...spec import Stack
 from .. import skeleton
 from ..args import EnvironmentArgs, common_labels
-from ..aws_common import UNKNOWN, base_name
+from ..aws_common import UNKNOWN, base_name, color_secret_table, secrets_policy
 from ..aws_common.checks import check_elasticache
 from ..skeleton import child
 from . import metrics
 from .settings import LambdaPlan, check_images, provisioned
-from .shared import Shared
+from .shared import Shared, fingerprint
 from .versions import PublishedVersion
 
 # The same for every color: the version's image is Lambda's own record (Code.ImageUri).
@@ -63,9 +67,21 @@ class Environment(skeleton.EnvironmentBase[Shared]):
         # Blue and green both go through $LATEST: green publishes after blue.
         if shared.last_version is not None:
             after.append(shared.last_version)
+        config: pulumi.Input[str] = shared.config_fingerprint
+        environment: pulumi.Input[dict[str, Any]] | None = None
+        if color is not None:  # the color's own variables: those of the revision it runs
+            own = color_secret_table(self, name, stack, color, plan.settings.secrets, tags, args.revision)
+            if own:
+                after.append(aws.iam.RolePolicy(
+                    f"{name}-secrets-policy", role=shared.role.id,
+                    policy=pulumi.Output.all(*own.values()).apply(lambda arns: secrets_policy(list(arns))),
+                    opts=child(self)))
+            variables = pulumi.Output.from_input(dict(sorted(shared.variables(stack, own).items())))
+            environment = variables
+            config = pulumi.Output.all(shared.base_fingerprint, variables).apply(fingerprint)
         self.published = PublishedVersion(
             f"{name}-version", function_name=shared.function.name, image=args.image,
-            config=shared.config_fingerprint, region=plan.region, description=VERSION_DESCRIPTION,
+            config=config, region=plan.region, description=VERSION_DESCRIPTION, environment=environment,
             opts=child(self, *after))
         shared.last_version = self.published
         self.version: pulumi.Output[str] = self.published.version.apply(lambda v: v or unknown_version(args.image))

@@ -5,7 +5,10 @@ secrets as references, and the stateful dependencies in the stack's VPC.
 Invariants: secrets reach the function as references only (``<NAME>_SECRET_ARN``
 variables naming a Secrets Manager secret or SSM parameter the role may read), never as
 values; ``fingerprint`` changes exactly when the function's configuration does, so both
-colors' versions are published again with it (as a Deployment's pods would be).
+colors' versions are published again with it (as a Deployment's pods would be). In
+production the environment variables are each color's own (the revision it runs,
+published with its version): the function's configuration shared by both colors is the
+rest (``base_fingerprint``), and the function ignores its variables after creation.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ class Shared(skeleton.SharedBase[LambdaPlan]):
     def __init__(self, name: str, args: SharedArgs[LambdaPlan], opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, args, opts)
         stack, plan = args.stack, args.settings
-        settings, spec = plan.settings, stack.spec
+        settings = plan.settings
         self.plan, self.tags, self.function_name = plan, self.labels, plan.function_name
         # The version published last: the next one waits for it ($LATEST is shared).
         self.last_version: pulumi.Resource | None = None
@@ -81,10 +84,7 @@ class Shared(skeleton.SharedBase[LambdaPlan]):
             f"{name}-logs", name=f"/aws/lambda/{plan.function_name}", retention_in_days=settings.log_retention_days,
             tags=self.tags, opts=child(self))
 
-        wiring = dependency_env(list(spec.dependencies), self.dependencies.endpoints)
-        references = {**{k: k for k in spec.secrets}, **wiring.secret}
-        variables: dict[str, Any] = {**spec.env, **wiring.plain,
-                                     **{f"{k}{SECRET_SUFFIX}": self.secrets[ref] for k, ref in references.items()}}
+        variables = self.variables(stack)
         config: dict[str, Any] = {
             "role": self.role.arn, "memory_size": plan.memory, "timeout": settings.timeout,
             "ephemeral_storage": {"size": settings.ephemeral_storage}, "architectures": [settings.architecture],
@@ -100,12 +100,25 @@ class Shared(skeleton.SharedBase[LambdaPlan]):
             (mount,) = self.dependencies.mounts
             config["file_system_config"] = {"arn": mount.access_point_arn, "local_mount_path": mount.path}
         self.config_fingerprint: pulumi.Output[str] = pulumi.Output.from_input(config).apply(fingerprint)
-        # Created with one image; from then on the colors' versions put theirs on $LATEST.
+        self.base_fingerprint: pulumi.Output[str] = pulumi.Output.from_input(
+            {k: v for k, v in config.items() if k != "environment"}).apply(fingerprint)
+        # Created with one image; from then on the colors' versions put theirs on $LATEST
+        # (and in production their variables).
+        owned = ["imageUri", *(["environment"] if stack.environment == "production" else [])]
         self.function = aws.lambda_.Function(
             f"{name}-function", name=plan.function_name, package_type="Image", image_uri=self.first_image(stack),
             publish=False, tags=self.tags, **{k: v for k, v in config.items() if v is not None},
-            opts=child(self, *attachments, ignore_changes=["imageUri"]))
+            opts=child(self, *attachments, ignore_changes=owned))
         self.register_outputs(self.exports())
+
+    def variables(self, stack: Stack, own: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The function's environment variables for ``stack``'s spec: its env, the
+        dependencies' wiring and references to its secrets (``own``: a color's own)."""
+        spec = stack.spec
+        table = {**self.secrets, **(own or {})}
+        wiring = dependency_env(list(spec.dependencies), self.dependencies.endpoints)
+        references = {**{k: k for k in spec.secrets}, **wiring.secret}
+        return {**spec.env, **wiring.plain, **{f"{k}{SECRET_SUFFIX}": table[ref] for k, ref in references.items()}}
 
     @staticmethod
     def first_image(stack: Stack) -> str:

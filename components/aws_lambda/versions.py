@@ -7,10 +7,12 @@ code and configuration (``PublishVersion`` snapshots ``$LATEST``); the
 so it cannot say which version holds blue's image and which green's, and it would lose
 the older one's number on the next update. Here each color owns a ``PublishedVersion``:
 
-- create: put the color's image on ``$LATEST`` (``UpdateFunctionCode``), wait until the
-  update is done, then ``PublishVersion`` with the revision just written (so nothing
-  that changed ``$LATEST`` in between is published by mistake); the output ``version``
-  is the number Lambda gave it;
+- create: put the color's environment variables (production: those of the revision the
+  color runs; references to secrets, never values) and image on ``$LATEST``
+  (``UpdateFunctionConfiguration``, ``UpdateFunctionCode``), wait until each update is
+  done, then ``PublishVersion`` with the revision just written (so nothing that changed
+  ``$LATEST`` in between is published by mistake); the output ``version`` is the number
+  Lambda gave it;
 - replace when the image, the configuration fingerprint or the function changes (a new
   version is published; Lambda publishes nothing new when code and configuration are
   those of the latest version, and returns that version);
@@ -34,7 +36,7 @@ import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, Resource, ResourceProvider, UpdateResult
 
 #: what a change of which forces a new version
-REPLACE_ON = ("function_name", "image", "config", "region")
+REPLACE_ON = ("function_name", "image", "config", "region", "environment")
 WAIT = {"Delay": 2, "MaxAttempts": 150}  # up to 5 minutes for an image update
 
 
@@ -44,8 +46,13 @@ def _client(region: str) -> Any:
     return boto3.client("lambda", region_name=region)
 
 
-def publish(client: Any, function_name: str, image: str, description: str) -> dict[str, Any]:
-    """Put ``image`` on ``$LATEST`` and publish it; Lambda's ``PublishVersion`` answer."""
+def publish(client: Any, function_name: str, image: str, description: str,
+            environment: dict[str, str] | None = None) -> dict[str, Any]:
+    """Put ``environment`` (when given) and ``image`` on ``$LATEST`` and publish them;
+    Lambda's ``PublishVersion`` answer."""
+    if environment is not None:
+        client.update_function_configuration(FunctionName=function_name, Environment={"Variables": environment})
+        client.get_waiter("function_updated_v2").wait(FunctionName=function_name, WaiterConfig=WAIT)
     client.update_function_code(FunctionName=function_name, ImageUri=image, Publish=False)
     client.get_waiter("function_updated_v2").wait(FunctionName=function_name, WaiterConfig=WAIT)
     current = client.get_function(FunctionName=function_name)
@@ -75,7 +82,8 @@ class VersionProvider(ResourceProvider):
     serialize_as_secret_always = False
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        answer = publish(_client(props["region"]), props["function_name"], props["image"], props["description"])
+        answer = publish(_client(props["region"]), props["function_name"], props["image"], props["description"],
+                         props.get("environment"))
         version = str(answer["Version"])
         return CreateResult(f"{props['function_name']}:{version}",
                             {**props, "version": version, "arn": answer["FunctionArn"]})
@@ -101,10 +109,13 @@ class PublishedVersion(Resource, module="lambda", name="Version"):
     arn: pulumi.Output[str]
 
     def __init__(self, name: str, *, function_name: pulumi.Input[str], image: str, config: pulumi.Input[str],
-                 region: str, description: str, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(VersionProvider(), name, {
-            "function_name": function_name, "image": image, "config": config, "region": region,
-            "description": description, "version": None, "arn": None}, opts)
+                 region: str, description: str, environment: pulumi.Input[dict[str, Any]] | None = None,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        props: dict[str, Any] = {"function_name": function_name, "image": image, "config": config, "region": region,
+                                 "description": description, "version": None, "arn": None}
+        if environment is not None:
+            props["environment"] = environment
+        super().__init__(VersionProvider(), name, props, opts)
 
 
 __all__ = ["REPLACE_ON", "PublishedVersion", "VersionProvider", "delete", "publish"]

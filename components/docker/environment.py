@@ -5,6 +5,10 @@ The dependency containers run the official images as the one table describes the
 (``components.dependencies``), with the image's own readiness command as the Docker
 health check. Without credentials a database starts without a password (trust), which
 is fit for a laptop only: the stack's network is private and nothing of it is published.
+
+Each container gets its environment from the revision it runs (a color's own spec and
+secret values: a new secret value reaches one color at a time; its labels name the
+revision and the versions of the values, never a value).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from ...vocab import labels as keys
 from .. import dependencies as table
 from .. import skeleton
 from ..args import EnvironmentArgs, SharedArgs, common_labels
+from ..revisions import ignored, versions_digest
 from ..secrets import secret_values
 from ..skeleton import child
 from .settings import alias, container_name, cpus, memory_mb, network_name, settings_of
@@ -54,7 +59,9 @@ class Shared(skeleton.SharedBase[DockerSettings]):
         self.secret_values = secret_values(stack)
         self.volumes: list[Any] = []
         self.dependencies: dict[str, pulumi.Resource] = {}
+        self.revision = args.revision
         endpoints = {dep.name: self._dependency(name, dep) for dep in stack.spec.dependencies}
+        self.endpoints = endpoints
         wiring = table.dependency_env(list(stack.spec.dependencies), endpoints)
         self.env: dict[str, Any] = wiring.plain
         self.secret_envs = env_list({}, {**self.secret_values,
@@ -94,7 +101,7 @@ class Shared(skeleton.SharedBase[DockerSettings]):
                          "interval": "10s", "timeout": "5s", "retries": 6, "start_period": "30s"},
             networks_advanced=[{"name": self.network.name, "aliases": [host]}],
             volumes=[{"volume_name": volume.name, "container_path": engine.data_dir}],
-            opts=child(self, self.network))
+            opts=child(self, self.network, ignore_changes=ignored(self.revision, "envs") if secret else None))
         return table.endpoint(dep, host)
 
 
@@ -127,7 +134,10 @@ class Environment(skeleton.EnvironmentBase[Shared]):
         spec = stack.spec
         limits = spec.resources.limits
         labels = common_labels(stack, color)
-        envs = env_list({**spec.env, **shared.env}, {}) + shared.secret_envs
+        envs = self._envs(stack, shared)
+        if args.revision is not None:
+            labels[keys.REVISION] = args.revision.digest
+            labels[keys.VALUE_VERSIONS] = versions_digest(args.revision.secrets)
         image = docker.RemoteImage(f"{name}-image", name=args.image, keep_locally=True, opts=child(self))
         self.alias = alias(stack, color)
         self._container = container_name(stack, color or "main")
@@ -137,11 +147,21 @@ class Environment(skeleton.EnvironmentBase[Shared]):
             healthcheck=healthcheck(stack), restart="unless-stopped", labels=docker_labels(labels),
             volumes=shared.volumes or None, start=not args.scaled_down, must_run=not args.scaled_down,
             memory=memory_mb(limits.memory) if settings.limits else None,
-            cpus=cpus(limits.cpu) if settings.limits else None, opts=child(self, shared))
+            cpus=cpus(limits.cpu) if settings.limits else None,
+            opts=child(self, shared, ignore_changes=ignored(args.revision, "envs")))
         # The router's upstream address; as an output of the container, the router (whose
         # nginx resolves it at start) is created after the container.
         address = f"{self.alias}:{spec.port}"
         return self.container.name.apply(lambda _: address)
+
+    @staticmethod
+    def _envs(stack: Stack, shared: Shared) -> list[pulumi.Input[str]]:
+        """``NAME=value`` from this environment's spec (its revision's), wired to the
+        stack's dependencies; secret values last (they stay Pulumi secrets)."""
+        wiring = table.dependency_env(list(stack.spec.dependencies), shared.endpoints)
+        values = secret_values(stack)
+        return env_list({**stack.spec.env, **wiring.plain},
+                        {**values, **{k: values[ref] for k, ref in wiring.secret.items()}})
 
     def exports(self) -> dict[str, Any]:
         return {"container": self._container}

@@ -20,11 +20,11 @@ from __future__ import annotations
 import json
 import os
 import time
-
 from collections.abc import Mapping
 
 from ...spec.revision import Revision
 from ...stacks.render import SECRET_TEXT, StackInput, load_stacks, render
+from ...stacks.state import ReleaseState
 from ..errors import ApplyError, LedgerError
 from ..record import InForce
 from ..revisions import release_state

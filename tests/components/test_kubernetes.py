@@ -58,7 +58,8 @@ def test_deployment_inputs(rendered_k8s: dict) -> None:
     assert container["livenessProbe"]["initialDelaySeconds"] == 10
     assert container["envFrom"] == [{"configMapRef": {"name": "checkout-green-config"}}]
     secret_refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in container["env"]}
-    assert secret_refs["DATABASE_PASSWORD"] == {"name": "checkout-secrets", "key": "DATABASE_PASSWORD"}
+    # each color reads its secret values from its own Secret (the values of its revision)
+    assert secret_refs["DATABASE_PASSWORD"] == {"name": "checkout-green-env-secrets", "key": "DATABASE_PASSWORD"}
 
 
 def test_config_map_and_secret(rendered_k8s: dict) -> None:
@@ -70,6 +71,7 @@ def test_config_map_and_secret(rendered_k8s: dict) -> None:
     assert data["REDIS_URL"] == "redis://checkout-sessions.checkout-staging.svc.cluster.local:6379"
     secret = res["checkout-shared-secret"].inputs
     assert secret["stringData"] == "[secret]"  # values come from secret config and stay secret
+    assert res["checkout-secret"].inputs["stringData"] == "[secret]"  # the environment's own Secret
 
 
 def test_autoscaler_and_disruption_budget(rendered_k8s: dict) -> None:
