@@ -35,10 +35,13 @@ def describe_target(rec: LedgerRecord) -> str:
     if rec.status == Status.ROLLING_BACK:
         return f"rollback: all traffic back to {rec.stable} ({_weights(rec)})"
     if rec.status == Status.SUCCEEDED:
-        return f"scale down {rec.target.scaled_down}: the rollback window is over ({rec.stable} stays active)"
+        brought = f", brought to {rec.revision}" if rec.revision is not None else ""
+        return (f"scale down {rec.target.scaled_down}{brought}: the rollback window is over "
+                f"({rec.stable} stays active)")
     step = rec.current_step
     if step is not None and step.action == StepAction.DEPLOY:
-        return f"{step_label(rec, step)} deploy {rec.image} to {rec.canary} ({_weights(rec)})"
+        what = rec.new_revision.label if rec.new_revision is not None else rec.image
+        return f"{step_label(rec, step)} deploy {what} to {rec.canary} ({_weights(rec)})"
     return f"{step_label(rec, step)} set weight: {_weights(rec)}"
 
 

@@ -160,8 +160,11 @@ def target_of(rec: LedgerRecord) -> InForce:
     if step is None or not step.action.applies:
         raise InvalidRequestError(f"step {rec.step_index} of release {rec.release_id} changes nothing")
     if step.action == StepAction.DEPLOY:
-        return InForce(weights=rec.weights, scaled_down=None, **_given(rec, images), **(
-            {} if rec.revision is None else {"shared": rec.revision}))
+        given = _given(rec, images)
+        if rec.revision is not None:
+            given["shared"] = rec.revision  # the shared part moves with the deploy (refused unless unchanged
+            # or --include-shared)
+        return InForce(weights=rec.weights, scaled_down=None, **given)
     return InForce(weights=step.weights(rec.canary), images=images, scaled_down=None, **kept)
 
 

@@ -29,6 +29,7 @@ from ..spec.revision import (
     config_key,
     digest,
     next_number,
+    secret_version,
     secret_versions,
     shared_digest,
     spec_data,
@@ -38,10 +39,11 @@ from ..stacks.state import ReleaseState
 from ..vocab.labels import color_in
 from ..vocab.wire import Urn
 from .errors import LedgerError
-from .record import InForce
+from .record import InForce, LedgerRecord
 
-__all__ = ["PARTS", "Candidate", "SecretConfig", "baseline", "bodies", "candidate_of", "changes_by_part", "choose",
-           "config_versions", "part_of", "refusal", "release_state", "render_state", "shared_changes"]
+__all__ = ["Candidate", "PARTS", "SecretConfig", "baseline", "bodies", "candidate_of", "changes_by_part",
+           "choose", "config_versions", "part_of", "prepare_state", "refusal", "release_state", "render_state",
+           "replace_shared", "shared_changes", "stale_secrets", "with_changes"]
 
 #: what a resource of a production stack belongs to
 PARTS = ("blue", "green", "shared", "router")
@@ -80,6 +82,17 @@ def config_versions(item: StackInput, source: SecretConfig | None = None) -> dic
     else:
         values = {k: item.config.get(k, SECRET_TEXT) for k in keys}
     return secret_versions(stack, values)
+
+
+def stale_secrets(candidate: Candidate, stack: str, source: SecretConfig) -> list[str]:
+    """The spec secrets whose value in the config is no longer the one ``candidate``
+    recorded (a retry would deploy values the config does not hold)."""
+    refs = candidate.spec.get("secrets")
+    keys = {v: (str(r["config"]) if ":" in str(r["config"]) else f"tricolor:{r['config']}")
+            for v, r in (refs.items() if isinstance(refs, dict) else []) if isinstance(r, dict) and "config" in r}
+    values = dict(source.secret_config(sorted(keys.values())))
+    return sorted(v for v, key in keys.items()
+                  if secret_version(stack, key, values.get(key)) != candidate.secrets.get(v))
 
 
 def candidate_of(stack: Stack, image: str | None, secrets: Mapping[str, str] | None = None,
@@ -127,6 +140,21 @@ def choose(state: InForce, catalog: Mapping[str, Revision], candidate: Candidate
     image = candidate.image or state.images[state.weights.active]
     found = _find(catalog.values(), image, candidate)
     return found or _revision(candidate, image, next_number(list(catalog.values())), now, by)
+
+
+def prepare_state(current: LedgerRecord | None, configured: InForce, candidate: Candidate,
+                  now: float, by: str = "") -> tuple[InForce, dict[str, Revision], Revision]:
+    """From the stack's record (``None``: no release yet, ``configured`` is in force): the
+    state in force with its revisions, the catalog a new release keeps (the revisions in
+    force, the last release's, the new one) and the revision it deploys."""
+    state = current.in_force if current is not None else configured
+    catalog = dict(current.catalog) if current is not None else {}
+    state, catalog = baseline(state, catalog, candidate, now)
+    revision = choose(state, catalog, candidate, now, by)
+    named = {*(state.revisions or {}).values(), state.shared, revision.id,
+             current.revision if current is not None else None}
+    kept = {k: v for k, v in catalog.items() if k in named}
+    return state, {**kept, revision.id: revision}, revision
 
 
 def refusal(state: InForce, catalog: Mapping[str, Revision], candidate: Candidate, revision: Revision,

@@ -19,12 +19,18 @@ terminal        start (and retry, after an abort or a rollback)
 ``start`` also finishes what is left of the last release before it creates the new
 one: an interrupted abort or rollback, or a succeeded release (its rollback window is
 cut short: the new image goes to the old color next).
+
+A release deploys a revision (``revisions.py``): an image (``None``: the active color's,
+a config-only release) on the spec as it is, with the versions of its secret values;
+one that changes nothing, or changes shared resources without ``--include-shared``, is
+refused before anything is written.
 """
 
 from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..spec import Stack, image_problem
@@ -35,6 +41,7 @@ from .lock import check_takeover, stale, wall_clock
 from .plan import PlanStep, StepAction, build_plan
 from .providers.registry import metric_problems
 from .record import InForce, LedgerRecord, Request, RequestAction, Status
+from .revisions import Candidate, candidate_of, prepare_state, refusal
 from .settings import Recorded, ReleaseSettings
 
 __all__ = ["Prepared", "Steered", "check_verb", "prepare", "retry_of", "start", "steer"]
@@ -42,14 +49,17 @@ __all__ = ["Prepared", "Steered", "check_verb", "prepare", "retry_of", "start", 
 
 @dataclass(frozen=True)
 class Prepared:
-    """A release ready to start: image, plan and settings, and the state the stack config
-    says is in force (used when the ledger has no record yet)."""
+    """A release ready to start: image (``None``: a config-only release), plan and
+    settings, the state the stack config says is in force (used when the ledger has no
+    record yet) and the revision to deploy before it has an id (``None``: a retry of a
+    release from before revisions)."""
 
-    image: str
+    image: str | None
     plan: list[PlanStep]
     settings: ReleaseSettings
     configured: InForce
     reason: str | None = None
+    candidate: Candidate | None = None
 
 
 @dataclass(frozen=True)
@@ -59,9 +69,12 @@ class Steered:
     message: str = ""
 
 
-def prepare(stack: Stack, image: str, recorded: Recorded | None = None, reason: str | None = None) -> Prepared:
-    """Check that ``stack`` can release ``image`` and build the plan (pure)."""
-    problem = image_problem(image)
+def prepare(stack: Stack, image: str | None, recorded: Recorded | None = None, reason: str | None = None,
+            secrets: Mapping[str, str] | None = None, include_shared: bool = False) -> Prepared:
+    """Check that ``stack`` can release ``image`` (``None``: its configuration on the
+    active image) and build the plan (pure); ``secrets``: the versions of its secret
+    values (default: those of the placeholders a render without values uses)."""
+    problem = image_problem(image) if image is not None else None
     if problem:
         raise InvalidRequestError(f"--image: {problem}")
     if stack.environment != "production":
@@ -75,7 +88,7 @@ def prepare(stack: Stack, image: str, recorded: Recorded | None = None, reason: 
             raise InvalidRequestError("the analysis cannot run:\n  - " + "\n  - ".join(problems))
     configured = InForce(weights=stack.weights, images=dict(stack.images))
     return Prepared(image=image, plan=plan, settings=ReleaseSettings.of(release, recorded), configured=configured,
-                    reason=reason)
+                    reason=reason, candidate=candidate_of(stack, image, secrets, include_shared))
 
 
 def retry_of(rec: LedgerRecord | None, stack: str) -> Prepared:
@@ -85,8 +98,12 @@ def retry_of(rec: LedgerRecord | None, stack: str) -> Prepared:
     if rec.status not in (Status.ABORTED, Status.ROLLED_BACK):
         raise InvalidRequestError(f"retry starts an aborted or rolled-back release again; release {rec.release_id} "
                                   f"on {stack!r} is {rec.status}")
+    revision = rec.new_revision
+    candidate = None if revision is None else Candidate(
+        image=revision.image, spec=dict(revision.spec), secrets=dict(revision.secrets), digest=revision.digest,
+        shared=revision.shared, include_shared=rec.include_shared)
     return Prepared(image=rec.image, plan=list(rec.plan), settings=rec.settings, configured=rec.in_force,
-                    reason=f"retry of release {rec.release_id}")
+                    reason=f"retry of release {rec.release_id}", candidate=candidate)
 
 
 def _window_over(rec: LedgerRecord, now: float) -> bool:
@@ -141,12 +158,29 @@ def _create(engine: Engine, prepared: Prepared, current: LedgerRecord | None) ->
         engine.take(current, now)  # a live owner: LockedError
         raise InvalidRequestError(f"stack {engine.stack!r} already has release {current.release_id} "
                                   f"({current.status}): resume, promote or abort it first")
-    state = current.in_force if current is not None else prepared.configured
-    if state.images.get(state.weights.active) == prepared.image:
-        raise InvalidRequestError(f"--image: {prepared.image} is already the active image of {engine.stack!r}")
-    record = machine.new_record(stack=engine.stack, release_id=uuid.uuid4().hex[:12], image=prepared.image,
-                                plan=prepared.plan, state=state, settings=prepared.settings, now=now,
-                                lock=engine.owner.lock(engine.beat_every), by=engine.owner.actor)
+    if prepared.candidate is None:  # a retry of a release from before revisions: its image alone
+        state = current.in_force if current is not None else prepared.configured
+        if prepared.image is None or state.images.get(state.weights.active) == prepared.image:
+            raise InvalidRequestError(f"--image: {prepared.image} is already the active image of {engine.stack!r}")
+        record = machine.new_record(stack=engine.stack, release_id=uuid.uuid4().hex[:12], image=prepared.image,
+                                    plan=prepared.plan, state=state, settings=prepared.settings, now=now,
+                                    lock=engine.owner.lock(engine.beat_every), by=engine.owner.actor)
+    else:
+        state, catalog, revision = prepare_state(current, prepared.configured, prepared.candidate, now,
+                                                 engine.owner.actor)
+        refused = refusal(state, catalog, prepared.candidate, revision, engine.stack)
+        if refused:
+            raise InvalidRequestError(refused)
+        record = machine.new_record(stack=engine.stack, release_id=uuid.uuid4().hex[:12], image=revision.image,
+                                    plan=prepared.plan, state=state, settings=prepared.settings, now=now,
+                                    lock=engine.owner.lock(engine.beat_every), by=engine.owner.actor,
+                                    revision=revision, catalog=catalog,
+                                    include_shared=prepared.candidate.include_shared)
+        changed = prepared.candidate.shared_changes
+        if prepared.candidate.include_shared and (changed or revision.shared != catalog[state.shared or ""].shared):
+            record = machine.log(record, now, "shared", f"{revision.id} changes resources both colors share "
+                                 f"({', '.join((changed or ('shared resources',))[:8])}): they change for both "
+                                 "colors at the deploy step, not canaried (--include-shared)", by=engine.owner.actor)
     if prepared.reason:
         record = machine.log(record, now, "reason", prepared.reason, by=engine.owner.actor)
     return record

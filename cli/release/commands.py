@@ -17,9 +17,10 @@ import typer
 from rich.markup import escape
 
 from ...errors import ExitCode
-from ...rollout import RequestAction, Status, Stop
+from ...rollout import Lazy, LedgerRecord, RequestAction, Status, Stop
 from ...rollout.errors import InvalidRequestError
-from ...rollout.verbs import prepare, retry_of, start, steer
+from ...rollout.revisions import stale_secrets
+from ...rollout.verbs import Prepared, prepare, retry_of, start, steer
 from ...spec import parse_duration
 from ..common import err_console, guarded, print_json
 from .app import app
@@ -41,7 +42,8 @@ from .options import (
     TimeoutOpt,
 )
 from .report import finish
-from .wiring import Options, engine_for, load_stack, open_ledger, recorded_for
+from .revision_view import secret_source, versions, with_shared_changes
+from .wiring import Options, engine_for, load_item, make_applier, open_ledger, recorded_for
 
 __all__ = ["promote_command", "retry_command", "start_command"]
 
@@ -59,7 +61,13 @@ def _seconds(text: str, option: str) -> float:
 @guarded
 def start_command(
     stack: StackOpt,
-    image: Annotated[str, typer.Option("--image", "-i", metavar="IMAGE", help="The new image, e.g. repo/app:v2.")],
+    image: Annotated[str | None, typer.Option(
+        "--image", "-i", metavar="IMAGE", help="The new image, e.g. repo/app:v2 (default: the active color's: "
+        "a config-only release of the spec as it is).")] = None,
+    include_shared: Annotated[bool, typer.Option(
+        "--include-shared", help="Release changes of resources both colors share (namespace, the databases, a "
+        "Secret they read) with the revision: they change for both colors at the deploy step, NOT canaried.")] \
+        = False,
     dry: Annotated[bool, typer.Option("--dry-run", help="Offline: the steps, what each changes, the image "
                                       "policy, and a simulated run with its duration.")] = False,
     wait: Annotated[bool, typer.Option("--wait", help="Stay through the rollback window and scale the old "
@@ -71,14 +79,21 @@ def start_command(
     reason: ReasonOpt = None, report_dir: ReportOpt = REPORTS, detach: DetachOpt = False,
     lock_timeout: TimeoutOpt = 60.0, poll: PollOpt = 1.0,
 ) -> None:
-    """Release IMAGE to the idle color of STACK and walk the steps with analysis; return
-    once the new color is active (the next command, or --wait, scales the old one down)."""
+    """Release a revision of STACK to its idle color: IMAGE on the spec as it is (without
+    --image, the spec as it is on the active image: a config-only release), and walk the
+    steps with analysis; return once the new color is active (the next command, or
+    --wait, scales the old one down)."""
     options = Options(stack=stack, spec=spec, stacks_dir=stacks_dir, ledger=ledger, applier=applier,
                       smoke_url=smoke_url, lock_timeout=lock_timeout, poll=poll, output=output)
     store = open_ledger(options)
-    target = load_stack(stack, spec, stacks_dir)
-    prepared = prepare(target, image, recorded_for(options, store, target), reason)
-    checked = check_image(target, image)
+    item = load_item(stack, spec, stacks_dir)
+    target = item.stack
+    last = store.read(stack)
+    chosen = make_applier(options, store, last) if not dry else None
+    prepared = prepare(target, image, recorded_for(options, store, target), reason,
+                       secrets=versions(item, chosen), include_shared=include_shared)
+    prepared = with_shared_changes(prepared, item, store, quiet=output == Output.json)
+    checked = check_image(target, image or _active_image(last, prepared))
     for warning in checked.warnings:
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
     if dry:
@@ -89,10 +104,17 @@ def start_command(
         return
     if checked.finding:
         raise InvalidRequestError(checked.finding)
-    engine = engine_for(options, store, prepared.settings, store.read(stack))
+    engine = engine_for(options, store, prepared.settings, last)
+    if chosen is not None:
+        engine.services.applier = Lazy.of(chosen)
     engine.services.applier().preflight()
     start(engine, prepared)
     finish(engine, engine.run(Stop(active=not wait, person=detach)), output, report_dir)
+
+
+def _active_image(last: LedgerRecord | None, prepared: Prepared) -> str:
+    state = last.in_force if last is not None else prepared.configured
+    return state.images[state.weights.active]
 
 
 @app.command("retry")
@@ -115,6 +137,13 @@ def retry_command(
         prepared = replace(prepared, reason=f"{prepared.reason}: {reason}")
     engine = engine_for(options, store, prepared.settings, last)
     engine.services.applier().preflight()
+    source = secret_source(engine.services.applier())
+    if prepared.candidate is not None and source is not None:
+        stale = stale_secrets(prepared.candidate, stack, source)
+        if stale:
+            raise InvalidRequestError(f"the secret config of {', '.join(stale)} changed since release "
+                                      f"{last.release_id if last else '?'}: a retry would deploy values the config "
+                                      "no longer holds; start a new release (`tricolor release start`)")
     start(engine, prepared)
     finish(engine, engine.run(Stop(active=not wait, person=detach)), output, report_dir)
 

@@ -28,10 +28,12 @@ from ...rollout.plan import StepAction
 from ...rollout.providers.base import ProviderContext
 from ...rollout.providers.registry import get_provider
 from ...rollout.record import StepState
+from ...rollout.revisions import baseline, choose
 from ...rollout.smoke import SkippedSmoke
 from ...rollout.stores.memory import MemoryStore
 from ...rollout.verbs import Prepared, start
 from ...spec import Stack, format_duration
+from ...spec.revision import Revision
 from ..common import console, print_json
 from .checks import ImageCheck
 
@@ -102,9 +104,15 @@ def dry_run(stack: Stack, prepared: Prepared, ledger: Ledger, image: ImageCheck,
         state = target_of(current)
     if state.weights.blue not in (0, 100):
         raise InvalidRequestError(f"weights in force are split ({state.weights.as_dict()}): abort or finish first")
+    catalog: dict[str, Revision] = dict(current.catalog) if current is not None else {}
+    revision = None
+    if prepared.candidate is not None:
+        state, catalog = baseline(state, catalog, prepared.candidate, 0.0)
+        revision = choose(state, catalog, prepared.candidate, 0.0)
+        catalog[revision.id] = revision
     applier = OfflineApplier(ApplierContext(stack=stack.name, project=Path.cwd(), spec_file=spec_file,
-                                            stacks_dir=stacks_dir, in_force=state))
-    steps = _steps(prepared, state, applier)
+                                            stacks_dir=stacks_dir, in_force=state, catalog=catalog))
+    steps = _steps(prepared, state, applier, revision, catalog)
     sim_ledger = Ledger(MemoryStore())
     if current is not None:
         last = current.model_copy(update={"lock": None})  # the simulation is nobody's release
@@ -119,16 +127,20 @@ def dry_run(stack: Stack, prepared: Prepared, ledger: Ledger, image: ImageCheck,
     return DryRun(steps, engine.run(Stop(active=True)), image, gate_wait)
 
 
-def _steps(prepared: Prepared, state: InForce, applier: OfflineApplier) -> list[dict[str, Any]]:
+def _steps(prepared: Prepared, state: InForce, applier: OfflineApplier, revision: Revision | None,
+           catalog: dict[str, Revision]) -> list[dict[str, Any]]:
     """Each step of the plan with the state it puts in force and the URNs that changes."""
-    rec = new_record(stack=applier.stack, release_id="dry-run", image=prepared.image, plan=prepared.plan,
-                     state=state, settings=prepared.settings, now=0.0, lock=None)
+    image = revision.image if revision is not None else prepared.image or state.images[state.weights.active]
+    rec = new_record(stack=applier.stack, release_id="dry-run", image=image, plan=prepared.plan,
+                     state=state, settings=prepared.settings, now=0.0, lock=None, revision=revision,
+                     catalog=catalog)
     out, before = [], state
     for step in prepared.plan:
         after = before
         if step.action.applies:
             after = target_of(with_(rec, step_index=step.index, step_state=StepState.PENDING, target=None,
-                                    images=dict(before.images)))
+                                    images=dict(before.images), revisions=before.revisions,
+                                    shared=before.shared))
         changes = applier.diff(before, after) if after != before else []
         out.append({"index": step.index, "action": str(step.action), "weights": step.weights(rec.canary).as_dict(),
                     "description": step.description, "changes": changes,

@@ -28,11 +28,11 @@ from ...rollout.settings import AnalysisSettings
 from ...rollout.smoke import SmokeTester
 from ...rollout.stores.base import check_stack, ledger_location
 from ...spec import Stack
-from ...stacks import load_stacks, read_stack_config
+from ...stacks import StackInput, load_stacks, read_stack_config
 from ..common import err_console
 from .options import Output
 
-__all__ = ["Options", "engine_for", "load_stack", "open_ledger", "recorded_for"]
+__all__ = ["Options", "engine_for", "load_item", "load_stack", "make_applier", "open_ledger", "recorded_for"]
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,22 @@ def open_ledger(options: Options) -> Ledger:
     return Ledger.open(ledger_location(options.ledger, configured))
 
 
-def load_stack(name: str, spec: Path | None, stacks_dir: Path | None) -> Stack:
+def load_item(name: str, spec: Path | None, stacks_dir: Path | None) -> StackInput:
     (item,) = load_stacks([name], spec, stacks_dir) if stacks_dir else load_stacks([name], spec)
-    return item.stack
+    return item
+
+
+def load_stack(name: str, spec: Path | None, stacks_dir: Path | None) -> Stack:
+    return load_item(name, spec, stacks_dir).stack
+
+
+def make_applier(options: Options, ledger: Ledger, record: LedgerRecord | None) -> Applier:
+    """The applier a new release uses (``--applier``, default ``pulumi``)."""
+    context = ApplierContext(stack=options.stack, project=Path.cwd(), spec_file=options.spec,
+                             stacks_dir=options.stacks_dir, ledger=ledger.url, store=ledger.store,
+                             in_force=record.in_force if record is not None else None,
+                             catalog=record.catalog if record is not None else None)
+    return get_applier(options.applier or "pulumi", context)
 
 
 def _path(value: str | None) -> Path | None:

@@ -4,8 +4,10 @@ Select the stack (in the project folder, with ``$TRICOLOR_LEDGER`` set to the le
 this release uses, so the program reads the same one), set ``tricolor:weights`` and
 ``tricolor:images`` (so the stack config agrees with the ledger), then ``up``: targeted
 at the router's URNs for a weight change, the whole stack for a deploy or a
-scale-down. ``current`` reads the stack's ``weights``, ``images`` and ``scaled_down``
-outputs. The Automation API is imported when first used (it is heavy).
+scale-down. ``current`` reads the stack's ``weights``, ``images``, ``scaled_down`` and
+``revisions`` outputs; ``secret_config`` reads the stack's secret config (decrypted by
+Pulumi) so a release records the VERSION of each secret value (never the value). The
+Automation API is imported when first used (it is heavy).
 """
 
 from __future__ import annotations
@@ -71,11 +73,21 @@ class PulumiApplier:
         summary = result.summary.resource_changes or {}
         return ApplyResult(list(targets or []), ", ".join(f"{k}: {v}" for k, v in sorted(summary.items())))
 
+    def secret_config(self, keys: list[str]) -> dict[str, str | None]:
+        """The values of the config ``keys`` (secret config decrypted by Pulumi)."""
+        try:
+            config = self._select().get_all_config()
+        except Exception as exc:  # the Automation API raises plain exceptions
+            raise ApplyError(f"pulumi: cannot read the config of {self.stack_name!r}: {exc}") from None
+        return {key: config[key].value if key in config else None for key in keys}
+
     def current(self, stack: str) -> InForce | None:
         try:
             outputs = self._select().outputs()
             scaled = outputs["scaled_down"].value if "scaled_down" in outputs else None
+            revisions = outputs["revisions"].value if "revisions" in outputs else None
+            shared = outputs["shared_revision"].value if "shared_revision" in outputs else None
             return InForce.model_validate({"weights": outputs["weights"].value, "images": outputs["images"].value,
-                                           "scaled_down": scaled})
+                                           "scaled_down": scaled, "revisions": revisions, "shared": shared})
         except Exception:  # no outputs yet, another shape, the CLI missing: unknown, so re-applied
             return None

@@ -226,7 +226,10 @@ def test_exact_summary_line(cli: Any, repo: Path) -> None:
     (repo / "stacks" / "Pulumi.staging.yaml").write_text(yaml.safe_dump(staging))
     result = _plan(cli, repo, "--against", "git:HEAD")
     assert "~ data.LOG_LEVEL: \"debug\" -> \"warn\"" in result.stdout
-    assert "Plan: 0 to add, 1 to change, 0 to delete" in result.stdout
+    # the ConfigMap, and the Deployment whose pods carry the digest of the configuration
+    # they run (so a change of configuration alone rolls them)
+    assert "~ spec.template.metadata.annotations.tricolor.dev/revision:" in result.stdout
+    assert "Plan: 0 to add, 2 to change, 0 to delete" in result.stdout
 
 
 def test_against_a_saved_plan(cli: Any, repo: Path, tmp_path: Path) -> None:

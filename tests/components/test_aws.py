@@ -192,18 +192,21 @@ def test_task_definition_from_the_spec(prod: Rendered) -> None:
 
 
 def test_secrets_are_created_from_pulumi_config_when_no_arn_is_given(rendered_with: Callable[..., Rendered]) -> None:
+    """In production each color has its own secrets (the values of the revision it runs),
+    which its execution role may read."""
     r = _aws(rendered_with, secrets=None)
     versions = r.by_type("aws:secretsmanager/secretVersion:SecretVersion")
-    assert len(versions) == 2 and all(v.inputs["secretString"] == "[secret]" for v in versions)
+    assert len(versions) == 4 and all(v.inputs["secretString"] == "[secret]" for v in versions)
     (container,) = container_definitions(r, "green")
     refs = {s["name"]: s["valueFrom"] for s in container["secrets"]}
     # The ARNs of the secrets created here (the offline renderer's placeholders).
-    assert refs["DATABASE_PASSWORD"].endswith(":secret/checkout-shared-secret-database-password")
-    assert refs["STRIPE_API_KEY"].endswith(":secret/checkout-shared-secret-stripe-api-key")
+    assert refs["DATABASE_PASSWORD"].endswith(":secret/checkout-green-secret-database-password")
+    assert refs["STRIPE_API_KEY"].endswith(":secret/checkout-green-secret-stripe-api-key")
     names = {s.inputs["name"] for s in r.by_type("aws:secretsmanager/secret:Secret")}
-    assert names == {"checkout-aws-prod/DATABASE_PASSWORD", "checkout-aws-prod/STRIPE_API_KEY"}
+    assert names == {f"checkout-aws-prod/{color}/{name}" for color in ("blue", "green")
+                     for name in ("DATABASE_PASSWORD", "STRIPE_API_KEY")}
     assert "[secret]" not in r.find("checkout-green-task").inputs["containerDefinitions"]
-    policy = json.loads(r.find("checkout-shared-secrets-policy").inputs["policy"])
+    policy = json.loads(r.find("checkout-green-secrets-policy").inputs["policy"])
     assert sorted(policy["Statement"][0]["Resource"]) == sorted(refs.values())
 
 

@@ -19,7 +19,8 @@ from tricolor.spec import SpecError, parse_spec
 from tricolor.stacks import Rendered, load_stacks, render
 
 KUBERNETES_VERSION = kubernetes_validate.utils.latest_version()
-SECRET = "checkout-secrets"
+SECRET = "checkout-secrets"  # the stack's Secret: the dependencies' credentials
+ENV_SECRET = "checkout-env-secrets"  # the environment's own: what the service reads
 
 # What each official image documents (Docker Hub "How to use this image"), written here
 # independently of the code under test.
@@ -170,7 +171,7 @@ def test_external_dependency_creates_nothing_and_wires_the_service(k8s: Rendered
     assert data["BILLING_DB"] == "billing"
     assert "BILLING_PASSWORD" not in data  # a secret never goes into a ConfigMap
     env = env_of(only_container(k8s.find("checkout-deployment").inputs))
-    assert env["BILLING_PASSWORD"] == {"secretKeyRef": {"name": SECRET, "key": "BILLING_PASSWORD"}}
+    assert env["BILLING_PASSWORD"] == {"secretKeyRef": {"name": ENV_SECRET, "key": "BILLING_PASSWORD"}}
 
 
 def test_in_cluster_dependencies_wiring(k8s: Rendered) -> None:
@@ -180,8 +181,8 @@ def test_in_cluster_dependencies_wiring(k8s: Rendered) -> None:
     assert data["LEDGER_URL"] == "mysql://checkout-ledger.checkout-deps.svc.cluster.local:3306"
     assert data["UPLOADS_DIR"] == "/data/uploads"
     env = env_of(only_container(k8s.find("checkout-deployment").inputs))
-    assert env["DATABASE_PASSWORD"] == {"secretKeyRef": {"name": SECRET, "key": "ORDERS_DB_PASSWORD"}}
-    assert env["REDIS_PASSWORD"] == {"secretKeyRef": {"name": SECRET, "key": "SESSIONS_PASSWORD"}}
+    assert env["DATABASE_PASSWORD"] == {"secretKeyRef": {"name": ENV_SECRET, "key": "ORDERS_DB_PASSWORD"}}
+    assert env["REDIS_PASSWORD"] == {"secretKeyRef": {"name": ENV_SECRET, "key": "SESSIONS_PASSWORD"}}
     kinds = sorted(r.inputs["kind"] for r in k8s.resources if r.type == "kubernetes:apps/v1:StatefulSet")
     assert kinds == ["StatefulSet"] * 3
 

@@ -52,7 +52,7 @@ def test_shipped_stacks_have_no_drift(rendered: dict[str, Any]) -> None:
     hostnames = [d for d in result.differences if d.path.startswith("spec.hostnames")]
     assert all(d.reason.startswith("per-environment: routing.hostnames") for d in hostnames)
     # Resources whose fingerprints are equal were never diffed field by field.
-    assert result.unchanged >= 6
+    assert result.unchanged >= 5  # the Secrets carry each stack's own value versions (release-managed)
 
 
 def test_blue_and_green_alone_differ_only_in_color_and_weight(rendered: dict[str, Any]) -> None:

@@ -20,7 +20,7 @@ def _text(renderable: Any) -> str:
 def test_parity_matrix_of_the_shipped_stacks(rendered: dict[str, Any]) -> None:
     table, rows = parity_matrix([rendered["staging"], rendered["prod"]])
     json.dumps(rows)  # JSON-able
-    assert len(rows) == 12 and {r["backend"] for r in rows} == {"kubernetes"}
+    assert len(rows) == 13 and {r["backend"] for r in rows} == {"kubernetes"}  # with each environment's Secret
     assert {row["status"] for row in rows} == {"allowed", "parity"}
     deployment = next(r for r in rows if r["resource"] == "kubernetes:apps/v1:Deployment::checkout-deployment")
     assert [c["environment"] for c in deployment["cells"]] == ["staging", "prod/blue", "prod/green"]
@@ -50,7 +50,7 @@ def test_changed_only_counts_rows_that_differ_only_by_construction(rendered: dic
     listed; rows with parity.allowed differences (replicas, LOG_LEVEL) are listed."""
     table, rows = parity_matrix([rendered["staging"], rendered["prod"]], changed_only=True)
     text = _text(table)
-    assert len(rows) == 12 and "(counted, not listed)" in text
+    assert len(rows) == 13 and "(counted, not listed)" in text
     assert "checkout-deployment" in text and "checkout-config" in text
     assert "checkout-shared-namespace" not in text
     expected = [r for r in rows if r["status"] == "allowed" and all(

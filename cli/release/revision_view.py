@@ -1,0 +1,77 @@
+"""What ``release start`` prepares and shows about the revision it releases.
+
+The revision is the image (``--image``, else the active color's: a config-only release)
+on the spec as it is, with the versions of the secret values read where the applier
+reads config (the Automation API for ``pulumi``; the stack file, as a render reads it,
+for ``offline``). Before anything is written, the shared resources the revision would
+change are found by rendering the stack with the shared part in force and with the new
+one (offline, no credentials): when there are any they are listed, and the release
+needs ``--include-shared``, with a warning that they are not canaried.
+
+Nothing printed is read as markup; no secret value is read into anything printed (only
+versions, which are salted hashes, and references).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Any
+
+from rich.markup import escape
+from rich.text import Text
+
+from ...rollout import Ledger
+from ...rollout.revisions import Candidate, config_versions, prepare_state, shared_changes, with_changes
+from ...rollout.verbs import Prepared
+from ...stacks.render import StackInput
+from ..common import err_console
+from ..plan_output import text_lines
+
+__all__ = ["with_shared_changes", "secret_source"]
+
+
+def secret_source(applier: Any) -> Any:
+    """The applier when it reads secret config itself (``secret_config``), else ``None``
+    (the stack file, as a render reads it)."""
+    return applier if callable(getattr(applier, "secret_config", None)) else None
+
+
+def versions(item: StackInput, applier: Any) -> dict[str, str]:
+    return config_versions(item, secret_source(applier))
+
+
+def with_shared_changes(prepared: Prepared, item: StackInput, ledger: Ledger, quiet: bool = False) -> Prepared:
+    """``prepared`` with the shared resources its revision changes (rendered offline), and
+    what the release deploys shown on standard error."""
+    candidate = prepared.candidate
+    if candidate is None:
+        return prepared
+    current = ledger.read(item.stack.name)
+    state, catalog, revision = prepare_state(current, prepared.configured, candidate, time.time())
+    assert state.revisions is not None and state.shared is not None
+    shared = catalog[state.shared]
+    if revision.digest != shared.digest or revision.shared != shared.shared:
+        changes = shared_changes(item, state, catalog, revision)
+        candidate = with_changes(candidate, changes)
+        if changes.resources and not quiet:
+            _show_shared(changes, revision.id, candidate)
+    else:
+        candidate = replace(candidate, shared_changes=())
+    if not quiet:
+        active = state.weights.active
+        running = catalog[state.revisions[active]]
+        kind = "config-only release" if prepared.candidate is not None and prepared.candidate.image is None else \
+            "release"
+        err_console.print(Text(f"{kind}: {revision.label} (the active color {active} runs {running.label})"),
+                          soft_wrap=True)
+    return replace(prepared, candidate=candidate)
+
+
+def _show_shared(changes: Any, revision: str, candidate: Candidate) -> None:
+    head = "[yellow]warning:[/]" if candidate.include_shared else "[bold red]shared:[/]"
+    err_console.print(f"{head} {escape(revision)} changes resources both colors share; they change for both "
+                      "colors at once at the deploy step and are NOT canaried (nor rolled back by abort or "
+                      "rollback):", soft_wrap=True)
+    for line, _ in text_lines([changes], {})[1:-1]:
+        err_console.print(Text(line), soft_wrap=True)
