@@ -28,6 +28,7 @@ from typing import Any
 
 from ..spec import Weights, other
 from ..spec.revision import Revision
+from . import traffic
 from .analysis import decide, tally
 from .errors import InvalidRequestError
 from .events import describe_target, step_label
@@ -369,9 +370,15 @@ def smoke_result(rec: LedgerRecord, now: float, ok: bool, detail: str) -> Ledger
 
 def measurement(rec: LedgerRecord, now: float, entry: VerdictEntry, text: str) -> LedgerRecord:
     """Count one measurement of the analysis step and decide: go on, pass, or abort."""
-    counters = tally(rec.counters, entry.verdict, now)
+    counters = traffic.held(tally(rec.counters, entry.verdict, now), entry)
     out = rec.model_copy(update={"counters": counters, "verdicts": [*rec.verdicts, entry]})
     out = log(out, now, "verdict", text)
+    if traffic.mismatch(entry):
+        out = log(out, now, traffic.MISMATCH, f"{entry.reason.split(';')[0]}: the step holds "
+                  f"({counters.traffic_mismatches}/{rec.settings.analysis.traffic_mismatch_limit})")
+        limit = traffic.over_limit(counters, rec.settings.analysis)
+        if limit:
+            return abort(out, now, limit)
     outcome, why = decide(counters, rec.settings.analysis)
     if outcome == "abort":
         return abort(out, now, f"{why}: {entry.reason}")

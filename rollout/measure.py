@@ -5,7 +5,9 @@ Never a crash and never a pass by accident: a metric whose limit is not a finite
 provider that cannot be built (no URL) or fails, a judge that raises or answers
 something else than pass, fail or inconclusive: each becomes an ERROR verdict with the
 reason, counted against the consecutive-error limit. No metric to judge is
-INCONCLUSIVE.
+INCONCLUSIVE. Each look also checks the canary's delivered share of requests against its
+weight (``traffic.py``): the check is recorded with the verdict, and a mismatch leads
+its reason.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ..spec.release import Metric
 from .judge import Judge, MetricVerdict, MetricWindow, combine
 from .providers.base import MetricsProvider, Window, version_of
 from .record import LedgerRecord, Verdict, VerdictEntry
+from .traffic import check, reason, totals_of
 
 __all__ = ["limit_problems", "measure", "metrics_for", "window_of"]
 
@@ -58,8 +61,10 @@ def measure(rec: LedgerRecord, now: float, provider: Callable[[], MetricsProvide
     try:
         source, judging = provider(), judge()
         verdicts: list[MetricVerdict] = []
+        measured = []
         for metric in metrics:
             m = source.measure(metric, window)
+            measured.append(m)
             if m.verdict is not None:
                 verdicts.append(MetricVerdict(metric.name, m.verdict, m.reason, {"source": source.name}))
                 continue
@@ -71,8 +76,13 @@ def measure(rec: LedgerRecord, now: float, provider: Callable[[], MetricsProvide
         if odd:
             return _error(rec, now, f"{odd[0].name}: the judge answered {odd[0].verdict!r}")
         judgement = combine(verdicts, judging.name)
+        share = check(totals_of(measured, source, window), window.canary_weight, rec.settings.analysis)
     except Exception as exc:  # a provider or a judge failing is an error verdict, never a crash
         return _error(rec, now, f"measuring failed: {exc.__class__.__name__}: {exc}")
-    return VerdictEntry(at=now, step=rec.step_index, verdict=Verdict(judgement.verdict), reason=judgement.reason,
+    why = judgement.reason
+    if share is not None and share.mismatch:
+        why = f"{reason(share)}; {why}" if why else reason(share)
+    return VerdictEntry(at=now, step=rec.step_index, verdict=Verdict(judgement.verdict), reason=why[:2000],
                         metrics=[{**v.as_dict(), "window_start": window.start, "window_end": window.end}
-                                 for v in judgement.metrics])
+                                 for v in judgement.metrics],
+                        traffic=None if share is None else {**share.as_dict(), "at": now})

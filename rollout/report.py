@@ -1,5 +1,12 @@
-"""The release report: a JSON document and an HTML page with a plot of the weights and
-the judged metrics over time (matplotlib, embedded as a PNG)."""
+"""The release report: a JSON document and an HTML page with a plot of the weights, the
+judged metrics, and the canary's requested against delivered share of traffic over time
+(matplotlib, embedded as a PNG).
+
+The document's ``traffic`` series has one point per look of an analysis: the weight
+asked for (``requested``, percent), the share the canary got (``delivered``, percent;
+``None`` without request totals), the check's status and tolerance. Its ``revisions``
+name what each color ran (the revision's spec is not repeated: it is in the ledger).
+"""
 
 from __future__ import annotations
 
@@ -34,7 +41,27 @@ def report_document(rec: LedgerRecord) -> dict[str, Any]:
         "steps": data["plan"],
         "timeline": [{**e, "time": _iso(e["at"])} for e in data["events"]],
         "verdicts": [{**v, "time": _iso(v["at"])} for v in data["verdicts"]],
+        "traffic": traffic_series(rec),
+        "revision": rec.new_revision.label if rec.new_revision is not None else None,
+        "revisions": {color: rec.catalog[rid].label for color, rid in (rec.revisions or {}).items()
+                      if rid in rec.catalog},
     }
+
+
+def traffic_series(rec: LedgerRecord) -> list[dict[str, Any]]:
+    """Requested against delivered share of the canary, one point per checked look."""
+    out = []
+    for verdict in rec.verdicts:
+        found = verdict.traffic
+        if not found:
+            continue
+        observed = found.get("observed_share")
+        out.append({"at": verdict.at, "time": _iso(verdict.at), "step": verdict.step,
+                    "requested": found.get("weight"),
+                    "delivered": None if observed is None else round(float(observed) * 100, 3),
+                    "status": found.get("status"), "tolerance_points": found.get("tolerance_points"),
+                    "baseline_total": found.get("baseline_total"), "canary_total": found.get("canary_total")})
+    return out
 
 
 def plot_png(rec: LedgerRecord) -> bytes:
@@ -44,7 +71,10 @@ def plot_png(rec: LedgerRecord) -> bytes:
     import matplotlib.pyplot as plt
 
     t0 = rec.started_at
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5.5), sharex=True)
+    traffic = traffic_series(rec)
+    rows = 3 if traffic else 2
+    fig, axes = plt.subplots(rows, 1, figsize=(9, 2.75 * rows), sharex=True)
+    top, bottom = axes[0], axes[1]
     xs = [(e.at - t0) / 60 for e in rec.events]
     for color in COLORS:
         top.step(xs, [e.weights.of(color) for e in rec.events], where="post", color=color, label=f"{color} %")
@@ -68,15 +98,32 @@ def plot_png(rec: LedgerRecord) -> bytes:
                         fontsize=7, rotation=90, va="bottom")
     if series and all(v > 0 for _, ys in series.values() for v in ys):
         bottom.set_yscale("log")
-    bottom.set_xlabel("minutes since start")
     bottom.set_ylabel("canary value")
     if series:
         bottom.legend(loc="upper right")
+    if traffic:
+        _plot_traffic(axes[2], traffic, t0)
+    axes[-1].set_xlabel("minutes since start")
     fig.tight_layout()
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=90)
     plt.close(fig)
     return out.getvalue()
+
+
+def _plot_traffic(ax: Any, traffic: list[dict[str, Any]], t0: float) -> None:
+    """The canary's requested share (its weight) and the share it got, per look."""
+    xs = [(p["at"] - t0) / 60 for p in traffic]
+    ax.step(xs, [p["requested"] for p in traffic], where="post", color="#555", label="requested (weight) %")
+    got = [(x, p["delivered"], p["status"]) for x, p in zip(xs, traffic, strict=True) if p["delivered"] is not None]
+    ax.plot([g[0] for g in got], [g[1] for g in got], marker="o", color="#1f77b4", label="delivered %")
+    bad = [g for g in got if g[2] == "mismatch"]
+    if bad:
+        ax.scatter([g[0] for g in bad], [g[1] for g in bad], marker="x", s=60, color="#b00020", zorder=3,
+                   label="traffic-mismatch")
+    ax.set_ylabel("canary share (%)")
+    ax.set_ylim(-5, 105)
+    ax.legend(loc="upper right", fontsize=7)
 
 
 def render_html(rec: LedgerRecord) -> str:

@@ -46,6 +46,10 @@ class AnalysisSettings(_Model):
     consecutive_error_limit: int = _ANALYSIS.consecutive_error_limit
     consecutive_success_limit: int = _ANALYSIS.consecutive_success_limit
     metrics: list[Metric] = Field(default_factory=list)
+    verify_traffic: bool = _ANALYSIS.verify_traffic
+    traffic_tolerance: float = _ANALYSIS.traffic_tolerance
+    traffic_min_requests: int = _ANALYSIS.traffic_min_requests
+    traffic_mismatch_limit: int = _ANALYSIS.traffic_mismatch_limit
     #: records of schema 1 kept no judge, provider nor metrics: those come from the spec
     from_spec: bool = False
 
@@ -56,7 +60,10 @@ class AnalysisSettings(_Model):
                    min_samples=analysis.min_samples, alpha=analysis.alpha, looks=analysis.looks,
                    failure_limit=analysis.failure_limit, inconclusive_limit=analysis.inconclusive_limit,
                    consecutive_error_limit=analysis.consecutive_error_limit,
-                   consecutive_success_limit=analysis.consecutive_success_limit, metrics=list(analysis.metrics))
+                   consecutive_success_limit=analysis.consecutive_success_limit, metrics=list(analysis.metrics),
+                   verify_traffic=analysis.verify_traffic, traffic_tolerance=analysis.traffic_tolerance,
+                   traffic_min_requests=analysis.traffic_min_requests,
+                   traffic_mismatch_limit=analysis.traffic_mismatch_limit)
 
     def with_spec(self, analysis: Analysis) -> AnalysisSettings:
         """For a schema-1 record: judge, provider and metrics from the spec, limits kept."""

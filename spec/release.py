@@ -98,6 +98,14 @@ class Analysis(Strict):
     looks: StrictInt = Field(10, ge=1, le=100)
     provider_settings: dict[str, Any] = Field(default_factory=dict, alias="providerSettings")
     metrics: list[Metric] = Field(default_factory=list)
+    # The share of requests the canary gets, from the providers' request totals, checked
+    # against its weight at every look (0.03: 3 points either way, once each side is
+    # expected to have trafficMinRequests); beyond it the step holds, and aborts after
+    # trafficMismatchLimit such looks.
+    verify_traffic: bool = Field(True, alias="verifyTraffic")
+    traffic_tolerance: Number = Field(0.03, alias="trafficTolerance", gt=0, lt=1)
+    traffic_min_requests: Count = Field(100, alias="trafficMinRequests", ge=1)
+    traffic_mismatch_limit: Count = Field(3, alias="trafficMismatchLimit", ge=1)
 
     @field_validator("interval")
     @classmethod

@@ -38,7 +38,8 @@ def _ago(seconds: float) -> str:
 def _color_row(state: InForce, color: Color) -> str:
     weight = state.weights.of(color)
     down = ", scaled down" if state.scaled_down == color else ""
-    return f"{color}  {escape(state.images[color])}  ({weight} %{down})"
+    revision = f"{state.revisions[color]} " if state.revisions else ""
+    return f"{color}  {revision}{escape(state.images[color])}  ({weight} %{down})"
 
 
 def document(rec: LedgerRecord) -> dict[str, Any]:
@@ -48,6 +49,7 @@ def document(rec: LedgerRecord) -> dict[str, Any]:
     analysis = doc.get("settings", {}).get("analysis", {})
     if "provider_settings" in analysis:
         analysis["provider_settings"] = redact(analysis["provider_settings"])
+    doc["catalog"] = redact(doc.get("catalog") or {})  # the spec's env as shown anywhere: redacted by name
     return doc
 
 
@@ -65,7 +67,8 @@ def status_table(rec: LedgerRecord, now: float | None = None) -> Table:
     table = Table(show_header=False, title=f"release {rec.release_id} on {escape(rec.stack)}", title_justify="left")
     table.add_row("status", f"[bold]{rec.status}[/]" + (f" ({escape(rec.reason)})" if rec.reason else ""))
     landed = rec.status in (Status.SUCCEEDED, Status.COMPLETED)  # after the flip the new color is ``stable``
-    table.add_row("release", f"{escape(rec.image)} to {rec.stable if landed else rec.canary}")
+    what = rec.new_revision.label if rec.new_revision is not None else rec.image
+    table.add_row("release", f"{escape(what)} to {rec.stable if landed else rec.canary}")
     state = rec.in_force
     table.add_row("active", _color_row(state, rec.active))
     table.add_row("idle", _color_row(state, other(rec.active)))

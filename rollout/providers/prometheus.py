@@ -1,7 +1,10 @@
 """Prometheus over its HTTP API (httpx).
 
 Settings (``release.analysis.providerSettings``): ``url`` (or ``$TRICOLOR_PROMETHEUS_URL``),
-``timeout`` seconds (5), ``step`` seconds for range queries (15).
+``timeout`` seconds (5), ``step`` seconds for range queries (15), ``requestsQuery`` (the
+requests of one color over the window, e.g.
+``sum(increase(http_requests_total{color="{{color}}"}[{{window}}]))``: the traffic check's
+totals when no rate metric is measured).
 
 - ``rate`` metrics: ``query`` gives the events and ``totalQuery`` the total over the
   window, both instant queries at the window's end, e.g.
@@ -38,6 +41,8 @@ class PrometheusProvider:
             raise ProviderError(f"prometheus: no URL (set analysis.providerSettings.url or ${URL_ENV})")
         self.url = str(url).rstrip("/")
         self.step = float(settings.get("step", 15))
+        requests = settings.get("requestsQuery")
+        self.requests_query = str(requests) if requests else None
         self.client = client or httpx.Client(timeout=float(settings.get("timeout", 5)))
 
     @staticmethod
@@ -98,6 +103,15 @@ class PrometheusProvider:
         # No matching error series while requests exist means zero errors (a NaN total
         # stays NaN and is judged INCONCLUSIVE).
         return Counts(total=total, events=0.0 if events is None else events)
+
+    def totals(self, window: Window) -> tuple[float, float] | None:
+        """Both colors' requests over ``window`` (``requestsQuery``; ``None`` without it)."""
+        if self.requests_query is None:
+            return None
+        found = [self.instant(render_query(self.requests_query, color, version, window), window.end)
+                 for color, version in ((window.baseline, window.baseline_version),
+                                        (window.canary, window.canary_version))]
+        return None if found[0] is None or found[1] is None else (found[0], found[1])
 
     def measure(self, metric: Metric, window: Window) -> Measurement:
         return Measurement(

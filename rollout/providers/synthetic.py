@@ -4,8 +4,11 @@ Requests arrive as a Poisson process split by the canary weight; each fails with
 Bernoulli probability; latencies are lognormal. Settings (all optional): ``seed`` (0),
 ``rps`` (100), ``baselineErrorRate`` (0.01), ``canaryErrorRate`` (same as baseline),
 ``latencyMedian`` ms (100), ``latencySigma`` (0.5), ``canaryLatencyFactor`` (1.0),
-``canaryTrafficFactor`` (1.0; below 1 the canary's traffic collapses), ``maxValues``
-per color for distributions (5000).
+``canaryTrafficFactor`` (1.0; below 1 the canary's traffic collapses), ``deliveredShare``
+(unset; a fraction 0..1: the canary gets this share of the requests WHATEVER its weight,
+a router that does not deliver what it is asked), ``maxValues`` per color for
+distributions (5000). ``totals`` gives the request totals of both colors (the traffic
+check's source when no rate metric is measured).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ class Traffic:
     canary_latency_factor: float = 1.0
     canary_traffic_factor: float = 1.0
     max_values: int = 5000
+    delivered_share: float | None = None
 
     @classmethod
     def from_settings(cls, s: Mapping[str, Any]) -> Traffic:
@@ -43,13 +47,23 @@ class Traffic:
                    latency_median=float(s.get("latencyMedian", 100)), latency_sigma=float(s.get("latencySigma", 0.5)),
                    canary_latency_factor=float(s.get("canaryLatencyFactor", 1.0)),
                    canary_traffic_factor=float(s.get("canaryTrafficFactor", 1.0)),
-                   max_values=int(s.get("maxValues", 5000)))
+                   max_values=int(s.get("maxValues", 5000)), delivered_share=_share(s.get("deliveredShare")))
+
+
+def _share(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ValueError(f"synthetic provider: deliveredShare {value!r} is not a fraction between 0 and 1")
+    return float(value)
 
 
 def requests(rng: np.random.Generator, t: Traffic, weight: int, seconds: float) -> tuple[int, int]:
-    """Baseline and canary request counts over ``seconds`` at canary ``weight`` percent."""
-    canary = rng.poisson(t.rps * weight / 100 * seconds * t.canary_traffic_factor)
-    baseline = rng.poisson(t.rps * (100 - weight) / 100 * seconds)
+    """Baseline and canary request counts over ``seconds`` at canary ``weight`` percent
+    (or at the ``delivered_share`` the router delivers instead)."""
+    share = weight / 100 if t.delivered_share is None else t.delivered_share
+    canary = rng.poisson(t.rps * share * seconds * t.canary_traffic_factor)
+    baseline = rng.poisson(t.rps * (1 - share) * seconds)
     return int(baseline), int(canary)
 
 
@@ -79,6 +93,12 @@ class SyntheticProvider:
     def _rng(self, metric: Metric, window: Window) -> np.random.Generator:
         key = f"{self.seed}:{metric.name}:{window.start:.3f}:{window.end:.3f}".encode()
         return np.random.default_rng(int.from_bytes(hashlib.sha256(key).digest()[:8], "big"))
+
+    def totals(self, window: Window) -> tuple[int, int]:
+        """Baseline and canary requests over ``window``."""
+        key = f"{self.seed}:__requests__:{window.start:.3f}:{window.end:.3f}".encode()
+        rng = np.random.default_rng(int.from_bytes(hashlib.sha256(key).digest()[:8], "big"))
+        return requests(rng, self.traffic, window.canary_weight, window.seconds)
 
     def measure(self, metric: Metric, window: Window) -> Measurement:
         rng = self._rng(metric, window)
