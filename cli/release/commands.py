@@ -42,7 +42,7 @@ from .options import (
     TimeoutOpt,
 )
 from .report import finish
-from .revision_view import secret_source, versions, with_shared_changes
+from .revision_view import secret_source, versions, with_secrets, with_shared_changes
 from .wiring import Options, engine_for, load_item, make_applier, open_ledger, recorded_for
 
 __all__ = ["promote_command", "retry_command", "start_command"]
@@ -89,14 +89,13 @@ def start_command(
     item = load_item(stack, spec, stacks_dir)
     target = item.stack
     last = store.read(stack)
-    chosen = make_applier(options, store, last) if not dry else None
     prepared = prepare(target, image, recorded_for(options, store, target), reason,
-                       secrets=versions(item, chosen), include_shared=include_shared)
-    prepared = with_shared_changes(prepared, item, store, quiet=output == Output.json)
+                       include_shared=include_shared)  # every input checked before any config is read
     checked = check_image(target, image or _active_image(last, prepared))
     for warning in checked.warnings:
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
     if dry:
+        prepared = with_shared_changes(prepared, item, store, quiet=output == Output.json)
         result = dry_run(target, prepared, store, checked, _seconds(gate_wait, "--gate-wait"), spec, stacks_dir)
         show_dry_run(result, output == Output.json)
         if not checked.ok:
@@ -104,9 +103,11 @@ def start_command(
         return
     if checked.finding:
         raise InvalidRequestError(checked.finding)
+    chosen = make_applier(options, store, last)
+    prepared = with_shared_changes(with_secrets(prepared, target, versions(item, chosen)), item, store,
+                                   quiet=output == Output.json)
     engine = engine_for(options, store, prepared.settings, last)
-    if chosen is not None:
-        engine.services.applier = Lazy.of(chosen)
+    engine.services.applier = Lazy.of(chosen)
     engine.services.applier().preflight()
     start(engine, prepared)
     finish(engine, engine.run(Stop(active=not wait, person=detach)), output, report_dir)

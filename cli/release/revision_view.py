@@ -22,13 +22,21 @@ from rich.markup import escape
 from rich.text import Text
 
 from ...rollout import Ledger
-from ...rollout.revisions import Candidate, config_versions, prepare_state, shared_changes, with_changes
+from ...rollout.revisions import (
+    Candidate,
+    candidate_of,
+    config_versions,
+    prepare_state,
+    shared_changes,
+    with_changes,
+)
 from ...rollout.verbs import Prepared
+from ...spec import Stack
 from ...stacks.render import StackInput
 from ..common import err_console
 from ..plan_output import text_lines
 
-__all__ = ["with_shared_changes", "secret_source"]
+__all__ = ["secret_source", "versions", "with_secrets", "with_shared_changes"]
 
 
 def secret_source(applier: Any) -> Any:
@@ -39,6 +47,14 @@ def secret_source(applier: Any) -> Any:
 
 def versions(item: StackInput, applier: Any) -> dict[str, str]:
     return config_versions(item, secret_source(applier))
+
+
+def with_secrets(prepared: Prepared, stack: Stack, secrets: dict[str, str]) -> Prepared:
+    """``prepared`` whose revision records these versions of the secret values."""
+    if prepared.candidate is None:
+        return prepared
+    fresh = candidate_of(stack, prepared.candidate.image, secrets, prepared.candidate.include_shared)
+    return replace(prepared, candidate=fresh)
 
 
 def with_shared_changes(prepared: Prepared, item: StackInput, ledger: Ledger, quiet: bool = False) -> Prepared:

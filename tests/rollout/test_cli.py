@@ -132,8 +132,10 @@ def test_a_release_through_the_cli_writes_a_report(cli, spec_with, tmp_path):
     text = cli("release", "status", "--stack", "prod", "--ledger", str(ledger))
     out = " ".join(text.stdout.split())
     # Finding 8: the active color is the one with the traffic and the new image
-    assert "completed" in out and "green ghcr.io/acme/checkout:2.0.0 (100 %)" in out
-    assert "blue ghcr.io/acme/checkout:1.4.2 (0 %, scaled down)" in out
+    # (with the revision each runs: r1 was in force before, r2 is the release's; the old
+    # color is brought to it as it is scaled down)
+    assert "completed" in out and "green r2 ghcr.io/acme/checkout:2.0.0 (100 %)" in out
+    assert "blue r2 ghcr.io/acme/checkout:2.0.0 (0 %, scaled down)" in out
     watched = cli("release", "status", "--stack", "prod", "--ledger", str(ledger), "--watch")
     assert watched.exit_code == 0 and "completed" in watched.stdout
     again = cli("release", "rollback", "--stack", "prod", "--ledger", str(ledger))

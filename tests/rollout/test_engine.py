@@ -208,7 +208,11 @@ def test_second_release_starts_from_the_ledger_and_history_keeps_both(spec_with,
     h.start("ghcr.io/acme/checkout:1.6.0")
     rec = h.run()
     assert rec.active == "blue" and rec.weights == Weights(100, 0) and rec.scaled_down == "green"
-    assert rec.images == {"blue": "ghcr.io/acme/checkout:1.6.0", "green": IMAGE}
+    # after its rollback window the old color is brought to the new revision (image
+    # included) as it is scaled down
+    assert rec.images == {"blue": "ghcr.io/acme/checkout:1.6.0", "green": "ghcr.io/acme/checkout:1.6.0"}
+    assert rec.revisions == {"blue": rec.revision, "green": rec.revision} and rec.shared == rec.revision
+    assert first.revisions == {"blue": first.revision, "green": first.revision} != rec.revisions
     assert [r.release_id for r in h.ledger.history("prod")] == [first.release_id, rec.release_id]
 
 

@@ -109,7 +109,8 @@ def consistent(site: Site, rec: dict[str, Any]) -> None:
     applied = site.applied()
     if applied is None:
         return
-    known = [{"weights": rec["weights"], "images": rec["images"], "scaled_down": rec["scaled_down"]}]
+    known = [{"weights": rec["weights"], "images": rec["images"], "scaled_down": rec["scaled_down"],
+              "revisions": rec["revisions"], "shared": rec["shared"]}]
     if rec["target"] is not None:
         known.append(rec["target"])
     assert applied in known, (applied, known)

@@ -23,7 +23,7 @@ from release_support import IMAGE
 from tricolor.rollout import Engine, Ledger, LedgerRecord, Services, Status, VirtualClock
 from tricolor.rollout.errors import ConflictError, InvalidRequestError, LedgerError, LockedError
 from tricolor.rollout.lock import Owner, actor_name, check_takeover, stale
-from tricolor.rollout.record import LockInfo
+from tricolor.rollout.record import SCHEMA, LockInfo
 from tricolor.rollout.stores.base import LEDGER_ENV, StoreContext, ledger_location
 from tricolor.rollout.stores.memory import MemoryStore
 from tricolor.rollout.stores.registry import open_store
@@ -182,7 +182,8 @@ def test_records_of_schema_1_still_load(name):
     raw = (SCHEMA_1 / f"{name}.json").read_bytes()
     rec = LedgerRecord.from_json(raw, name)
     old = json.loads(raw)
-    assert rec.schema_version == 2 and rec.release_id == old["release_id"] and rec.status == old["status"]
+    assert rec.schema_version == SCHEMA and rec.release_id == old["release_id"] and rec.status == old["status"]
+    assert rec.revisions is None and rec.revision is None and rec.catalog == {}  # recorded no revisions
     assert rec.weights.as_dict() == old["weights"] and rec.settings.analysis.failure_limit == 0
     assert rec.settings.analysis.from_spec and rec.settings.rollback_window == 1800
     if name == "aborting":
