@@ -163,12 +163,6 @@ def refusal(state: InForce, catalog: Mapping[str, Revision], candidate: Candidat
     assert state.revisions is not None and state.shared is not None
     active = state.weights.active
     running = catalog[state.revisions[active]]
-    if revision.same_as(running):
-        if candidate.image is None:
-            return (f"nothing to release: the spec's configuration is the one {active} runs on {stack!r} "
-                    f"({running.label}); change the spec or a secret value, or give --image")
-        return (f"--image: {revision.image} is already the active image of {stack!r} and the spec's "
-                f"configuration is the one {active} runs ({running.label}): nothing to release")
     shared = catalog[state.shared]
     changed = candidate.shared_changes
     if changed is None:
@@ -177,6 +171,12 @@ def refusal(state: InForce, catalog: Mapping[str, Revision], candidate: Candidat
         return (f"revision {revision.id} changes resources both colors share ({', '.join(changed[:8])}"
                 f"{', ...' if len(changed) > 8 else ''}): they change for both colors at once at the deploy "
                 "step and are not canaried; give --include-shared to release them with it")
+    if revision.same_as(running) and not changed:
+        if candidate.image is None:
+            return (f"nothing to release: the spec's configuration is the one {active} runs on {stack!r} "
+                    f"({running.label}); change the spec or a secret value, or give --image")
+        return (f"--image: {revision.image} is already the active image of {stack!r} and the spec's "
+                f"configuration is the one {active} runs ({running.label}): nothing to release")
     return None
 
 

@@ -118,7 +118,10 @@ class Shared(skeleton.SharedBase[LambdaPlan]):
         table = {**self.secrets, **(own or {})}
         wiring = dependency_env(list(spec.dependencies), self.dependencies.endpoints)
         references = {**{k: k for k in spec.secrets}, **wiring.secret}
-        return {**spec.env, **wiring.plain, **{f"{k}{SECRET_SUFFIX}": table[ref] for k, ref in references.items()}}
+        # (the function's own, in production, lacks the secrets each color creates for itself:
+        # each color's version is published with its own variables)
+        return {**spec.env, **wiring.plain,
+                **{f"{k}{SECRET_SUFFIX}": table[ref] for k, ref in references.items() if ref in table}}
 
     @staticmethod
     def first_image(stack: Stack) -> str:

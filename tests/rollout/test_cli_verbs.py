@@ -72,7 +72,8 @@ def test_status_exit_codes_and_color_names(release, spec_with):
     spec = spec_with(GATED)
     release("start", "--image", V2, "--detach-on-pause", spec=spec)
     running = release("status")
-    assert running.exit_code == 3 and "green ghcr.io/acme/checkout:2.0.0 (20 %)" in " ".join(running.stdout.split())
+    # each color with the revision it runs (r2: the release's)
+    assert running.exit_code == 3 and "green r2 ghcr.io/acme/checkout:2.0.0 (20 %)" in " ".join(running.stdout.split())
     timed_out = release("status", "--watch", "--timeout", "1s")
     assert timed_out.exit_code == 3
     release("abort")
