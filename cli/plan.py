@@ -4,6 +4,10 @@
 Exit codes: 0 success; 1 bad input, an unreadable ``--against`` source, or a mandatory
 policy violation (unless ``--no-policy-gate``); with ``--detailed-exitcode`` 2 when
 there are changes and 0 when there are none. Nothing printed is read as markup.
+
+With a release ledger (``--ledger``, or ``tricolor:ledger`` in a stack's config) a
+production stack is rendered as its colors' revisions say, and ``plan`` tells whether
+the spec is a revision not rolled out yet (``plan_revisions.py``).
 """
 
 from __future__ import annotations
@@ -28,12 +32,15 @@ from ..policies import check_rendered, violations_renderable
 from ..policies import document as policy_document
 from ..previews import preview_plan_config
 from ..spec import describe_step
-from ..stacks import Rendered, load_stacks, render, stack_names
+from ..stacks import Rendered, load_stacks, stack_names
 from ..stacks.config import stack_file
 from ..vocab.redact import mask
 from .common import console, guarded
 from .plan_base import Base, read_base, render_stacks
 from .plan_output import changes_document, markdown, text_lines, totals
+from .plan_revisions import RevisionNotice, render_all
+from .plan_revisions import fenced as md_fenced
+from .plan_revisions import text_lines as revision_lines
 
 STYLES = {"heading": "bold", "add": "green", "change": "yellow", "delete": "red", "property": "", "plain": "dim"}
 
@@ -137,6 +144,10 @@ def plan(
         "--detailed-exitcode", help="With --against: exit 0 without changes, 2 with changes, 1 on error.")] = False,
     no_policy_gate: Annotated[bool, typer.Option(
         "--no-policy-gate", help="Exit 0 even when a mandatory policy is violated.")] = False,
+    ledger: Annotated[str | None, typer.Option(
+        "--ledger", metavar="LOCATION", help="Read production's release ledger (default: only a stack whose "
+        "config names one, tricolor:ledger): render each color from its revision and say whether the spec "
+        "is a revision not rolled out yet.")] = None,
 ) -> None:
     """Render every environment from the spec offline: resources (or, with --against, what
     would change), parity, policies, release schedule."""
@@ -146,7 +157,7 @@ def plan(
     inputs = load_stacks(names, spec, stacks_dir, configs=preview_configs(names, stacks_dir, spec))
     # (every stack is validated above, before anything renders)
     base = read_base(against, names, stacks_dir, spec, project, _render_at) if against else None
-    rendered = [render(item) for item in inputs]
+    rendered, found = render_all(inputs, ledger)
     changes = compare_with(base, rendered) if base is not None else []
     violations = check_rendered(rendered)
     parity_view, parity_rows = parity_matrix(rendered, changed_only=True, width=console.width)
@@ -156,11 +167,15 @@ def plan(
         document["policies"] = policy_document(violations)["violations"]
         if base is not None:
             document["changes"] = changes_document(changes, base.skipped, against or "")
+        if found:
+            document["revisions"] = [notice.document() for notice in found]
         sys.stdout.write(json_bytes(document).decode())
     elif output is Output.markdown:
-        sys.stdout.write(_markdown(rendered, changes, base, violations))
+        sys.stdout.write(_markdown(rendered, changes, base, violations) + _markdown_revisions(found))
     else:
         _text(rendered, changes, base, parity_view, violations)
+        for line, style in revision_lines(found):
+            console.print(Text(line, style=STYLES.get(style, "")), soft_wrap=True)
     if any(v.mandatory for v in violations) and not no_policy_gate:
         raise typer.Exit(ExitCode.ERROR)
     if detailed_exitcode:
@@ -175,6 +190,13 @@ def _markdown(rendered: list[Rendered], changes: list[StackChanges], base: Base 
                             tuple(diff_stack(r.stack.name, [], [planned(x.urn, x.inputs) for x in r.resources
                                                                 if x.custom], "").resources)) for r in rendered]
     return markdown(summary, {}, _policy_lines(violations))
+
+
+def _markdown_revisions(found: list[RevisionNotice]) -> str:
+    if not found:
+        return ""
+    body = [line for line, _ in revision_lines(found)]
+    return "\n#### Revisions\n\n" + md_fenced(body)
 
 
 def _text(rendered: list[Rendered], changes: list[StackChanges], base: Base | None, parity_view: Any,

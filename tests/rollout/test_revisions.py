@@ -4,6 +4,7 @@ canary with the image, released by the engine with the product's offline applier
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +125,26 @@ def test_a_shared_change_needs_include_shared_and_is_applied_at_the_deploy(tmp_p
     # first release) starts again; nothing of the live color's changes
     assert parts(deploy) == {"shared", "blue"}
     assert any(u.endswith("::checkout-shared-orders-db-statefulset") for u in deploy)
+
+
+def test_plan_says_the_spec_is_a_revision_not_rolled_out_and_shows_the_diff_per_color(tmp_path, cli):
+    site = released(tmp_path)
+    # (the color scaled down after the first release is a color-parity finding of its own)
+    args = ["plan", "--stack", "prod", "--spec", str(site.spec), "--stacks-dir", str(site.stacks), "--no-policy-gate"]
+    ledger = ["--ledger", str(tmp_path / "ledger")]
+    same = cli(*args, *ledger)
+    assert same.exit_code == 0, same.output
+    assert "prod: the spec is revision r2, in force on green" in " ".join(same.stdout.split())
+    site.edit(flag_on)
+    pure = cli(*args)  # no --ledger and no tricolor:ledger: the render is pure, no ledger is read
+    assert pure.exit_code == 0 and "revision" not in pure.stdout.replace("tricolor.dev/revision", "")
+    found = cli(*args, *ledger)
+    out = " ".join(found.stdout.split())
+    assert ("spec revision r3 differs from the revision in force on green (r2): run `tricolor release start` "
+            "to roll it out") in out
+    assert "blue at ghcr.io" not in out and "blue at r3 (ghcr.io/acme/checkout:1.5.0, config" in out
+    assert f'~ data.{FLAG}: "false" -> "true"' in out
+    doc = json.loads(cli(*args, *ledger, "--output", "json").stdout)
+    (notice,) = doc["revisions"]
+    assert notice["differs"] and set(notice["changes"]) == {"blue", "green"}
+    assert notice["in_force"]["green"].startswith("r2 (")
