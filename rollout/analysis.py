@@ -21,14 +21,16 @@ Outcome = Literal["continue", "pass", "abort"]
 
 
 def tally(c: Counters, verdict: Verdict | str, now: float) -> Counters:
-    return Counters(
-        measurements=c.measurements + 1,
-        failures=c.failures + (verdict == Verdict.FAIL),
-        inconclusive=c.inconclusive + (verdict == Verdict.INCONCLUSIVE),
-        errors_in_row=c.errors_in_row + 1 if verdict == Verdict.ERROR else 0,
-        successes_in_row=c.successes_in_row + 1 if verdict == Verdict.PASS else 0,
-        last_at=now,
-    )
+    """``c`` after one more measurement; counters this module does not own (the traffic
+    mismatches of ``traffic.held``) are carried over."""
+    return c.model_copy(update={
+        "measurements": c.measurements + 1,
+        "failures": c.failures + (verdict == Verdict.FAIL),
+        "inconclusive": c.inconclusive + (verdict == Verdict.INCONCLUSIVE),
+        "errors_in_row": c.errors_in_row + 1 if verdict == Verdict.ERROR else 0,
+        "successes_in_row": c.successes_in_row + 1 if verdict == Verdict.PASS else 0,
+        "last_at": now,
+    })
 
 
 def decide(c: Counters, settings: AnalysisSettings) -> tuple[Outcome, str]:

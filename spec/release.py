@@ -33,6 +33,8 @@ __all__ = ["PRESETS", "Analysis", "AnalysisStep", "Duration", "HttpCheck", "Metr
            "SetWeight", "Step", "Strict", "describe_step"]
 
 Count = Annotated[StrictInt, Field(ge=0, le=INT32_MAX)]
+#: a count of at least 1 (a ``ge`` given to ``Field`` next to ``Count`` does not tighten it)
+Positive = Annotated[StrictInt, Field(ge=1, le=INT32_MAX)]
 
 
 class HttpCheck(Strict):
@@ -104,8 +106,8 @@ class Analysis(Strict):
     # trafficMismatchLimit such looks.
     verify_traffic: bool = Field(True, alias="verifyTraffic")
     traffic_tolerance: Number = Field(0.03, alias="trafficTolerance", gt=0, lt=1)
-    traffic_min_requests: Count = Field(100, alias="trafficMinRequests", ge=1)
-    traffic_mismatch_limit: Count = Field(3, alias="trafficMismatchLimit", ge=1)
+    traffic_min_requests: Positive = Field(100, alias="trafficMinRequests")
+    traffic_mismatch_limit: Positive = Field(3, alias="trafficMismatchLimit")
 
     @field_validator("interval")
     @classmethod

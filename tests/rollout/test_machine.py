@@ -16,6 +16,7 @@ from tricolor.rollout.plan import build_plan
 from tricolor.rollout.record import InForce, LedgerRecord, Request, RequestAction, Status, StepState, VerdictEntry
 from tricolor.rollout.settings import AnalysisSettings, ReleaseSettings
 from tricolor.spec import Release, Weights
+from tricolor.spec.revision import Revision
 
 SETTINGS = ReleaseSettings(analysis=AnalysisSettings(interval=60.0, failure_limit=0, inconclusive_limit=2,
                                                      consecutive_error_limit=2, consecutive_success_limit=1),
@@ -258,3 +259,54 @@ def test_settings_defaults_are_the_spec_defaults():
     assert defaults.scale_down_idle == spec_default.scale_down_idle
     upgraded = ReleaseSettings.model_validate(ReleaseSettings.upgrade({}))
     assert upgraded.analysis.model_copy(update={"from_spec": False}) == AnalysisSettings()
+
+
+R1 = Revision(id="r1", number=1, image="repo/app:v1", digest="config-1", shared="shared-1", spec={})
+R2 = Revision(id="r2", number=2, image="repo/app:v2", digest="config-2", shared="shared-1", spec={})
+
+
+def fresh_revision(now: float = 0.0) -> LedgerRecord:
+    """A release of revision r2 (a new image and configuration) over r1, in force on both."""
+    state = InForce(weights=Weights(100, 0), images=V1, revisions={"blue": "r1", "green": "r1"}, shared="r1")
+    return machine.new_record(stack="prod", release_id="r", image=R2.image, plan=build_plan(RELEASE), state=state,
+                              settings=SETTINGS, now=now, lock=None, revision=R2, catalog={"r1": R1})
+
+
+def revisions_hold(rec: LedgerRecord) -> None:
+    """The invariants of revisions (issue 17) on one record."""
+    assert rec.revisions is not None
+    for state in (rec.in_force, rec.target):  # revisions and images move together
+        if state is not None and state.revisions is not None:
+            assert all(rec.catalog[state.revisions[c]].image == state.images[c] for c in ("blue", "green"))
+    live = rec.weights.active
+    if rec.status in (Status.ABORTING, Status.ABORTED, Status.ROLLING_BACK, Status.ROLLED_BACK) \
+            and rec.step_state != StepState.APPLYING:
+        if rec.status in (Status.ABORTED, Status.ROLLED_BACK):  # traffic is back on the old revision
+            assert live == rec.stable and rec.revisions[live] == "r1"
+    elif rec.status in (Status.SUCCEEDED, Status.COMPLETED):
+        assert rec.revisions[rec.stable] == "r2"  # the new color is active with the new revision
+        if rec.scaled_down is not None:  # brought to the new revision as it was scaled down
+            assert rec.revisions[rec.scaled_down] == "r2"
+    elif rec.weights.of(rec.canary) > 0:  # the canary takes traffic only with the new revision
+        assert rec.revisions[rec.canary] == "r2" and rec.revisions[rec.stable] == "r1"
+    if rec.step_index == 0 and rec.status == Status.RUNNING and rec.step_state == StepState.PENDING:
+        assert rec.revisions == {"blue": "r1", "green": "r1"}  # nothing reaches a color before its deploy
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(EVENTS, st.integers(0, 400)), min_size=1, max_size=60))
+def test_random_sequences_keep_each_color_on_its_recorded_revision(events: list[tuple[str, int]]):
+    rec, now = fresh_revision(), 0.0
+    revisions_hold(rec)
+    for event, dt in events:
+        now += dt
+        rec = step(rec, event, now)
+        revisions_hold(rec)
+        if rec.status == Status.ABORTED:
+            assert rec.weights.of(rec.canary) == 0
+
+
+def test_a_record_naming_a_revision_it_does_not_keep_is_refused():
+    rec = fresh_revision()
+    with pytest.raises(ValueError, match="r9 named but not in the catalog"):
+        machine.with_(rec, revisions={"blue": "r1", "green": "r9"})

@@ -7,6 +7,9 @@ Invariants, after every rule:
 
 - the infrastructure holds the ledger's state in force, or, while a step is
   ``applying``, its recorded target: never a weight the ledger does not know;
+- revisions (issue 17): every color that takes traffic runs the revision the ledger
+  records in force for it (or, while applying, the target's), and a release's revision
+  reaches a color only through its deploy step;
 - from the state reached, a terminal state is reachable through the verbs the CLI runs
   (tried on a fork of the world: ``abort``, or ``rollback`` after a success, from a new
   owner); an abort always ends with the canary at 0, in the ledger and in the
@@ -31,6 +34,7 @@ from tricolor.rollout.lock import Owner
 from tricolor.rollout.plan import build_plan
 from tricolor.rollout.providers.base import Measurement
 from tricolor.rollout.record import InForce, LedgerRecord, StepState
+from tricolor.rollout.revisions import Candidate
 from tricolor.rollout.settings import ReleaseSettings
 from tricolor.rollout.stores.memory import MemoryStore
 from tricolor.rollout.verbs import Prepared, retry_of, start, steer
@@ -55,7 +59,9 @@ class World:
     """The infrastructure (what was applied last) and what goes wrong next."""
 
     def __init__(self) -> None:
-        self.state = CONFIGURED
+        # what the program built before the first release: the baseline revision (r1) the
+        # first release records for both colors (their image on the spec as it is)
+        self.state = CONFIGURED.model_copy(update={"revisions": {"blue": "r1", "green": "r1"}, "shared": "r1"})
         self.fail_next: str | None = None  # an apply purpose whose next apply fails
         self.kill_next: str | None = None  # "before", "after" (an apply), "measure"
         self.verdict = "pass"
@@ -157,11 +163,15 @@ class Recovery(RuleBasedStateMachine):
 
         drive(run, self.ledger)
 
-    @rule()
-    def start_a_release(self) -> None:
-        image = f"repo/app:v{next(self.images)}"
+    @rule(config_only=st.booleans())
+    def start_a_release(self, config_only: bool) -> None:
+        """A new image, or (config-only) the active image with a new configuration."""
+        n = next(self.images)
+        image = None if config_only else f"repo/app:v{n}"
+        candidate = Candidate(image=image, spec={"env": {"N": str(n)}}, secrets={}, digest=f"config-{n}",
+                              shared="shared")
         prepared = Prepared(image=image, plan=build_plan(RELEASE), settings=ReleaseSettings.of(RELEASE),
-                            configured=CONFIGURED)
+                            configured=CONFIGURED, candidate=candidate)
         self._run(lambda eng: (start(eng, prepared), eng.run(Stop(active=True, person=True))))
 
     @rule(action=st.sampled_from(list(RequestAction)), full=st.booleans())
@@ -200,6 +210,26 @@ class Recovery(RuleBasedStateMachine):
             return
         known = [rec.in_force] + ([rec.target] if rec.step_state == StepState.APPLYING and rec.target else [])
         assert self.world.state in known, (self.world.state, known, rec.status)
+
+    @invariant()
+    def every_color_with_traffic_runs_its_recorded_revision(self) -> None:
+        rec = self.ledger.read("prod") if hasattr(self, "ledger") else None
+        if rec is None or rec.revisions is None:
+            return
+        world = self.world.state
+        assert world.revisions is not None, world
+        applying = rec.step_state == StepState.APPLYING and rec.target is not None
+        for color in ("blue", "green"):
+            if world.weights.of(color) == 0:
+                continue
+            known = {rec.revisions[color]} | ({rec.target.revisions[color]} if applying and rec.target
+                                              and rec.target.revisions else set())
+            assert world.revisions[color] in known, (color, world, rec.revisions, rec.status)
+            assert rec.catalog[world.revisions[color]].image == world.images[color]
+        # a color runs the release's revision only once its deploy step was applied
+        if rec.revision is not None and rec.step_index == 0 and rec.step_state != StepState.APPLYING \
+                and rec.status in (Status.RUNNING, Status.PAUSED):
+            assert world.revisions[rec.canary] == rec.revisions[rec.canary]
 
     @invariant()
     def an_end_is_always_reachable(self) -> None:
