@@ -152,7 +152,9 @@ def target_of(rec: LedgerRecord) -> InForce:
     if step.action == StepAction.DEPLOY:
         return InForce(weights=rec.weights, images={**images, rec.canary: rec.image}, scaled_down=None,
                        **carried(rec, step))
-    return InForce(weights=step.weights(rec.canary), images=images, scaled_down=None, **carried(rec, step))
+    # a route or a scale keeps the weights in force (after promote --full they are not the plan's)
+    weights = step.weights(rec.canary) if step.action == StepAction.SET_WEIGHT else rec.weights
+    return InForce(weights=weights, images=images, scaled_down=None, **carried(rec, step))
 
 
 def begin_apply(rec: LedgerRecord, now: float) -> LedgerRecord:
