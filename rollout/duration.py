@@ -57,12 +57,13 @@ class Estimate:
     weight: int
     metric: str
     effect: str
-    samples: int | None  # canary requests (values) needed
+    samples: int | None  # canary requests (values, for a distribution) needed
     minutes: float | None  # needed, at the request rate
     planned: float | None  # minutes the schedule gives the step's window
     per_second: float | None
     manual: bool = False  # a manual pause before the step counts 0 in ``planned``
     note: str = ""
+    unit: str = "requests"  # what ``samples`` counts: requests (rates) or values (distributions)
 
     @property
     def short(self) -> bool:
@@ -101,7 +102,7 @@ def measure_traffic(provider: MetricsProvider, metrics: Sequence[Metric], stable
     """Each metric's traffic on ``stable`` over the last ``lookback`` seconds (never raises:
     a failure is the metric's ``problem``)."""
     window = Window(start=now - lookback, end=now, canary=idle, baseline=stable, canary_weight=0)
-    source = f"measured by {provider.name} over the last {lookback / 60:g} min"
+    source = f"measured by {provider.name} on {stable} over the last {lookback / 60:g} min"
     out: dict[str, Traffic] = {}
     for metric in metrics:
         try:
@@ -171,7 +172,7 @@ def estimates(plan: Sequence[PlanStep], settings: AnalysisSettings, traffic: Map
                 note = "the request rate is unknown (give --rps)"
             out.append(Estimate(step=step.index, weight=step.weight, metric=metric.name, effect=effect_text(metric),
                                 samples=samples, minutes=minutes, planned=planned / 60, per_second=per_second,
-                                manual=manual, note=note))
+                                manual=manual, note=note, unit="requests" if metric.kind == "rate" else "values"))
     return out
 
 
@@ -180,10 +181,14 @@ def _any_rate(traffic: Mapping[str, Traffic]) -> float | None:
     return next((t.per_second for t in traffic.values() if t.per_second), None)
 
 
+def _human(minutes: float) -> str:
+    return f"{minutes:.0f} min" if minutes >= 1 else f"{minutes * 60:.0f} s"
+
+
 def warnings(found: Sequence[Estimate], steps: int, settings: AnalysisSettings) -> list[str]:
     """``at 5 % of 40 rps step 4/9 needs ~23 min to detect a 2x error-rate; it is planned for 5 min``."""
     hint = "" if settings.extend_until else " (release.analysis.extendUntil lets the analysis wait for it)"
-    return [f"at {e.weight} % of {e.per_second:.3g} rps step {e.step + 1}/{steps} needs ~{e.minutes:.0f} min to "
-            f"detect {e.effect}; it is planned for {'at least ' if e.manual else ''}{e.planned:.0f} min{hint}"
+    return [f"at {e.weight} % of {e.per_second:.3g} rps step {e.step + 1}/{steps} needs ~{_human(e.minutes)} to "
+            f"detect {e.effect}; it is planned for {'at least ' if e.manual else ''}{_human(e.planned)}{hint}"
             for e in found if e.short and e.minutes is not None and e.planned is not None
             and e.per_second is not None]

@@ -28,7 +28,7 @@ from ...rollout.providers.base import MetricsProvider, ProviderContext
 from ...rollout.providers.registry import get_provider
 from ...rollout.settings import AnalysisSettings
 from ...spec import Color, Stack, Weights, other, parse_duration
-from ..common import console, err_console, guarded, print_json
+from ..common import console, guarded, print_json
 from .app import app
 from .options import LedgerOpt, Output, OutputOpt, SpecOpt, StackOpt, StacksDirOpt
 from .wiring import Options, load_stack, open_ledger
@@ -87,7 +87,7 @@ def estimate_lines(found: Sequence[Estimate], plan: Sequence[PlanStep]) -> list[
     """One line per analysis step and metric, for the dry run."""
     lines = []
     for e in found:
-        needed = "unknown" if e.samples is None else f"{e.samples:,} canary samples"
+        needed = f"an unknown number of canary {e.unit}" if e.samples is None else f"{e.samples:,} canary {e.unit}"
         if e.minutes is not None and e.per_second is not None:
             needed += f" (~{e.minutes:.1f} min at {e.weight} % of {e.per_second:.3g} rps)"
         planned = f"{'at least ' if e.manual else ''}{e.planned:.1f} min" if e.planned is not None else "unknown"
@@ -103,7 +103,7 @@ def provider_for(settings: AnalysisSettings) -> tuple[MetricsProvider | None, st
         return None, f"the {settings.provider} provider cannot be built: {str(exc)[:200]}"
 
 
-def _table(stack: Stack, plan: list[PlanStep], found: list[Estimate]) -> None:
+def _show(stack: Stack, plan: list[PlanStep], found: list[Estimate], traffic: dict[str, Traffic]) -> None:
     steps = Table("#", "action", "weight", "description", title=f"release plan of {escape(stack.name)}",
                   title_justify="left")
     for step in plan:
@@ -112,17 +112,12 @@ def _table(stack: Stack, plan: list[PlanStep], found: list[Estimate]) -> None:
     if not found:
         console.print("no analysis step: nothing to size")
         return
-    table = Table("step", "metric", "to detect", "canary samples", "needed", "planned", "note",
-                  title="how long each analysis step needs", title_justify="left")
-    for e in found:
-        needed = "?" if e.minutes is None else f"{e.minutes:.1f} min"
-        if e.minutes is not None and e.per_second is not None:
-            needed += f" at {e.weight} % of {e.per_second:.3g} rps"
-        planned = "?" if e.planned is None else f"{'>= ' if e.manual else ''}{e.planned:.1f} min"
-        table.add_row(str(e.step + 1), escape(e.metric), escape(e.effect),
-                      "?" if e.samples is None else f"{e.samples:,}", needed,
-                      planned + (" (too short)" if e.short else ""), escape(e.note))
-    console.print(table)
+    console.print("how long each analysis step needs to detect each metric's stated effect:")
+    for line in estimate_lines(found, plan):
+        console.print(f"  {escape(line)}", soft_wrap=True)
+    for name, seen in traffic.items():
+        if seen.source:
+            console.print(f"  [dim]{escape(name)}: the baseline {escape(seen.source)}[/]", soft_wrap=True)
 
 
 @app.command("plan")
@@ -160,7 +155,7 @@ def plan_command(
         traffic = traffic_of(provider, settings, stable, problem, window)
         for name, rate in rates.items():
             seen = traffic.get(name, Traffic())
-            traffic[name] = Traffic(per_second=seen.per_second, rate=rate, source="--baseline-rate")
+            traffic[name] = Traffic(per_second=seen.per_second, rate=rate, source=f"rate {rate:g} from --baseline-rate")
     found = estimates(plan, settings, traffic, rps, power)
     if output == Output.json:
         print_json({"stack": stack, "rps": rps, "power": power, "alpha": settings.alpha, "looks": settings.looks,
@@ -170,7 +165,4 @@ def plan_command(
                                     "source": v.source, "problem": v.problem} for k, v in traffic.items()},
                     "estimates": [e.as_dict() for e in found]})
         return
-    _table(target, plan, found)
-    for name, seen in traffic.items():
-        if seen.problem:
-            err_console.print(f"[yellow]note:[/] {escape(name)}: {escape(seen.problem)}", soft_wrap=True)
+    _show(target, plan, found, traffic)

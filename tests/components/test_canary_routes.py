@@ -27,10 +27,12 @@ MATCHES = [
 ROUTE = HeaderRoute.model_validate({"name": "beta", "color": "green", "match": MATCHES})
 
 
-def rendered(stack: str, routes: tuple[HeaderRoute, ...] = (), scale: CanaryScale | None = None,
-             weights: Weights = Weights(90, 10)) -> dict[str, Any]:
+SPLIT = Weights(90, 10)
+
+
+def rendered(stack: str, routes: tuple[HeaderRoute, ...] = (), scale: CanaryScale | None = None) -> dict[str, Any]:
     (item,) = load_stacks([stack])
-    state = ReleaseState(weights, dict(item.stack.images), None, routes, scale)
+    state = ReleaseState(SPLIT, dict(item.stack.images), None, routes, scale)
     return {r.name: r for r in render_stack(item, state).resources}
 
 
