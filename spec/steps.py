@@ -27,8 +27,8 @@ from .errors import shown
 from .fields import Duration, Strict
 from .suggest import did_you_mean
 
-__all__ = ["KINDS", "AnalysisStep", "Pause", "PauseSpec", "SetCanaryScale", "SetHeaderRoute", "SetWeight", "Step",
-           "describe_step", "metric_names"]
+__all__ = ["KINDS", "REFUSED", "AnalysisStep", "Pause", "PauseSpec", "SetCanaryScale", "SetHeaderRoute", "SetWeight",
+           "Step", "describe_step", "metric_names"]
 
 Weight = Annotated[StrictInt, Field(ge=0, le=100)]
 KINDS = ("setWeight", "pause", "analysis", "setHeaderRoute", "setCanaryScale")
@@ -126,7 +126,8 @@ class SetCanaryScale(Strict):
         return "setCanaryScale"
 
 
-_NEVER = {
+#: the Argo step kinds tricolor refuses, and why
+REFUSED = {
     "experiment": "not supported: an Argo experiment runs extra ReplicaSets beside the rollout; tricolor judges "
                   "the new color against the stable one in place, with {analysis: {...}} after a setWeight",
     "setMirrorRoute": "not supported: tricolor's routers split traffic by weight and by header only (the AWS "
@@ -150,10 +151,10 @@ def _why_refused(value: object) -> str:
         kinds = ", ".join(shown(k) for k in list(value)[:5]) or "none"
         return f"a step has exactly one kind, one of {_SHAPES}; this one has {len(value)}: {kinds}"
     kind = next(iter(value))
-    if kind in _NEVER:
-        return f"{kind}: {_NEVER[kind]}"
+    if kind in REFUSED:
+        return f"{kind}: {REFUSED[kind]}"
     return (f"unknown step kind {shown(kind)}; a step is one of {_SHAPES}"
-            + did_you_mean(str(kind), [*KINDS, *_NEVER]))
+            + did_you_mean(str(kind), [*KINDS, *REFUSED]))
 
 
 class RefusedStep(Strict):
