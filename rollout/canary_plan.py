@@ -39,7 +39,7 @@ class Scales:
 
 
 def _percent(weight: int, why: str) -> Row:
-    spec = CanaryScaleSpec(weight=weight)
+    spec = CanaryScaleSpec.model_validate({"weight": weight})
     return "setCanaryScale", f"scale the new color to {weight} % of its replicas ({why})", {"scale": spec}
 
 

@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from ..errors import TricolorError
 from ..vocab.redact import is_secret_name
-from .argo_analysis import TemplateConversion, convert_template
+from .argo_analysis import TemplateConversion, convert_template, mapping
 from .argo_steps import convert_steps, template_key
 from .durations import parse_duration
 from .errors import shown
@@ -78,8 +78,8 @@ def find_rollout(documents: Sequence[Any], name: str | None = None) -> Mapping[s
 
 
 def _canary(rollout: Mapping[str, Any]) -> Mapping[str, Any]:
-    spec = rollout.get("spec") if isinstance(rollout.get("spec"), Mapping) else {}
-    strategy = spec.get("strategy") if isinstance(spec.get("strategy"), Mapping) else {}
+    spec = mapping(rollout.get("spec"))
+    strategy = mapping(spec.get("strategy"))
     canary = strategy.get("canary")
     if not isinstance(canary, Mapping):
         other = ", ".join(sorted(str(k) for k in strategy)) or "none"

@@ -40,7 +40,7 @@ from typing import Any
 from ..vocab.redact import is_secret_name
 from .errors import shown
 
-__all__ = ["TemplateConversion", "condition_limit", "convert_template", "split_ratio", "substitute"]
+__all__ = ["TemplateConversion", "condition_limit", "mapping", "convert_template", "split_ratio", "substitute"]
 
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _SUBJECT = r"result(?:\[0\])?"
@@ -58,6 +58,11 @@ class TemplateConversion:
     metrics: list[dict[str, Any]] = field(default_factory=list)
     settings: list[dict[str, Any]] = field(default_factory=list)  # per converted metric: interval, limits, url
     notes: list[str] = field(default_factory=list)
+
+
+def mapping(value: Any) -> Mapping[str, Any]:
+    """``value`` when it is a mapping, else an empty one (input is whatever YAML gave)."""
+    return value if isinstance(value, Mapping) else {}
 
 
 def condition_limit(text: Any, success: bool) -> tuple[str, float] | None:
@@ -127,7 +132,7 @@ def split_ratio(query: str) -> tuple[str, str] | None:
 
 def _args(template: Mapping[str, Any], given: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     values, notes = {}, []
-    spec = template.get("spec") if isinstance(template.get("spec"), Mapping) else {}
+    spec = mapping(template.get("spec"))
     for arg in spec.get("args") or []:
         if isinstance(arg, Mapping) and isinstance(arg.get("name"), str):
             if "value" in arg and not is_secret_name(arg["name"]):
@@ -140,13 +145,13 @@ def _args(template: Mapping[str, Any], given: Mapping[str, str]) -> tuple[dict[s
 
 def _metric(metric: Mapping[str, Any], args: Mapping[str, str], where: str,
             notes: list[str]) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    provider = metric.get("provider") if isinstance(metric.get("provider"), Mapping) else {}
+    provider = mapping(metric.get("provider"))
     kinds = sorted(provider)
     if kinds != ["prometheus"]:
         notes.append(f"{where}: provider {', '.join(kinds) or 'none'} is not converted (tricolor converts "
                      "Prometheus metrics; declare this one by hand with a tricolor provider)")
         return None
-    prom = provider["prometheus"] if isinstance(provider["prometheus"], Mapping) else {}
+    prom = mapping(provider["prometheus"])
     limits: dict[str, float] = {}
     for key, success in (("successCondition", True), ("failureCondition", False)):
         if key not in metric:
@@ -200,12 +205,12 @@ def _metric(metric: Mapping[str, Any], args: Mapping[str, str], where: str,
 
 def convert_template(template: Mapping[str, Any], given: Mapping[str, str] | None = None) -> TemplateConversion:
     """The metrics of one AnalysisTemplate (or ClusterAnalysisTemplate) document."""
-    meta = template.get("metadata") if isinstance(template.get("metadata"), Mapping) else {}
+    meta = mapping(template.get("metadata"))
     name = str(meta.get("name", ""))
     out = TemplateConversion(name=name, cluster=template.get("kind") == "ClusterAnalysisTemplate")
     args, notes = _args(template, dict(given or {}))
     out.notes += [f"template {name}: {n}" for n in notes]
-    spec = template.get("spec") if isinstance(template.get("spec"), Mapping) else {}
+    spec = mapping(template.get("spec"))
     metrics = spec.get("metrics")
     if not isinstance(metrics, list) or not metrics:
         out.notes.append(f"template {name}: no metrics")

@@ -78,10 +78,10 @@ def _analysis(value: Any, where: str, metrics_of: Callable[[tuple[str, bool]], l
             notes.append(f"{where} (analysis): {key} ({what}) has no tricolor equivalent; ignored")
     names: list[str] = []
     for ref in value["templates"]:
-        key = template_key(ref if isinstance(ref, Mapping) else {})
-        found = metrics_of(key)
+        ref_key = template_key(ref if isinstance(ref, Mapping) else {})
+        found = metrics_of(ref_key)
         if found is None:
-            notes.append(f"{where} (analysis): template {shown(key[0])} was not given (pass the file that holds it "
+            notes.append(f"{where} (analysis): template {shown(ref_key[0])} was not given (pass the file that holds it "
                          "with --templates)")
             continue
         names += [n for n in found if n not in names]

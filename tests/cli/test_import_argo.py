@@ -134,7 +134,8 @@ def test_no_secret_value_is_printed(cli, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     ("kind: Rollout\nspec: [unclosed\n", "is not valid YAML"),
-    ("apiVersion: v1\nkind: Service\nmetadata: {name: s}\n", "no argoproj.io Rollout in the input (it holds: 'Service')"),
+    ("apiVersion: v1\nkind: Service\nmetadata: {name: s}\n",
+     "no argoproj.io Rollout in the input (it holds: 'Service')"),
     ("", "no argoproj.io Rollout in the input (it holds: 'nothing')"),
     ("apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: r}\nspec: {strategy: {}}\n",
      "Rollout 'r' has no canary strategy (strategy: none)"),

@@ -19,6 +19,7 @@ from tricolor.rollout.errors import InvalidRequestError
 from tricolor.rollout.program_state import as_release_state
 from tricolor.rollout.providers.base import ProviderContext
 from tricolor.rollout.providers.synthetic import SyntheticProvider
+from tricolor.rollout.verbs import prepare
 from tricolor.spec import Weights
 from tricolor.stacks import load_stacks, render
 
@@ -122,8 +123,6 @@ def test_match_traffic_weight_scales_before_each_weight(spec_with, load_prod, ha
 
 
 def test_start_refuses_what_the_backend_cannot_route(spec_with, tmp_path) -> None:
-    from tricolor.rollout.verbs import prepare
-
     spec = spec_with({"steps": [ROUTE, {"setWeight": 20}]})
     (item,) = load_stacks(["lambda-prod"], spec)
     with pytest.raises(InvalidRequestError) as caught:
