@@ -12,6 +12,9 @@ Invariants (checked by the property tests):
   effect), before any request is handled, so no weight is ever unknown;
 - while aborting or rolling back the canary weight only goes to 0, and an abort always
   ends with the canary at 0;
+- header routes send only to the new color and a canary scale sizes only it, both while
+  its weight is below 100: ``setWeight: 100``, an abort and a rollback end them
+  (``canary_state.py``); a route or a scale step never moves the weights;
 - a release in a terminal state never moves again; every other state has a next action
   or waits for a person, and ``abort`` (or ``rollback``) ends it from anywhere.
 """

@@ -7,11 +7,14 @@ replicas until they are restored, before it takes all the traffic; a plain ``pul
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 
+from tricolor.cli.release.view import status_table
 from tricolor.rollout import Status, state_in_force
 from tricolor.rollout.appliers.base import ApplierContext
 from tricolor.rollout.appliers.offline import OfflineApplier
@@ -92,6 +95,11 @@ def test_a_plain_pulumi_up_keeps_the_route_in_force(spec_with, load_prod, harnes
     rules = program["checkout-router-route"]["spec"]["rules"]
     assert rules[2]["matches"][0]["headers"] == [{"type": "Exact", "name": "X-Beta", "value": "on"}]
     assert rules[2]["backendRefs"][0]["name"] == "checkout-green"
+    table = status_table(rec)
+    console = Console(width=200, record=True)
+    console.print(table)
+    shown = console.export_text()
+    assert re.search(r"header route\s*│\s*beta: X-Beta = 'on' go to green", shown), shown
     h.steer("abort")
     assert h.ledger.read("prod").header_routes == ()
 
