@@ -123,6 +123,9 @@ def duration_warnings(engine: Engine, prepared: Prepared, rps: float | None) -> 
     found = estimates(prepared.plan, analysis, traffic, rps)
     notes = sorted({f"cannot size the analysis steps: {t.problem}" for t in traffic.values() if t.problem})
     return warnings(found, len(prepared.plan), analysis) + notes[:3]
+
+
+@app.command("retry")
 @guarded
 def retry_command(
     stack: StackOpt, spec: SpecOpt = None, stacks_dir: StacksDirOpt = None, ledger: LedgerOpt = None,
