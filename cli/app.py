@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from .drift import app as drift_app
+from .import_argo import app as import_app
 from .judge import judge
 from .plan import plan
 from .policy import app as policy_app
@@ -24,6 +25,7 @@ app.add_typer(release_app, name="release")
 app.add_typer(drift_app, name="drift")
 app.add_typer(policy_app, name="policy")
 app.add_typer(preview_app, name="preview")
+app.add_typer(import_app, name="import")
 
 
 @app.callback()

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 import pulumi
 
+from ..spec import HeaderRoute, Stack
 from .args import BlueGreenArgs, EnvironmentArgs, RouterArgs
 
 
@@ -28,6 +29,9 @@ class EnvironmentComponent(Protocol):
 
     def __init__(self, name: str, args: EnvironmentArgs[Any], opts: pulumi.ResourceOptions | None = None) -> None: ...
 
+    @classmethod
+    def replicas_problems(cls, stack: Stack, settings: Any, replicas: int) -> list[str]: ...
+
 
 class BlueGreenComponent(Protocol):
     targets: dict[str, pulumi.Output[Any]]
@@ -41,6 +45,9 @@ class RouterComponent(Protocol):
     weights: pulumi.Output[dict[str, int]]
 
     def __init__(self, name: str, args: RouterArgs[Any], opts: pulumi.ResourceOptions | None = None) -> None: ...
+
+    @classmethod
+    def route_problems(cls, stack: Stack, routes: tuple[HeaderRoute, ...]) -> list[str]: ...
 
 
 class Backend(Protocol):

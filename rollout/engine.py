@@ -275,7 +275,7 @@ class Engine:
             rec = self._write(lambda r: machine.begin_apply(r, self.clock.now()))  # persisted before
         assert rec.target is not None
         change = Change(stack=self.stack, target=rec.target, purpose=_purpose(rec), step=rec.step_index,
-                        label=describe_target(rec))
+                        label=describe_target(rec), colors=rec.target.canary_scale != rec.canary_scale)
         applier = self.services.applier()
         if interrupted and applier.current(self.stack) == rec.target:
             rec = self._write(lambda r: machine.log(r, self.clock.now(), "recovered",
@@ -342,4 +342,6 @@ def _purpose(rec: LedgerRecord) -> Purpose:
     if rec.status == Status.SUCCEEDED:
         return Purpose.SCALE_DOWN
     step = rec.current_step
+    if step is not None and step.action == StepAction.SET_CANARY_SCALE:
+        return Purpose.SCALE
     return Purpose.DEPLOY if step is not None and step.action == StepAction.DEPLOY else Purpose.WEIGHT

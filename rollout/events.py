@@ -39,6 +39,8 @@ def describe_target(rec: LedgerRecord) -> str:
     step = rec.current_step
     if step is not None and step.action == StepAction.DEPLOY:
         return f"{step_label(rec, step)} deploy {rec.image} to {rec.canary} ({_weights(rec)})"
+    if step is not None and step.action in (StepAction.SET_HEADER_ROUTE, StepAction.SET_CANARY_SCALE):
+        return f"{step_label(rec, step)} {step.description}"
     return f"{step_label(rec, step)} set weight: {_weights(rec)}"
 
 

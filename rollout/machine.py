@@ -12,6 +12,9 @@ Invariants (checked by the property tests):
   effect), before any request is handled, so no weight is ever unknown;
 - while aborting or rolling back the canary weight only goes to 0, and an abort always
   ends with the canary at 0;
+- header routes send only to the new color and a canary scale sizes only it, both while
+  its weight is below 100: ``setWeight: 100``, an abort and a rollback end them
+  (``canary_state.py``); a route or a scale step never moves the weights;
 - a release in a terminal state never moves again; every other state has a next action
   or waits for a person, and ``abort`` (or ``rollback``) ends it from anywhere.
 """
@@ -23,7 +26,8 @@ from enum import StrEnum
 from typing import Any
 
 from ..spec import Weights, other
-from .analysis import decide, tally
+from .analysis import decide, extending, tally
+from .canary_state import carried, describe_extras
 from .errors import InvalidRequestError
 from .events import describe_target, step_label
 from .plan import PlanStep, StepAction, full_promotion_index
@@ -37,6 +41,7 @@ from .record import (
     RequestAction,
     Status,
     StepState,
+    Verdict,
     VerdictEntry,
 )
 from .settings import ReleaseSettings
@@ -85,7 +90,8 @@ def new_record(*, stack: str, release_id: str, image: str, plan: list[PlanStep],
     canary = other(stable)
     record = LedgerRecord(
         stack=stack, release_id=release_id, status=Status.RUNNING, canary=canary, stable=stable, image=image,
-        weights=state.weights, images=dict(state.images), scaled_down=state.scaled_down, plan=plan,
+        weights=state.weights, images=dict(state.images), scaled_down=state.scaled_down,
+        header_routes=state.header_routes, canary_scale=state.canary_scale, plan=plan,
         settings=settings, started_at=now, started_by=by, updated_at=now, step_started_at=now, weight_since=now,
         lock=lock)
     return log(record, now, "start", f"release {release_id}{f' by {by}' if by else ''}: {image} to {canary} "
@@ -147,8 +153,11 @@ def target_of(rec: LedgerRecord) -> InForce:
     if step is None or not step.action.applies:
         raise InvalidRequestError(f"step {rec.step_index} of release {rec.release_id} changes nothing")
     if step.action == StepAction.DEPLOY:
-        return InForce(weights=rec.weights, images={**images, rec.canary: rec.image}, scaled_down=None)
-    return InForce(weights=step.weights(rec.canary), images=images, scaled_down=None)
+        return InForce(weights=rec.weights, images={**images, rec.canary: rec.image}, scaled_down=None,
+                       **carried(rec, step))
+    # a route or a scale keeps the weights in force (after promote --full they are not the plan's)
+    weights = step.weights(rec.canary) if step.action == StepAction.SET_WEIGHT else rec.weights
+    return InForce(weights=weights, images=images, scaled_down=None, **carried(rec, step))
 
 
 def begin_apply(rec: LedgerRecord, now: float) -> LedgerRecord:
@@ -168,12 +177,14 @@ def end_apply(rec: LedgerRecord, now: float) -> LedgerRecord:
         raise InvalidRequestError("no apply in progress")
     target = rec.target
     update: dict[str, Any] = {"weights": target.weights, "images": dict(target.images),
-                              "scaled_down": target.scaled_down, "target": None, "step_state": StepState.APPLIED}
+                              "scaled_down": target.scaled_down, "header_routes": target.header_routes,
+                              "canary_scale": target.canary_scale, "target": None, "step_state": StepState.APPLIED}
     if target.weights != rec.weights:
         update["weight_since"] = now
     out = log(with_(rec, **update), now, "applied",
               f"in force: blue {target.weights.blue} %, green {target.weights.green} %"
-              + (f"; {target.scaled_down} scaled down" if target.scaled_down else ""))
+              + (f"; {target.scaled_down} scaled down" if target.scaled_down else "")
+              + describe_extras(target.header_routes, target.canary_scale))
     if out.status == Status.ABORTING:
         return _close(out, now, Status.ABORTED)
     if out.status == Status.ROLLING_BACK:
@@ -342,8 +353,11 @@ def smoke_result(rec: LedgerRecord, now: float, ok: bool, detail: str) -> Ledger
 
 def measurement(rec: LedgerRecord, now: float, entry: VerdictEntry, text: str) -> LedgerRecord:
     """Count one measurement of the analysis step and decide: go on, pass, or abort."""
-    counters = tally(rec.counters, entry.verdict, now)
+    extended = extending(rec.settings.analysis, rec.step_started_at, now)
+    counters = tally(rec.counters, entry.verdict, now, extended)
     out = rec.model_copy(update={"counters": counters, "verdicts": [*rec.verdicts, entry]})
+    if extended and entry.verdict == Verdict.INCONCLUSIVE:
+        text += f" [not counted: within extendUntil ({rec.settings.analysis.extend_until:g}s)]"
     out = log(out, now, "verdict", text)
     outcome, why = decide(counters, rec.settings.analysis)
     if outcome == "abort":

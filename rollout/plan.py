@@ -7,6 +7,10 @@ of the router alone), then makes the new color the active one.
 A step is frozen data plus its index; its ``weight`` is the canary weight in force
 once the step is done, so ``plan[i].weight`` is what a release resumed at step ``i``
 must find in force (or put in force, for a ``setWeight``).
+
+``setHeaderRoute`` and ``setCanaryScale`` steps carry their ``route`` / ``scale``
+(``canary_plan.py`` adds the scale steps the schedule implies: the new color's replicas
+follow each weight under ``matchTrafficWeight``, and come back to full before 100 %).
 """
 
 from __future__ import annotations
@@ -14,7 +18,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..spec import AnalysisStep, Color, Pause, Release, SetWeight, Weights, describe_step
+from ..spec import (
+    AnalysisStep,
+    CanaryScaleSpec,
+    Color,
+    HeaderRouteSpec,
+    Pause,
+    Release,
+    SetWeight,
+    Weights,
+    describe_step,
+)
+from . import canary_plan
 
 __all__ = ["StepAction", "PlanStep", "build_plan", "full_promotion_index"]
 
@@ -23,6 +38,8 @@ class StepAction(StrEnum):
     DEPLOY = "deploy"
     SMOKE = "smoke"
     SET_WEIGHT = "setWeight"
+    SET_HEADER_ROUTE = "setHeaderRoute"
+    SET_CANARY_SCALE = "setCanaryScale"
     PAUSE = "pause"
     ANALYSIS = "analysis"
     FINISH = "finish"
@@ -30,7 +47,8 @@ class StepAction(StrEnum):
     @property
     def applies(self) -> bool:
         """Does this step change resources (the others only wait, check or judge)?"""
-        return self in (StepAction.DEPLOY, StepAction.SET_WEIGHT)
+        return self in (StepAction.DEPLOY, StepAction.SET_WEIGHT, StepAction.SET_HEADER_ROUTE,
+                        StepAction.SET_CANARY_SCALE)
 
     @property
     def waits(self) -> bool:
@@ -48,6 +66,8 @@ class PlanStep:
     duration: float | None = None  # pause: seconds; None waits until promoted
     metrics: tuple[str, ...] = field(default_factory=tuple)  # analysis: subset, empty means all
     description: str = ""
+    route: HeaderRouteSpec | None = None  # setHeaderRoute: the route to set, or remove (no match)
+    scale: CanaryScaleSpec | None = None  # setCanaryScale: the scale to put in force; None: full replicas
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "action", StepAction(self.action))
@@ -69,7 +89,12 @@ def build_plan(release: Release) -> list[PlanStep]:
     if release.smoke_tests:
         rows.append((StepAction.SMOKE, 0, None, (), f"smoke-test the idle color ({len(release.smoke_tests)} checks)"))
     weight = 0
+    extra: dict[int, dict[str, object]] = {}  # route / scale of the rows that carry one
+    scales = canary_plan.Scales()
     for step in release.schedule:
+        for action, text, more in canary_plan.rows(step, weight, scales):
+            extra[len(rows)] = more
+            rows.append((StepAction(action), weight, None, (), text))
         if isinstance(step, SetWeight):
             weight = step.set_weight
             rows.append((StepAction.SET_WEIGHT, weight, None, (), describe_step(step)))
@@ -80,11 +105,16 @@ def build_plan(release: Release) -> list[PlanStep]:
             rows.append((StepAction.ANALYSIS, weight, None, tuple(step.analysis.get("metrics", [])),
                          describe_step(step)))
     rows.append((StepAction.FINISH, 100, None, (), "make the new color the active one; keep the old one warm"))
-    return [PlanStep(i, a, w, d, m, text) for i, (a, w, d, m, text) in enumerate(rows)]
+    return [PlanStep(i, a, w, d, m, text, **extra.get(i, {})) for i, (a, w, d, m, text) in enumerate(rows)]  # type: ignore[arg-type]
 
 
 def full_promotion_index(plan: list[PlanStep], current: int) -> int:
     """Where ``promote --full`` jumps from step ``current``: the last step that puts 100 %
-    in force (the last ``setWeight``), or the finish when that is already behind."""
+    in force (the last ``setWeight``, or the full-replicas step just before it), or the
+    finish when that is already behind."""
     last = max((s.index for s in plan if s.action == StepAction.SET_WEIGHT), default=len(plan) - 1)
+    before = plan[last - 1] if last > 0 else None
+    if before is not None and before.action == StepAction.SET_CANARY_SCALE and before.scale is None \
+            and before.index > current:
+        return before.index  # the new color back to full replicas first, then 100 %
     return last if last > current else len(plan) - 1

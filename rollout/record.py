@@ -1,7 +1,8 @@
 """The ledger record: one JSON document per stack, the single source of truth of a release.
 
 It holds the release id, the step being worked on and whether it is being applied,
-the state in force (weights, images, the scaled-down color) and, while a change is
+the state in force (weights, images, the scaled-down color, the header routes to the
+new color and its scale) and, while a change is
 applied, its target; the lock; a pending request from a person (pause, resume,
 promote, abort, rollback); the settings recorded at start; every verdict with its
 numbers and a timeline a person reads.
@@ -20,7 +21,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from ..spec import Color, Weights
+from ..spec import CanaryScale, Color, HeaderRoute, Weights
 from ..vocab.labels import COLORS
 from .errors import LedgerError
 from .plan import PlanStep
@@ -110,6 +111,8 @@ class InForce(Model):
     weights: WeightsField
     images: Images
     scaled_down: Color | None = None
+    header_routes: tuple[HeaderRoute, ...] = ()  # setHeaderRoute: requests matching them go to their color
+    canary_scale: CanaryScale | None = None  # setCanaryScale: the new color's replicas below 100 %
 
 
 class LockInfo(Model):
@@ -138,6 +141,7 @@ class Counters(Model):
     inconclusive: int = 0
     errors_in_row: int = 0
     successes_in_row: int = 0
+    extended: int = 0  # inconclusive measurements not counted: the step was within ``extendUntil``
     last_at: float | None = None
 
 
@@ -173,6 +177,8 @@ class LedgerRecord(Model):
     weights: WeightsField
     images: Images
     scaled_down: Color | None = None
+    header_routes: tuple[HeaderRoute, ...] = ()
+    canary_scale: CanaryScale | None = None
     target: InForce | None = None
     plan: list[PlanStep]
     settings: ReleaseSettings = Field(default_factory=ReleaseSettings)
@@ -201,7 +207,8 @@ class LedgerRecord(Model):
 
     @property
     def in_force(self) -> InForce:
-        return InForce(weights=self.weights, images=dict(self.images), scaled_down=self.scaled_down)
+        return InForce(weights=self.weights, images=dict(self.images), scaled_down=self.scaled_down,
+                       header_routes=self.header_routes, canary_scale=self.canary_scale)
 
     @property
     def terminal(self) -> bool:

@@ -45,6 +45,8 @@ class AnalysisSettings(_Model):
     inconclusive_limit: int = _ANALYSIS.inconclusive_limit
     consecutive_error_limit: int = _ANALYSIS.consecutive_error_limit
     consecutive_success_limit: int = _ANALYSIS.consecutive_success_limit
+    #: seconds an analysis step keeps measuring before INCONCLUSIVE counts (``extendUntil``)
+    extend_until: float | None = None
     metrics: list[Metric] = Field(default_factory=list)
     #: records of schema 1 kept no judge, provider nor metrics: those come from the spec
     from_spec: bool = False
@@ -56,7 +58,8 @@ class AnalysisSettings(_Model):
                    min_samples=analysis.min_samples, alpha=analysis.alpha, looks=analysis.looks,
                    failure_limit=analysis.failure_limit, inconclusive_limit=analysis.inconclusive_limit,
                    consecutive_error_limit=analysis.consecutive_error_limit,
-                   consecutive_success_limit=analysis.consecutive_success_limit, metrics=list(analysis.metrics))
+                   consecutive_success_limit=analysis.consecutive_success_limit, metrics=list(analysis.metrics),
+                   extend_until=None if analysis.extend_until is None else analysis.extend_until.total_seconds())
 
     def with_spec(self, analysis: Analysis) -> AnalysisSettings:
         """For a schema-1 record: judge, provider and metrics from the spec, limits kept."""

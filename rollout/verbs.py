@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from ..spec import Stack, image_problem
 from . import machine
+from .canary_checks import canary_problems
 from .engine import Engine, Stop
 from .errors import InvalidRequestError, LockedError, NoReleaseError
 from .lock import check_takeover, stale, wall_clock
@@ -73,6 +74,10 @@ def prepare(stack: Stack, image: str, recorded: Recorded | None = None, reason: 
         problems = metric_problems(release.analysis.provider, release.analysis.metrics)
         if problems:
             raise InvalidRequestError("the analysis cannot run:\n  - " + "\n  - ".join(problems))
+    problems = canary_problems(stack, plan)
+    if problems:
+        raise InvalidRequestError(f"the {stack.backend} backend of stack {stack.name!r} cannot run these steps:\n  - "
+                                  + "\n  - ".join(problems))
     configured = InForce(weights=stack.weights, images=dict(stack.images))
     return Prepared(image=image, plan=plan, settings=ReleaseSettings.of(release, recorded), configured=configured,
                     reason=reason)

@@ -20,7 +20,18 @@ from ..spec import Stack
 from .config import resolve, runtime_config
 from .state import ReleaseState
 
-__all__ = ["build", "export", "main"]
+__all__ = ["build", "canary_outputs", "export", "main"]
+
+
+def canary_outputs(state: ReleaseState) -> dict[str, Any]:
+    """The header routes and the canary scale in force, exported when there are any (the
+    Pulumi applier reads them back to know what is in force)."""
+    out: dict[str, Any] = {}
+    if state.header_routes:
+        out["header_routes"] = [r.model_dump(mode="json", by_alias=True) for r in state.header_routes]
+    if state.canary_scale is not None:
+        out["canary_scale"] = state.canary_scale.model_dump(mode="json", exclude_none=True)
+    return out
 
 
 def build(stack: Stack, state: ReleaseState | None = None) -> dict[str, Any]:
@@ -32,11 +43,12 @@ def build(stack: Stack, state: ReleaseState | None = None) -> dict[str, Any]:
     if stack.environment == "production":
         state = state or ReleaseState.configured(stack)
         weights, images, scaled_down = state.weights, dict(state.images), state.scaled_down
-        pair = backend.BlueGreen(name, BlueGreenArgs(stack=stack, images=images, scaled_down=scaled_down))
+        pair = backend.BlueGreen(name, BlueGreenArgs(stack=stack, images=images, scaled_down=scaled_down,
+                                                     canary_scale=state.canary_scale))
         backend.TrafficRouter(f"{name}-router", RouterArgs(
-            stack=stack, targets=pair.targets, weights=weights, shared=pair.shared))
+            stack=stack, targets=pair.targets, weights=weights, shared=pair.shared, header_routes=state.header_routes))
         outputs.update(services=pair.targets, weights=weights.as_dict(), images=dict(images),
-                       scaled_down=scaled_down)
+                       scaled_down=scaled_down, **canary_outputs(state))
         outputs["namespace"] = getattr(pair, "namespace", None)
     else:
         env = backend.Environment(name, EnvironmentArgs(stack=stack, image=stack.image_of()))

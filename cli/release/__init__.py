@@ -2,12 +2,13 @@
 
 ``commands`` (start, retry and the steering verbs), ``status`` (status, history, list),
 ``wiring`` (ledger, recorded settings, engine), ``view`` (what is shown), ``dryrun``,
-``checks`` (the image rules), ``report`` (how a driving verb ends).
+``checks`` (the image rules), ``report`` (how a driving verb ends), ``durations``
+(``release plan``: how long each analysis step needs).
 """
 
 from __future__ import annotations
 
-from . import commands, status
+from . import commands, durations, status
 from .app import app
 
-__all__ = ["app", "commands", "status"]
+__all__ = ["app", "commands", "durations", "status"]

@@ -16,7 +16,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from ...rollout import InForce, LedgerRecord, Status
+from ...rollout.canary_state import describe_extras
 from ...spec import Color, other
+from ...spec.canary import describe_match
 from ...vocab.redact import redact
 
 __all__ = ["configured_table", "document", "history_table", "iso", "list_table", "status_table"]
@@ -69,6 +71,11 @@ def status_table(rec: LedgerRecord, now: float | None = None) -> Table:
     state = rec.in_force
     table.add_row("active", _color_row(state, rec.active))
     table.add_row("idle", _color_row(state, other(rec.active)))
+    for route in state.header_routes:
+        table.add_row("header route", escape(f"{route.name}: {' or '.join(map(describe_match, route.match))} "
+                                             f"go to {route.color}"))
+    if state.canary_scale is not None:
+        table.add_row("canary scale", escape(describe_extras((), state.canary_scale).removeprefix("; ")))
     if rec.target is not None:
         table.add_row("applying", f"blue {rec.target.weights.blue} %, green {rec.target.weights.green} %")
     step = rec.current_step

@@ -77,9 +77,10 @@ class Environment(skeleton.EnvironmentBase[Shared]):
             tags=tags, opts=child(self, logs))
 
         scaling = spec.autoscaling
-        if args.scaled_down:
-            scaling = None  # a scaled-down color runs no tasks, so no autoscaler may wake it
-        desired = 0 if args.scaled_down else max(spec.replicas, scaling.min_replicas) if scaling else spec.replicas
+        if args.scaled_down or args.replicas is not None:
+            scaling = None  # a scaled-down color runs no tasks (a canary scale: its count), no autoscaler
+        desired = 0 if args.scaled_down else args.replicas if args.replicas is not None else \
+            max(spec.replicas, scaling.min_replicas) if scaling else spec.replicas
         probe = spec.probes.liveness or spec.probes.readiness
         self.service = aws.ecs.Service(
             f"{name}-service", name=instance, cluster=shared.cluster, task_definition=self.task_definition.arn,

@@ -109,7 +109,7 @@ def consistent(site: Site, rec: dict[str, Any]) -> None:
     applied = site.applied()
     if applied is None:
         return
-    known = [{"weights": rec["weights"], "images": rec["images"], "scaled_down": rec["scaled_down"]}]
+    known = [{key: rec[key] for key in applied}]  # the state in force: weights, images, scaled down, routes...
     if rec["target"] is not None:
         known.append(rec["target"])
     assert applied in known, (applied, known)
