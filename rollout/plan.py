@@ -1,8 +1,14 @@
 """The concrete plan of a release: the spec's schedule expanded into indexed steps.
 
-Pure data. A release deploys the new image to the idle color at weight 0 (a full
-update), smoke-tests it, walks the spec's steps (each ``setWeight`` a targeted update
-of the router alone), then makes the new color the active one.
+Pure data. A ``blueGreen`` release deploys the new image to the idle color at weight 0
+(a full update), smoke-tests it, walks the spec's steps (each ``setWeight`` a targeted
+update of the router alone), then makes the new color the active one. A ``rolling``
+release (``rolling.py``) updates the one environment in place, smoke-tests it, lets it
+take traffic, judges it against the previous version, and is done.
+
+With ``release.migrations``, an ``expand`` step comes first (before anything is
+deployed) and a ``contract`` step last: it runs only after the rollback window has
+closed and the old version is gone (``machine`` enters it then, never while running).
 
 A step is frozen data plus its index; its ``weight`` is the canary weight in force
 once the step is done, so ``plan[i].weight`` is what a release resumed at step ``i``
@@ -15,8 +21,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..spec import AnalysisStep, Color, Pause, Release, SetWeight, Weights, describe_step
+from .rolling import migration_text, rolling_rows
 
-__all__ = ["StepAction", "PlanStep", "build_plan", "full_promotion_index"]
+__all__ = ["StepAction", "PlanStep", "build_plan", "finish_index", "full_promotion_index"]
 
 
 class StepAction(StrEnum):
@@ -26,6 +33,13 @@ class StepAction(StrEnum):
     PAUSE = "pause"
     ANALYSIS = "analysis"
     FINISH = "finish"
+    EXPAND = "expand"  # the expand migration, before the new version is deployed
+    CONTRACT = "contract"  # the contract migration, after the rollback window and the scale-down
+
+    @property
+    def migrates(self) -> bool:
+        """Does this step run a migration (a one-off task of the new image)?"""
+        return self in (StepAction.EXPAND, StepAction.CONTRACT)
 
     @property
     def applies(self) -> bool:
@@ -62,7 +76,24 @@ class PlanStep:
 
 
 def build_plan(release: Release) -> list[PlanStep]:
-    """Deploy, smoke tests (when the spec has any), the schedule, finish."""
+    """[expand], deploy, smoke tests (when the spec has any), the schedule (blueGreen) or
+    the rolling analysis (rolling), finish, [contract]."""
+    Row = tuple[StepAction, int, float | None, tuple[str, ...], str]
+    rows: list[Row] = []
+    migrations = release.migrations
+    if migrations is not None and migrations.expand is not None:
+        rows.append((StepAction.EXPAND, 0, None, (), migration_text(migrations, "expand")))
+    if release.strategy == "rolling":
+        rows += [(StepAction(action), weight, duration, (), text)
+                 for action, weight, duration, text in rolling_rows(release)]
+    else:
+        rows += _blue_green_rows(release)
+    if migrations is not None and migrations.contract is not None:
+        rows.append((StepAction.CONTRACT, 100, None, (), migration_text(migrations, "contract", release.strategy)))
+    return [PlanStep(i, a, w, d, m, text) for i, (a, w, d, m, text) in enumerate(rows)]
+
+
+def _blue_green_rows(release: Release) -> list[tuple[StepAction, int, float | None, tuple[str, ...], str]]:
     rows: list[tuple[StepAction, int, float | None, tuple[str, ...], str]] = [
         (StepAction.DEPLOY, 0, None, (), "deploy the new image to the idle color at weight 0 (full update)"),
     ]
@@ -80,11 +111,18 @@ def build_plan(release: Release) -> list[PlanStep]:
             rows.append((StepAction.ANALYSIS, weight, None, tuple(step.analysis.get("metrics", [])),
                          describe_step(step)))
     rows.append((StepAction.FINISH, 100, None, (), "make the new color the active one; keep the old one warm"))
-    return [PlanStep(i, a, w, d, m, text) for i, (a, w, d, m, text) in enumerate(rows)]
+    return rows
+
+
+def finish_index(plan: list[PlanStep]) -> int:
+    """The index of the finish step (the last one when the plan has none)."""
+    return next((s.index for s in plan if s.action == StepAction.FINISH), len(plan) - 1)
 
 
 def full_promotion_index(plan: list[PlanStep], current: int) -> int:
     """Where ``promote --full`` jumps from step ``current``: the last step that puts 100 %
-    in force (the last ``setWeight``), or the finish when that is already behind."""
-    last = max((s.index for s in plan if s.action == StepAction.SET_WEIGHT), default=len(plan) - 1)
-    return last if last > current else len(plan) - 1
+    in force (the last ``setWeight``), or the finish when that is already behind (never
+    past it: a contract migration runs only after the rollback window)."""
+    end = finish_index(plan)
+    last = max((s.index for s in plan if s.action == StepAction.SET_WEIGHT), default=end)
+    return last if last > current else end

@@ -53,10 +53,12 @@ class Change:
     purpose: Purpose
     step: int = 0
     label: str = ""
+    #: a ``rolling`` stack: every change updates its one environment in place (a full update)
+    in_place: bool = False
 
     @property
     def scope(self) -> Scope:
-        return self.purpose.scope
+        return "full" if self.in_place else self.purpose.scope
 
 
 @dataclass(frozen=True)
