@@ -223,6 +223,9 @@ def finish(rec: LedgerRecord, now: float) -> LedgerRecord:
     old = rec.stable
     out = with_(rec, status=Status.SUCCEEDED, stable=rec.canary, canary=old, rollback_until=now + window,
                 step_state=StepState.APPLIED)
+    if rec.settings.rolling:
+        return log(out, now, "succeeded", f"{out.image} is in force; the previous image {rec.images[old]} can be "
+                   f"applied again (rollback) for {window:g}s")
     return log(out, now, "succeeded", f"{out.stable} is active with {out.image}; {old} stays warm "
                f"{f'for the rollback window ({window:g}s)' if window > 0 else 'until it is scaled down'}")
 
