@@ -59,10 +59,6 @@ class EnvironmentArgs(Generic[S]):
     # Production with ``release.strategy: rolling``: the one environment, updated in place
     # by the platform's rolling update (``release.rollingUpdate``).
     rolling: bool = False
-    # Rolling: the release slot in force (the ledger's active color). The pods carry it as
-    # their color label, so metric queries by ``{{color}}`` tell the previous version
-    # (before the update) from the new one; no resource is named after it.
-    slot: Color | None = None
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def rolling(backend: Backend, stack: Stack, state: ReleaseState) -> dict[str, An
     name = stack.spec.name
     slot = state.weights.active
     image = state.images.get(slot) or stack.image_of(slot)
-    env = backend.Environment(name, EnvironmentArgs(stack=stack, image=image, rolling=True, slot=slot))
+    env = backend.Environment(name, EnvironmentArgs(stack=stack, image=image, rolling=True))
     backend.TrafficRouter(f"{name}-router", RouterArgs(stack=stack, targets={"main": env.target}, shared=env))
     return {"strategy": "rolling", "service": env.target, "image": image, "weights": state.weights.as_dict(),
             "images": dict(state.images), "scaled_down": state.scaled_down,

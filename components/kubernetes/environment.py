@@ -86,7 +86,7 @@ class Environment(skeleton.EnvironmentBase[Shared]):
         config = k8s.core.v1.ConfigMap(f"{name}-config", **m.config_map(stack, color, ns), opts=child(self, shared))
         deployment = m.deployment(stack, color, args.image, ns, 0 if args.scaled_down else None, shared.settings)
         if args.rolling:  # production updated in place (release.strategy: rolling)
-            deployment = rolling_deployment(deployment, stack.spec.release.rolling_update, args.slot)
+            deployment = rolling_deployment(deployment, stack.spec.release.rolling_update)
         self.deployment = k8s.apps.v1.Deployment(f"{name}-deployment", **deployment, opts=child(self, config, shared))
         self.service = k8s.core.v1.Service(f"{name}-service", **m.service(stack, color, ns), opts=child(self, shared))
         # A scaled-down color runs no replicas, so no autoscaler may wake it.

@@ -10,7 +10,9 @@ Settings (``release.analysis.providerSettings``): ``url`` (or ``$TRICOLOR_PROMET
   every value of every series is a sample.
 
 A ``rolling`` release measures the previous version over its own window (before the
-update): its queries are evaluated at that window's end (``Window.span``).
+update): its queries are evaluated at that window's end (``Window.span``). Its one
+environment has no color: ``{{color}}`` is filled in empty, and ``color=""`` selects
+the series without a color label (``{{version}}`` still names each version).
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ class PrometheusProvider:
     def _sample(self, metric: Metric, color: str, version: str, window: Window, role: str = "canary") -> Sample:
         if not metric.query:
             raise ProviderError(f"metric {metric.name!r}: the prometheus provider needs a query")
+        color = "" if window.before_after else color  # rolling: the one environment has no color
         query = render_query(metric.query, color, version, window)
         start, end = window.span(role)
         if metric.kind == "distribution":
