@@ -24,6 +24,8 @@ from ...rollout.appliers.offline import OfflineApplier
 from ...rollout.errors import InvalidRequestError
 from ...rollout.judge import get_judge
 from ...rollout.machine import new_record, target_of, with_
+from ...rollout.migrations.base import MigrationContext
+from ...rollout.migrations.offline import OfflineMigrationRunner
 from ...rollout.plan import StepAction
 from ...rollout.providers.base import ProviderContext
 from ...rollout.providers.registry import get_provider
@@ -112,7 +114,7 @@ def dry_run(stack: Stack, prepared: Prepared, ledger: Ledger, image: ImageCheck,
     analysis = prepared.settings.analysis
     services = Services.of(applier, provider=get_provider("synthetic", ProviderContext({"seed": 0})),
                            judge=get_judge(analysis.judge, analysis.min_samples, analysis.alpha, analysis.looks),
-                           smoke=SkippedSmoke())
+                           smoke=SkippedSmoke(), migrations=OfflineMigrationRunner(MigrationContext(stack=stack)))
     engine = Engine(stack=stack.name, ledger=sim_ledger, services=services, clock=VirtualClock(),
                     gate_wait=gate_wait, budget=BUDGET, poll=60.0)
     start(engine, prepared)

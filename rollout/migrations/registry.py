@@ -10,6 +10,7 @@ another backend, or one without migrations, never pays for.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import cast
 
 from ...errors import UnknownNameError
@@ -19,12 +20,24 @@ from .base import MigrationContext, MigrationRunner
 
 __all__ = ["LAMBDA_REFUSAL", "RUNNERS", "get_runner", "migration_problem", "runner_for"]
 
-#: runner name -> (module of this package, class)
-RUNNERS: dict[str, tuple[str, str]] = {
-    "offline": ("offline", "OfflineMigrationRunner"),
-    "kubernetes": ("kubernetes", "KubernetesMigrationRunner"),
-    "aws": ("ecs", "EcsMigrationRunner"),
-    "docker": ("docker", "DockerMigrationRunner"),
+Factory = Callable[[MigrationContext], MigrationRunner]
+
+
+def _lazy(module: str, cls: str) -> Factory:
+    """A factory that imports ``module`` of this package when first called."""
+
+    def make(context: MigrationContext) -> MigrationRunner:
+        return cast(MigrationRunner, getattr(importlib.import_module(f"{__package__}.{module}"), cls)(context))
+
+    return make
+
+
+#: runner name -> factory (a class, or a lazy import of one)
+RUNNERS: dict[str, Factory] = {
+    "offline": _lazy("offline", "OfflineMigrationRunner"),
+    "kubernetes": _lazy("kubernetes", "KubernetesMigrationRunner"),
+    "aws": _lazy("ecs", "EcsMigrationRunner"),
+    "docker": _lazy("docker", "DockerMigrationRunner"),
 }
 LAMBDA_REFUSAL = ("release.migrations: the lambda backend has no one-off task to run a migration in (a function "
                   "runs per invocation, at most 15 minutes, with no command); run expand/contract from your "
@@ -43,9 +56,7 @@ def get_runner(name: str, context: MigrationContext) -> MigrationRunner:
         raise MigrationError(LAMBDA_REFUSAL)
     if name not in RUNNERS:
         raise UnknownNameError("migration runner", name, [*RUNNERS, "lambda"])
-    module, cls = RUNNERS[name]
-    runner = getattr(importlib.import_module(f"{__package__}.{module}"), cls)
-    return cast(MigrationRunner, runner(context))
+    return RUNNERS[name](context)
 
 
 def runner_for(applier: str, context: MigrationContext) -> MigrationRunner:
