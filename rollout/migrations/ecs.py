@@ -5,8 +5,10 @@ the color in force; contract: the new one; rolling: the one service): its task
 definition is copied with the release's image and the phase's command on the
 service's essential container (the same environment, the same ``secrets`` read by
 reference through the same execution role, the same task role, size and volumes) and
-registered as the family ``<service>-migrate``; it runs in the service's cluster with
-the service's ``networkConfiguration`` (subnets, security groups).
+registered as the family ``<service>-migrate``; it runs in the service's cluster, the
+way the service runs (its launch type or capacity provider strategy: Fargate for the
+services tricolor creates) with the service's ``networkConfiguration`` (subnets,
+security groups).
 
 Idempotent by name: the run's deterministic name is the task's ``startedBy`` (cut to
 ECS's 36 characters with a hash when longer) and ``RunTask``'s ``clientToken``; a task
@@ -87,7 +89,7 @@ class EcsMigrationRunner:
         return None
 
     def _definition(self, release: MigrationRelease) -> tuple[str, dict[str, Any]]:
-        """The migration's task definition ARN, and the service's network configuration."""
+        """The migration's task definition ARN, and how the service runs (network, launch)."""
         service = self.service_name(release)
         found = self._call("describe_services", cluster=self.cluster, services=[service]).get("services") or []
         if not found or found[0].get("status") == "INACTIVE":
@@ -102,18 +104,22 @@ class EcsMigrationRunner:
         copied = {k: live[k] for k in COPIED if live.get(k)}
         registered = self._call("register_task_definition", family=f"{service}-migrate", containerDefinitions=[main],
                                 tags=[{"key": "tricolor.dev/release", "value": release.release_id}], **copied)
-        network = found[0].get("networkConfiguration") or {}
-        return str(registered["taskDefinition"]["taskDefinitionArn"]), network
+        service_of = found[0]
+        placement: dict[str, Any] = {}
+        if service_of.get("networkConfiguration"):
+            placement["networkConfiguration"] = service_of["networkConfiguration"]
+        if service_of.get("capacityProviderStrategy"):
+            placement["capacityProviderStrategy"] = service_of["capacityProviderStrategy"]
+        else:
+            placement["launchType"] = service_of.get("launchType") or "FARGATE"
+        return str(registered["taskDefinition"]["taskDefinitionArn"]), placement
 
     def _start(self, release: MigrationRelease, token: str) -> str:
-        definition, network = self._definition(release)
-        kwargs: dict[str, Any] = {"cluster": self.cluster, "taskDefinition": definition, "count": 1,
-                                  "launchType": "FARGATE", "startedBy": token, "clientToken": release.name[:64],
-                                  "tags": [{"key": "tricolor.dev/release", "value": release.release_id},
-                                           {"key": "tricolor.dev/migration", "value": release.name}]}
-        if network:
-            kwargs["networkConfiguration"] = network
-        answer = self._call("run_task", **kwargs)
+        definition, placement = self._definition(release)
+        answer = self._call("run_task", cluster=self.cluster, taskDefinition=definition, count=1, startedBy=token,
+                            clientToken=release.name[:64], **placement,
+                            tags=[{"key": "tricolor.dev/release", "value": release.release_id},
+                                  {"key": "tricolor.dev/migration", "value": release.name}])
         tasks = answer.get("tasks") or []
         if not tasks:
             why = "; ".join(f"{f.get('arn', '')}: {f.get('reason', '')}" for f in answer.get("failures") or [])
