@@ -21,7 +21,7 @@ import os
 import time
 from typing import Any
 
-from ...spec import Stack
+from ...spec import Stack, dns_label
 from ..errors import LedgerError
 from ..stores.base import LedgerStore
 from .base import MigrationContext, MigrationRelease, MigrationResult
@@ -33,7 +33,7 @@ def where_it_runs(stack: Stack, release: MigrationRelease) -> str:
     """What the backend's runner would create for ``release`` (a person reads it)."""
     source = f" with {release.source}'s settings" if release.source else ""
     if stack.backend == "kubernetes":
-        namespace = stack.config.namespace or f"{stack.spec.name}-{stack.name}"
+        namespace = stack.config.namespace or dns_label(stack.spec.name, stack.name)  # as the components name it
         return f"a Kubernetes Job {release.name} in namespace {namespace}{source}"
     if stack.backend == "aws":
         return f"an ECS Fargate task (RunTask, startedBy {release.name}) with the service's network and secrets{source}"
