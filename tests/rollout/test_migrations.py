@@ -212,3 +212,20 @@ def test_lambda_refuses_migrations_with_the_reason(spec_with, tmp_path):
     with pytest.raises(MigrationError, match="lambda backend"):
         get_runner("lambda", MigrationContext(stack=item.stack))
     assert "pipeline" in LAMBDA_REFUSAL
+
+
+def test_status_names_each_migration_run(prod, tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from tricolor.cli.release.view import status_table
+
+    stack, spec = prod()
+    engine, _, _ = site(tmp_path, spec, stack)
+    start(engine, prepare(stack, NEW))
+    rec = engine.run(Stop(active=True))
+    console = Console(width=250, record=True, file=io.StringIO())
+    console.print(status_table(rec))
+    text = console.export_text()
+    assert "expand migration" in text and f"succeeded: {rec.migration('expand').name}" in text
