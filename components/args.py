@@ -61,6 +61,9 @@ class EnvironmentArgs(Generic[S]):
     scaled_down: bool = False
     # The replica count of a color under a canary scale (``None``: the spec's).
     replicas: int | None = None
+    # Production with ``release.strategy: rolling``: the one environment, updated in place
+    # by the platform's rolling update (``release.rollingUpdate``).
+    rolling: bool = False
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from .plan import PlanStep
 from .settings import ReleaseSettings
 
 __all__ = ["SCHEMA", "Status", "StepState", "RequestAction", "Verdict", "InForce", "LockInfo", "Request",
-           "Counters", "Event", "VerdictEntry", "LedgerRecord", "upgrade"]
+           "Counters", "Event", "VerdictEntry", "MigrationState", "MigrationEntry", "LedgerRecord", "upgrade"]
 
 SCHEMA = 2
 
@@ -80,6 +80,14 @@ class Verdict(StrEnum):
     FAIL = "fail"
     INCONCLUSIVE = "inconclusive"
     ERROR = "error"  # the provider or the judge failed: never a pass
+
+
+class MigrationState(StrEnum):
+    RUNNING = "running"  # started (or being observed again after a kill)
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    ABANDONED = "abandoned"  # the release ended while it ran (an expand is backward compatible)
+    SKIPPED = "skipped"  # a contract the release never ran (superseded, or the old color kept)
 
 
 class Model(BaseModel):
@@ -162,6 +170,21 @@ class VerdictEntry(Model):
     metrics: list[dict[str, Any]] = Field(default_factory=list)
 
 
+class MigrationEntry(Model):
+    """One run of a migration phase: ``name`` is deterministic (release, phase, attempt),
+    so a process that finds it ``running`` observes that run again, never starts another."""
+
+    phase: str  # expand | contract
+    name: str
+    attempt: int = 1
+    state: MigrationState
+    image: str
+    command: list[str] = Field(default_factory=list)
+    started_at: float
+    finished_at: float | None = None
+    detail: str = ""
+
+
 class LedgerRecord(Model):
     schema_version: int = SCHEMA
     stack: str
@@ -194,6 +217,7 @@ class LedgerRecord(Model):
     verdicts: list[VerdictEntry] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
     reason: str | None = None
+    migrations: list[MigrationEntry] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _target_while_applying(self) -> LedgerRecord:
@@ -213,6 +237,17 @@ class LedgerRecord(Model):
     @property
     def terminal(self) -> bool:
         return self.status.terminal
+
+    def migration(self, phase: str) -> MigrationEntry | None:
+        """The last run of migration ``phase``, if any."""
+        return next((m for m in reversed(self.migrations) if m.phase == phase), None)
+
+    @property
+    def contracted(self) -> MigrationEntry | None:
+        """The contract migration, once it started: the old version no longer fits the schema."""
+        entry = self.migration("contract")
+        return entry if entry is not None and entry.state in (MigrationState.RUNNING, MigrationState.SUCCEEDED,
+                                                              MigrationState.FAILED) else None
 
     @property
     def active(self) -> Color:

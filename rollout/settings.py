@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..spec import Release
 from ..spec.release import Analysis, HttpCheck, Metric
+from ..spec.strategies import Migrations
 
 __all__ = ["AnalysisSettings", "Recorded", "ReleaseSettings"]
 
@@ -89,13 +90,20 @@ class ReleaseSettings(_Model):
     scale_down_idle: bool = bool(_RELEASE_FIELDS["scale_down_idle"].get_default())
     smoke_tests: list[HttpCheck] = Field(default_factory=list)
     recorded: Recorded = Field(default_factory=Recorded)
+    #: ``blueGreen`` or ``rolling`` (one environment updated in place)
+    strategy: str = str(_RELEASE_FIELDS["strategy"].get_default())
+    migrations: Migrations | None = None
+
+    @property
+    def rolling(self) -> bool:
+        return self.strategy == "rolling"
 
     @classmethod
     def of(cls, release: Release, recorded: Recorded | None = None) -> ReleaseSettings:
         return cls(analysis=AnalysisSettings.of(release.analysis),
                    rollback_window=release.rollback_window.total_seconds(),
                    scale_down_idle=release.scale_down_idle, smoke_tests=list(release.smoke_tests),
-                   recorded=recorded or Recorded())
+                   recorded=recorded or Recorded(), strategy=release.strategy, migrations=release.migrations)
 
     @classmethod
     def upgrade(cls, old: dict[str, Any]) -> dict[str, Any]:

@@ -44,10 +44,12 @@ from .steps import (
     describe_step,
     metric_names,
 )
+from .strategies import Migrations, RollingUpdate, Strategy, strategy_problem
 from .suggest import did_you_mean
 
-__all__ = ["PRESETS", "Analysis", "AnalysisStep", "Duration", "HttpCheck", "Metric", "Pause", "PauseSpec", "Release",
-           "SetCanaryScale", "SetHeaderRoute", "SetWeight", "Step", "Strict", "describe_step"]
+__all__ = ["PRESETS", "Analysis", "AnalysisStep", "Duration", "HttpCheck", "Metric", "Migrations", "Pause", "PauseSpec",
+           "Release", "RollingUpdate", "SetCanaryScale", "SetHeaderRoute", "SetWeight", "Step", "Strict",
+           "describe_step"]
 
 Count = Annotated[StrictInt, Field(ge=0, le=INT32_MAX)]
 
@@ -253,6 +255,11 @@ def _raw_metric_names(value: Any) -> tuple[str, ...]:
 
 
 class Release(Strict):
+    #: ``blueGreen`` (two colors and a router) or ``rolling`` (one environment updated in place)
+    strategy: Strategy = "blueGreen"
+    rolling_update: RollingUpdate = Field(default_factory=lambda: RollingUpdate.model_validate({}),
+                                          alias="rollingUpdate")
+    migrations: Migrations | None = None
     preset: str | None = None
     steps: list[Step] | None = None
     smoke_tests: list[HttpCheck] = Field(default_factory=list, alias="smokeTests")
@@ -270,6 +277,14 @@ class Release(Strict):
         finally:
             metric_names.reset(token)
 
+    @field_validator("strategy", mode="before")
+    @classmethod
+    def _known_strategy(cls, value: object) -> object:
+        problem = strategy_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
     @field_validator("preset")
     @classmethod
     def _known_preset(cls, value: str | None) -> str | None:
@@ -281,8 +296,11 @@ class Release(Strict):
     @model_validator(mode="after")
     def _strategy(self) -> Release:
         problems: list[tuple[Where, str]] = []
-        if (self.preset is None) == (self.steps is None):
+        if self.preset is not None and self.steps is not None:
             problems.append(((), "give exactly one of 'preset' or 'steps'"))
+        elif self.preset is None and self.steps is None and self.strategy == "blueGreen":
+            # rolling walks no steps (no weights to move): they are only for blueGreen stacks
+            problems.append(((), "give exactly one of 'preset' or 'steps' (strategy blueGreen walks them)"))
         problems += _weight_problems(self.steps or [])
         problems += _canary_problems(self.steps or [])
         if self.preset == "blue-green" and not self.smoke_tests:

@@ -27,6 +27,9 @@ from ...rollout.duration import Estimate, estimates, measure_traffic
 from ...rollout.errors import InvalidRequestError
 from ...rollout.judge import get_judge
 from ...rollout.machine import new_record, target_of, with_
+from ...rollout.migration_state import migration_name
+from ...rollout.migrations.base import MigrationContext, MigrationRelease
+from ...rollout.migrations.offline import OfflineMigrationRunner, where_it_runs
 from ...rollout.plan import StepAction
 from ...rollout.providers.base import ProviderContext
 from ...rollout.providers.registry import get_provider
@@ -87,7 +90,8 @@ class DryRun:
 
     def document(self) -> dict[str, Any]:
         sim = self.simulation
-        return {"steps": [{k: s[k] for k in ("index", "action", "weights", "changes")} for s in self.steps],
+        return {"steps": [{k: s[k] for k in ("index", "action", "weights", "changes", "runs") if k in s}
+                          for s in self.steps],
                 "image_policy": self.image.as_dict(), "estimate": self.estimate(),
                 "durations": [e.as_dict() for e in self.durations],
                 "simulation": {"status": str(sim.status), "reason": sim.reason, "ended": self.ended,
@@ -123,7 +127,7 @@ def dry_run(stack: Stack, prepared: Prepared, ledger: Ledger, image: ImageCheck,
     durations = estimates(prepared.plan, analysis, traffic, rps)
     services = Services.of(applier, provider=synthetic,
                            judge=get_judge(analysis.judge, analysis.min_samples, analysis.alpha, analysis.looks),
-                           smoke=SkippedSmoke())
+                           smoke=SkippedSmoke(), migrations=OfflineMigrationRunner(MigrationContext(stack=stack)))
     engine = Engine(stack=stack.name, ledger=sim_ledger, services=services, clock=VirtualClock(),
                     gate_wait=gate_wait, budget=BUDGET, poll=60.0)
     start(engine, prepared)
@@ -144,6 +148,15 @@ def _steps(prepared: Prepared, state: InForce, applier: OfflineApplier) -> list[
         out.append({"index": step.index, "action": str(step.action), "weights": step.weights(rec.canary).as_dict(),
                     "description": step.description, "changes": changes,
                     "manual": step.action == StepAction.PAUSE and step.duration is None})
+        if step.action.migrates:  # what the migration runs, and where
+            migrations = prepared.settings.migrations
+            command = tuple(migrations.command_line(str(step.action))) if migrations is not None else ()
+            release = MigrationRelease(stack=applier.stack, release_id="dry-run", image=prepared.image,
+                                       name=migration_name(applier.stack, str(step.action), "dry-run"),
+                                       command=command, timeout=0, source=None if prepared.settings.rolling
+                                       else rec.stable if step.action == StepAction.EXPAND else rec.canary)
+            out[-1]["runs"] = {"command": list(command), "image": (migrations.image if migrations else None)
+                               or prepared.image, "where": where_it_runs(applier.item.stack, release)}
         before = after
     return out
 

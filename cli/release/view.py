@@ -88,6 +88,9 @@ def status_table(rec: LedgerRecord, now: float | None = None) -> Table:
         left = rec.rollback_until - now
         table.add_row("rollback window", f"{_ago(left)} left" if left > 0 else
                       "over: the next release command scales the old color down")
+    for entry in rec.migrations:  # expand/contract runs, by name
+        table.add_row(f"{entry.phase} migration", f"{entry.state}: {escape(entry.name or '-')}"
+                      + (f" ({escape(entry.detail[:120])})" if entry.detail else ""))
     table.add_row("started", f"{iso(rec.started_at)} by {escape(rec.started_by or '?')}")
     if rec.finished_at:
         table.add_row("finished", iso(rec.finished_at))

@@ -139,7 +139,10 @@ class Environment(skeleton.EnvironmentBase[Shared]):
             healthcheck=healthcheck(stack), restart="unless-stopped", labels=docker_labels(labels),
             volumes=shared.volumes or None, start=running, must_run=running,
             memory=memory_mb(limits.memory) if settings.limits else None,
-            cpus=cpus(limits.cpu) if settings.limits else None, opts=child(self, shared))
+            cpus=cpus(limits.cpu) if settings.limits else None,
+            # rolling production: recreate (the old container stops before the new one
+            # starts under the same name); the router's upstream is the same address
+            opts=child(self, shared, delete_before_replace=True) if args.rolling else child(self, shared))
         # The router's upstream address; as an output of the container, the router (whose
         # nginx resolves it at start) is created after the container.
         address = f"{self.alias}:{spec.port}"

@@ -55,10 +55,12 @@ class Change:
     step: int = 0
     label: str = ""
     colors: bool = False  # the change also resizes a color (a canary scale ends): a full update
+    #: a ``rolling`` stack: every change updates its one environment in place (a full update)
+    in_place: bool = False
 
     @property
     def scope(self) -> Scope:
-        return "full" if self.colors else self.purpose.scope
+        return "full" if self.colors or self.in_place else self.purpose.scope
 
 
 @dataclass(frozen=True)
