@@ -132,6 +132,13 @@ def _traffic(metric: Metric, sample: object, seconds: float, source: str) -> Tra
 def _estimate(step: PlanStep, metric: Metric, traffic: Traffic, settings: AnalysisSettings, power: float,
               per_second: float | None) -> tuple[int | None, float | None, str]:
     share = step.weight / 100
+    if not 0 < share < 1 and per_second is not None:
+        # A rolling release judges the new version against the previous one over as long
+        # a window before the update: each side sees all the traffic, so the samples come
+        # in as for an even split of twice the rate.
+        share, per_second = 0.5, 2 * per_second
+    elif not 0 < share < 1:
+        share = 0.5
     if settings.judge != "statistical":
         minutes = None if not per_second else settings.min_samples / (per_second * min(share, 1 - share)) / 60
         return settings.min_samples, minutes, f"the {settings.judge} judge decides once each side has minSamples"

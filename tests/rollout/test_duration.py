@@ -73,6 +73,18 @@ def test_worked_example_of_the_issue() -> None:
     assert not e.short and e.per_second == 400  # --rps overrides what was measured
 
 
+@pytest.mark.parametrize("judge", ["statistical", "threshold"])
+def test_a_rolling_analysis_is_sized_as_before_against_after(judge: str) -> None:
+    """A rolling release judges the new version (all the traffic since the update)
+    against the previous one (as long a window before it): each side gets the full rate."""
+    release = Release.model_validate({"strategy": "rolling", "analysis": {"metrics": [{"name": "error-rate"}]}})
+    plan = build_plan(release)
+    metric = Metric(name="error-rate", kind="rate", tolerance=1.0)
+    (e,) = estimates(plan, settings_for(metric, judge=judge, min_samples=200), {"error-rate": Traffic(40, 0.01)})
+    assert e.weight == 100 and e.samples is not None and e.minutes is not None
+    assert e.minutes == pytest.approx(e.samples / 40 / 60, rel=0.01)
+
+
 @pytest.mark.parametrize(("metric", "text"), [
     (Metric(name="error-rate"), "a 1.5x error-rate"),
     (Metric(name="orders", direction="decrease", tolerance=0.3), "orders down 23%"),
