@@ -250,6 +250,17 @@ class LedgerRecord(Model):
                                                               MigrationState.FAILED) else None
 
     @property
+    def contract_failed(self) -> bool:
+        """The release completed, but its contract migration failed."""
+        entry = self.migration("contract")
+        return self.status == Status.COMPLETED and entry is not None and entry.state == MigrationState.FAILED
+
+    @property
+    def exit_code(self) -> int:
+        """The status's exit code; 2 for a completed release whose contract migration failed."""
+        return 2 if self.contract_failed else self.status.exit_code
+
+    @property
     def active(self) -> Color:
         """The color that takes the traffic now (blue on a tie)."""
         return self.weights.active

@@ -11,7 +11,6 @@ from rich.markup import escape
 
 from ...errors import ExitCode
 from ...rollout import Engine, LedgerRecord, Status
-from ...rollout.record import MigrationState
 from ...rollout.report import write_report
 from ..common import console, err_console, print_json
 from .options import Output
@@ -36,10 +35,8 @@ def finish(engine: Engine, rec: LedgerRecord, output: Output, report_dir: Path |
                           "the next release command then scales it down (or `release start --wait`).")
         if paths:
             console.print(f"report: {escape(str(paths[0]))} and {escape(str(paths[1]))}", soft_wrap=True)
-    failed = rec.migration("contract")
-    if failed is not None and failed.state == MigrationState.FAILED and rec.status == Status.COMPLETED:
+    if rec.contract_failed:
         err_console.print(f"[bold red]error:[/] {escape(rec.reason or 'the contract migration failed')}",
                           soft_wrap=True)
-        raise typer.Exit(ExitCode.FINDING)  # completed, but its contract migration failed
-    if rec.status in (Status.ABORTED, Status.ROLLED_BACK):
+    if rec.status in (Status.ABORTED, Status.ROLLED_BACK) or rec.contract_failed:
         raise typer.Exit(ExitCode.FINDING)

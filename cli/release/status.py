@@ -2,7 +2,7 @@
 
 ``status`` exits 0 when the release completed or succeeded (and before the first
 release, showing what the stack config puts in force), 2 when it was aborted or
-rolled back, 3 while it is still running or paused (with ``--watch``: when
+rolled back (or completed with a failed contract migration), 3 while it is still running or paused (with ``--watch``: when
 ``--timeout`` ran out first).
 """
 
@@ -89,7 +89,7 @@ def status_command(
         _show(rec, output)
     else:
         _show(rec, output)
-    raise typer.Exit(rec.status.exit_code)
+    raise typer.Exit(rec.exit_code)
 
 
 @app.command("history")

@@ -157,7 +157,7 @@ def test_a_failed_expand_aborts_before_anything_is_deployed(prod, tmp_path):
     assert rec.images["green"] != NEW
 
 
-def test_a_failed_contract_completes_the_release_with_the_failure(prod, tmp_path):
+def test_a_failed_contract_completes_the_release_with_the_failure(prod, tmp_path, cli):
     stack, spec = prod(rollbackWindow="0s")
     ledger = Ledger.open(str(tmp_path / "ledger"))
     runner = Failing(MigrationContext(stack=stack, store=ledger.store), "contract")
@@ -166,6 +166,9 @@ def test_a_failed_contract_completes_the_release_with_the_failure(prod, tmp_path
     rec = engine.run(Stop(active=True))
     assert rec.status == Status.COMPLETED and rec.migration("contract").state == MigrationState.FAILED
     assert "contract migration" in (rec.reason or "") and "relation already exists" in (rec.reason or "")
+    assert rec.exit_code == 2
+    status = cli("release", "status", "--stack", "prod", "--ledger", str(tmp_path / "ledger"))
+    assert status.exit_code == 2, status.output  # completed, but not cleanly: a finding
 
 
 def test_a_contract_is_not_run_while_the_old_color_keeps_running(prod, tmp_path):
