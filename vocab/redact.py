@@ -123,7 +123,10 @@ def env_pairs(items: list[Any]) -> dict[str, Any] | None:
 def redact(value: Any, key: str = "", type_: str = "") -> Any:
     """``value`` with every secret replaced by ``[secret]`` (see the module docstring).
 
+    ``key`` is the name ``value`` is found under: a secret-looking one hides it whole.
     ``type_`` (a Pulumi type token) enables per-type rules (Kubernetes Secrets)."""
+    if is_secret_name(key):
+        return _hide(plain(value))
     out = _redact(plain(value), key)
     if type_.endswith(_SECRET_TYPES) and isinstance(out, dict):
         for field in ("data", "stringData"):
@@ -138,6 +141,8 @@ def mask(value: Any, key: str = "", type_: str = "") -> Any:
     named items stays a list (each item judged by its name), Docker ``envs`` stay
     ``NAME=value`` strings. For documents whose shape is a contract (``plan --output
     json``)."""
+    if is_secret_name(key):
+        return _hide(plain(value))
     out = _mask(plain(value), key)
     if type_.endswith(_SECRET_TYPES) and isinstance(out, dict):
         for field in ("data", "stringData"):
