@@ -125,6 +125,17 @@ def test_router_view_per_color(rendered: dict[str, Any]) -> None:
     assert blue_route["colorRoute"]["matches"][0]["headers"]["x-tricolor-color"]["value"] == "blue"
 
 
+def test_a_rolling_production_stack_is_one_environment() -> None:
+    """``release.strategy: rolling`` builds one environment: drift shows it once, not as
+    two identical colors."""
+    from tricolor.drift import snapshots_from_rendered
+    from tricolor.stacks import render_stack
+
+    (only,) = snapshots_from_rendered(render_stack("small"))
+    assert only.environment == "small" and only.color is None
+    assert any(role.startswith("kubernetes:apps/v1:Deployment::") for role in only.resources)
+
+
 # -- one test per normalisation rule (README, "Normalisation") ------------------------------
 
 def _form(body: dict[str, Any], affixes: Affixes, type_: str = "") -> Any:
