@@ -23,11 +23,10 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import run_pulumi_func
 
-from .. import STACKS_DIR
 from ..spec import ServiceSpec, SpecError, Stack, load_spec
 from ..spec.errors import Problem
 from ..spec.stack import NAMESPACE
-from .config import PROJECT, read_stack_config, resolve, spec_path, stack_file, to_runtime
+from .config import PROJECT, project_root, read_stack_config, resolve, spec_path, stack_file, stacks_folder, to_runtime
 from .program import build
 from .state import ReleaseState
 
@@ -178,15 +177,18 @@ class StackInput:
 def load_stacks(
     names: list[str],
     spec_file: Path | None = None,
-    stacks_dir: Path = STACKS_DIR,
+    stacks_dir: Path | None = None,
     configs: dict[str, tuple[dict[str, Any], set[str]]] | None = None,
 ) -> list[StackInput]:
     """Read and validate every named stack; raise one ``SpecError`` with every problem
     of every stack before anything is rendered.
 
     ``configs`` gives the config (and secure keys) of stacks that have no file, such as
-    a preview stack derived from staging; other stacks are read from ``stacks_dir``.
+    a preview stack derived from staging; other stacks are read from ``stacks_dir``
+    (default: the working project's). Spec paths are relative to the project's root.
     """
+    stacks_dir = stacks_folder(stacks_dir)
+    root = project_root(stacks_dir)
     problems: list[Problem] = []
     loaded: list[StackInput] = []
     specs: dict[Path, ServiceSpec] = {}  # each spec file is read once
@@ -198,11 +200,12 @@ def load_stacks(
         if spec_file is not None:
             config[f"{NAMESPACE}:spec"] = str(spec_file.resolve())
         configured = config.get(f"{NAMESPACE}:spec")
-        path = spec_path(configured if isinstance(configured, str) else None, spec_file)
+        path = spec_path(configured if isinstance(configured, str) else None, spec_file, root)
         if path not in specs:
             specs[path] = load_spec(path)  # a broken spec stops here, with all its problems
         try:
-            stack = resolve(name, config, spec_file, base=specs[path], file=str(stack_file(name, stacks_dir)))
+            stack = resolve(name, config, spec_file, base=specs[path], file=str(stack_file(name, stacks_dir)),
+                            root=root)
         except SpecError as exc:
             problems.extend(exc.problems)
             continue

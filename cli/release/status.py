@@ -17,9 +17,9 @@ from rich.live import Live
 
 from ...rollout import InForce, Ledger, LedgerRecord, Status
 from ...rollout.errors import InvalidRequestError
-from ...rollout.stores.base import ledger_location
 from ...spec import parse_duration
 from ..common import console, guarded, print_json
+from ..project import ledger_at
 from .app import app
 from .options import LedgerOpt, Output, OutputOpt, SpecOpt, StackOpt, StacksDirOpt
 from .view import configured_table, document, history_table, list_table, status_table
@@ -111,7 +111,7 @@ def history_command(stack: StackOpt, ledger: LedgerOpt = None, output: OutputOpt
 @guarded
 def list_command(ledger: LedgerOpt = None, output: OutputOpt = Output.text) -> None:
     """Every stack of the ledger with its last release."""
-    store = Ledger.open(ledger_location(ledger))
+    store = Ledger.open(ledger_at(ledger))
     records = [rec for name in store.stacks() if (rec := store.read(name)) is not None]
     if output == Output.json:
         print_json([{"stack": r.stack, "release": r.release_id, "status": str(r.status), "active": r.active,

@@ -26,10 +26,12 @@ from ...rollout.providers.base import MetricsProvider, ProviderContext
 from ...rollout.providers.registry import get_provider
 from ...rollout.settings import AnalysisSettings
 from ...rollout.smoke import SmokeTester
-from ...rollout.stores.base import check_stack, ledger_location
+from ...rollout.stores.base import check_stack
 from ...spec import Stack
 from ...stacks import load_stacks, read_stack_config
+from ...stacks.config import project_root
 from ..common import err_console
+from ..project import ledger_at
 from .options import Output
 
 __all__ = ["Options", "engine_for", "load_stack", "open_ledger", "recorded_for"]
@@ -63,7 +65,7 @@ def _configured_ledger(stack: str, stacks_dir: Path | None) -> str | None:
 def open_ledger(options: Options) -> Ledger:
     check_stack(options.stack)
     configured = _configured_ledger(options.stack, options.stacks_dir)
-    return Ledger.open(ledger_location(options.ledger, configured))
+    return Ledger.open(ledger_at(options.ledger, configured, options.stacks_dir))
 
 
 def load_stack(name: str, spec: Path | None, stacks_dir: Path | None) -> Stack:
@@ -105,7 +107,7 @@ def engine_for(options: Options, ledger: Ledger, settings: ReleaseSettings | Non
         return chosen.with_spec(stack().spec.release.analysis) if chosen.from_spec else chosen
 
     def applier() -> Applier:
-        context = ApplierContext(stack=opts.stack, project=Path.cwd(), spec_file=opts.spec,
+        context = ApplierContext(stack=opts.stack, project=project_root(opts.stacks_dir), spec_file=opts.spec,
                                  stacks_dir=opts.stacks_dir, ledger=ledger.url, store=ledger.store,
                                  in_force=record.in_force if record is not None else None)
         return get_applier(opts.applier or "pulumi", context)

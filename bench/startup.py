@@ -1,0 +1,105 @@
+"""Start-up of the ``tricolor`` command, whole process, against ``python -c pass``.
+
+Each command runs ``--runs`` times as a fresh process (the installed ``tricolor``
+script beside this Python) from the bundled example project; the median wall time is
+printed with its ratio to a bare Python start and the goal it is held to:
+
+- ``--help``, ``--version``, ``preview name`` and ``release status`` (before the first
+  release: the stack config's state): under 0.3 s;
+- ``judge`` on one recorded window: under 0.5 s.
+
+    .venv/bin/python bench/startup.py [--runs 15]
+
+Profile one of them with ``python -X importtime`` (``--importtime 'release status'``
+prints the 15 slowest imports of that command).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = Path(sys.executable).with_name("tricolor")
+
+WINDOW = {"judge": "threshold", "minSamples": 100, "metrics": [
+    {"name": "error-rate", "kind": "rate", "max": 0.01,
+     "baseline": {"total": 10000, "events": 20}, "canary": {"total": 10000, "events": 25}}]}
+
+
+def commands(folder: Path) -> list[tuple[str, list[str], float | None]]:
+    window = folder / "window.json"
+    window.write_text(json.dumps(WINDOW))
+    ledger = folder / "ledger"
+    tricolor = [str(SCRIPT)]
+    return [
+        ("python -c pass", [sys.executable, "-c", "pass"], None),
+        ("--help", [*tricolor, "--help"], 0.3),
+        ("--version", [*tricolor, "--version"], 0.3),
+        ("preview name", [*tricolor, "preview", "name", "--pr", "12", "--branch", "feat/cart"], 0.3),
+        ("release status", [*tricolor, "release", "status", "--stack", "prod", "--ledger", str(ledger)], 0.3),
+        ("judge (one window)", [*tricolor, "judge", "--input", str(window)], 0.5),
+    ]
+
+
+def timed(argv: list[str], runs: int) -> tuple[float, int]:
+    """Median seconds of ``runs`` runs, and the last exit code."""
+    env = {**os.environ, "TERM": "dumb", "COLUMNS": "100"}
+    env.pop("TRICOLOR_LEDGER", None)
+    times, code = [], 0
+    for _ in range(runs):
+        began = time.perf_counter()
+        done = subprocess.run(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              check=False)
+        times.append(time.perf_counter() - began)
+        code = done.returncode
+    return statistics.median(times), code
+
+
+def importtime(argv: list[str], top: int = 15) -> None:
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c",
+                           "import sys; from tricolor.cli.app import main; sys.argv = sys.argv[1:]; main()",
+                           *argv[1:]], cwd=ROOT, capture_output=True, text=True, check=False)
+    rows = []
+    for line in done.stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[0].startswith("import time:") and parts[1].strip().isdigit():
+            rows.append((int(parts[1]), parts[2].rstrip()))
+    for cumulative, name in sorted(rows, reverse=True)[:top]:
+        print(f"{cumulative / 1000:8.1f} ms  {name}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--importtime", metavar="COMMAND", help="profile one command's imports instead")
+    args = parser.parse_args()
+    if not SCRIPT.is_file():
+        sys.exit(f"no tricolor script at {SCRIPT}: run this with the project's .venv/bin/python")
+    with tempfile.TemporaryDirectory(prefix="tricolor-startup-") as tmp:
+        table = commands(Path(tmp))
+        if args.importtime:
+            chosen = [argv for label, argv, _ in table if label.startswith(args.importtime)]
+            if not chosen:
+                sys.exit(f"no such command: {args.importtime} (known: {', '.join(t[0] for t in table[1:])})")
+            importtime(chosen[0])
+            return
+        base, _ = timed(table[0][1], args.runs)
+        print(f"start-up, median of {args.runs} runs, whole process ({os.cpu_count()} cores)")
+        print(f"{'command':<22}{'median':>10}{'x python':>10}{'goal':>8}  exit")
+        print(f"{'python -c pass':<22}{base * 1000:>8.0f}ms{1:>10.1f}{'':>8}")
+        for label, argv, goal in table[1:]:
+            median, code = timed(argv, args.runs)
+            mark = "" if goal is None else ("ok" if median < goal else "SLOW")
+            print(f"{label:<22}{median * 1000:>8.0f}ms{median / base:>10.1f}{goal or 0:>7.1f}s  {code} {mark}")
+
+
+if __name__ == "__main__":
+    main()
