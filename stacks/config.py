@@ -24,7 +24,7 @@ from ..spec import ServiceSpec, SpecError, Stack, load_spec, resolve_stack
 from ..spec.errors import Problem, SpecFileError, shown
 from ..spec.load import Document, read_document, with_lines
 from ..spec.stack import NAMESPACE, StackConfig
-from .project import find_project, project_of
+from .project import ProjectError, find_project, project_of
 
 PROJECT = "tricolor"  # the bundled example's Pulumi project (and the mock runtime's)
 SECRET_PLACEHOLDER = "[secret]"
@@ -107,11 +107,19 @@ def resolve(name: str, config: dict[str, Any], spec_file: Path | None = None,
     configured = config.get(f"{NAMESPACE}:spec")
     path = spec_path(configured if isinstance(configured, str) else None, spec_file, root)
     spec = base or load_spec(path)
-    where = file or str(stack_file(name))
+    where = file or _file_of(name)
     try:
         return resolve_stack(name, config, spec, where)
     except SpecError as exc:
         raise SpecError(locate(exc.problems, Path(where))) from None
+
+
+def _file_of(name: str) -> str:
+    """The running stack's file in the working project (its name outside one)."""
+    try:
+        return str(stack_file(name))
+    except ProjectError:
+        return f"stack {name}"
 
 
 def _line_in(document: Document, path: str) -> int | None:
