@@ -65,7 +65,7 @@ def timed(argv: list[str], runs: int) -> tuple[float, int]:
 
 def importtime(argv: list[str], top: int = 15) -> None:
     done = subprocess.run([sys.executable, "-X", "importtime", "-c",
-                           "import sys; from tricolor.cli.app import main; sys.argv = sys.argv[1:]; main()",
+                           "import sys; from tricolor.cli.app import main; sys.argv[0] = 'tricolor'; main()",
                            *argv[1:]], cwd=ROOT, capture_output=True, text=True, check=False)
     rows = []
     for line in done.stderr.splitlines():

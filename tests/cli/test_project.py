@@ -11,7 +11,8 @@ from tricolor.spec import SpecError
 from tricolor.stacks.config import read_stack_config, spec_path
 from tricolor.stacks.project import ProjectError, find_project, project_of, shared_backend, uses_tricolor
 
-MARKED = "name: shop\nruntime: python\nmain: stacks/\nstackConfigDir: stacks\nconfig:\n  tricolor:spec:\n    value: spec/app.yaml\n"
+MARKED = ("name: shop\nruntime: python\nmain: stacks/\nstackConfigDir: stacks\n"
+          "config:\n  tricolor:spec:\n    value: spec/app.yaml\n")
 
 
 def _project(folder: Path, text: str = MARKED) -> Path:
@@ -78,7 +79,8 @@ def test_a_broken_project_file_lists_every_problem_with_its_line(tmp_path: Path)
 
 def test_stack_files_resolve_the_spec_and_their_namespace_from_their_project(tmp_path: Path) -> None:
     root = _project(tmp_path / "shop")
-    (root / "stacks" / "Pulumi.staging.yaml").write_text("config:\n  environment: staging\n  tricolor:backend: docker\n")
+    (root / "stacks" / "Pulumi.staging.yaml").write_text(
+        "config:\n  environment: staging\n  tricolor:backend: docker\n")
     config, _ = read_stack_config("staging", root / "stacks")
     # as Pulumi reads them: a key without a namespace belongs to the project (shop), not to tricolor
     assert config == {"shop:environment": "staging", "tricolor:backend": "docker"}
