@@ -104,6 +104,8 @@ def conform(command: Any) -> Any:
             param.metavar = ""
         elif param.metavar is None:
             param.metavar = _metavar(param)
+    if hasattr(command, "rich_markup_mode"):
+        command.rich_markup_mode = None  # plain help: rich's help renderer alone takes longer than a command
     helper = command.get_help_option(click.Context(command))  # made once, then cached by the command
     if helper is not None:
         helper.metavar = ""
@@ -151,26 +153,42 @@ class TricolorGroup(TyperGroup):
         sys.exit(result if isinstance(result, int) else 0)
 
 
-Entry = tuple[str, str, str]  # module, attribute (a typer.Typer or a command function), short help
+Entry = tuple[str, str, str]  # module, attribute (a typer.Typer, a command function, or "": see below), short help
 
 
 class LazyGroup(TricolorGroup):
-    """The top-level group: commands imported by name when they run (see the module docstring)."""
+    """A group whose commands are imported by name when they run (see the module docstring).
+
+    An entry's attribute names a ``typer.Typer`` or a command function of its module;
+    an empty one means the module registers the command on the Typer app of the
+    module ``registry`` (``@app.command("start")``), which is where it is then taken
+    from. A name without an entry is looked for there too, after importing every
+    entry's module, so a command added without an entry still runs.
+    """
 
     entries: dict[str, Entry] = {}
+    registry: str | None = None
 
     def list_commands(self, ctx: Any) -> list[str]:
         return [*self.entries, *(n for n in super().list_commands(ctx) if n not in self.entries)]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        if cmd_name not in self.entries:
-            return super().get_command(ctx, cmd_name)
         if cmd_name not in self.commands:
-            if getattr(self, "_listing", False):  # the group's own help: the short help is enough
-                module, _, short = self.entries[cmd_name]
-                return TyperCommand(cmd_name, help=short, short_help=short)
-            self.add_command(load(cmd_name, self.entries[cmd_name]), cmd_name)
+            if cmd_name in self.entries and getattr(self, "_listing", False):  # the group's help: short help only
+                return TyperCommand(cmd_name, help=self.entries[cmd_name][2], short_help=self.entries[cmd_name][2])
+            command = (load(cmd_name, self.entries[cmd_name], self.registry) if cmd_name in self.entries
+                       else self._registered(cmd_name))
+            if command is None:
+                return None
+            self.add_command(command, cmd_name)
         return self.commands[cmd_name]
+
+    def _registered(self, name: str) -> Any:
+        if self.registry is None:
+            return None
+        for module, _, _ in self.entries.values():
+            importlib.import_module(module)
+        return registered(name, self.registry)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         self._listing = True
@@ -180,12 +198,27 @@ class LazyGroup(TricolorGroup):
             self._listing = False
 
 
-def load(name: str, entry: Entry) -> Any:
+def registered(name: str, registry: str) -> Any:
+    """The click command ``name`` registered on the Typer app of module ``registry``."""
+    typer_app = importlib.import_module(registry).app
+    for info in typer_app.registered_commands:
+        if info.callback is not None and (info.name or typer.main.get_command_name(info.callback.__name__)) == name:
+            return typer.main.get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=None)
+    return None
+
+
+def load(name: str, entry: Entry, registry: str | None = None) -> Any:
     """The click command of ``entry``: its module imported now."""
     module_name, attribute, short = entry
-    target = getattr(importlib.import_module(module_name), attribute)
-    if isinstance(target, typer.Typer):
-        command = typer.main.get_command(target)
+    module = importlib.import_module(module_name)
+    if not attribute:
+        command = registered(name, registry) if registry else None
+        if command is None:
+            raise LookupError(f"{module_name} registers no command {name!r} on {registry}")
+        return command
+    target = getattr(module, attribute)
+    if isinstance(target, typer.Typer):  # a group (a lazy one may have nothing registered yet)
+        command = typer.main.get_group(target)
     else:
         single = typer.Typer(add_completion=False)
         single.command(name, short_help=short)(target)

@@ -22,7 +22,8 @@ from ..rollout.stores.base import scheme_of
 from ..stacks import ReleaseState, StackInput
 from ..stacks.config import stacks_folder
 from ..stacks.project import project_of, shared_backend
-from .project import ledger_at, working_project
+from .ledger import ledger_at
+from .project import working_project
 
 __all__ = ["ledger_warnings", "states_in_force"]
 

@@ -1,6 +1,6 @@
 """What the commands take from the user's project (``stacks.project``) when an option
-is not given: the Pulumi project's name, where the release ledger is, the defaults
-under ``.tricolor/``.
+is not given: the Pulumi project's name, the defaults under ``.tricolor/`` (where the
+release ledger is: ``ledger.ledger_at``).
 
 Every default resolves from the project found from the working directory (``-C DIR``
 moves it), never from where tricolor is installed. A command that needs a project
@@ -10,16 +10,13 @@ command given every location explicitly (``release list --ledger s3://...``) nee
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from ..errors import TricolorError
-from ..rollout.stores.base import LEDGER_ENV, ledger_location
-from ..stacks.config import project_root
 from ..stacks.project import Project, ProjectError, find_project
 
-__all__ = ["ledger_at", "pulumi_project", "reports_default", "working_project"]
+__all__ = ["pulumi_project", "reports_default", "working_project"]
 
 
 def working_project() -> Project | None:
@@ -36,18 +33,6 @@ def pulumi_project(given: str | None) -> str:
     if given:
         return given
     return find_project().name
-
-
-def ledger_at(explicit: str | None, configured: str | None = None, stacks_dir: Path | None = None) -> str:
-    """The ledger's location: ``--ledger``, ``$TRICOLOR_LEDGER``, ``tricolor:ledger``,
-    else ``.tricolor/ledger``; a relative folder is under the project's root."""
-    try:
-        root: Path | None = project_root(stacks_dir)
-    except ProjectError:
-        if not (explicit or os.environ.get(LEDGER_ENV) or configured):
-            raise
-        root = None
-    return ledger_location(explicit, configured, project=root)
 
 
 def reports_default(ctx: Any, param: Any, value: Path | None) -> Path | None:

@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pulumi
-
 from ..components import BlueGreenArgs, EnvironmentArgs, RouterArgs, get_backend
 from ..spec import Stack
 from .config import resolve, runtime_config
@@ -48,6 +46,8 @@ def build(stack: Stack, state: ReleaseState | None = None) -> dict[str, Any]:
 
 
 def export(outputs: dict[str, Any]) -> None:
+    import pulumi  # heavy: imported when a program runs, not when a command starts
+
     for key, value in outputs.items():
         pulumi.export(key, value)
 
@@ -55,5 +55,7 @@ def export(outputs: dict[str, Any]) -> None:
 def main(state_of: Callable[[Stack], ReleaseState | None]) -> None:
     """What ``stacks/__main__.py`` runs: resolve the running stack from its config, ask
     ``state_of`` for the release state in force, build and export."""
+    import pulumi
+
     stack = resolve(pulumi.get_stack(), runtime_config())
     export(build(stack, state_of(stack) if stack.environment == "production" else None))

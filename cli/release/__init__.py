@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-from . import commands, status
 from .app import app
 
-__all__ = ["app", "commands", "status"]
+__all__ = ["app"]  # the verbs' modules (commands, status) are imported when a verb runs

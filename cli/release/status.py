@@ -19,7 +19,7 @@ from ...rollout import InForce, Ledger, LedgerRecord, Status
 from ...rollout.errors import InvalidRequestError
 from ...spec import parse_duration
 from ..common import console, guarded, print_json
-from ..project import ledger_at
+from ..ledger import ledger_at
 from .app import app
 from .options import LedgerOpt, Output, OutputOpt, SpecOpt, StackOpt, StacksDirOpt
 from .view import configured_table, document, history_table, list_table, status_table

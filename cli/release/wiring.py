@@ -31,7 +31,7 @@ from ...spec import Stack
 from ...stacks import load_stacks, read_stack_config
 from ...stacks.config import project_root
 from ..common import err_console
-from ..project import ledger_at
+from ..ledger import ledger_at
 from .options import Output
 
 __all__ = ["Options", "engine_for", "load_stack", "open_ledger", "recorded_for"]

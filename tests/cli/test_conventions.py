@@ -176,3 +176,39 @@ def test_the_startup_bench_prints_its_figures() -> None:
     assert done.returncode == 0, done.stderr
     for label in ("python -c pass", "--help", "--version", "preview name", "release status", "judge"):
         assert re.search(rf"^{re.escape(label)}.*\d+ms", done.stdout, re.MULTILINE), (label, done.stdout)
+
+
+def test_the_lazy_release_group_lists_every_verb_its_modules_register() -> None:
+    import importlib
+
+    from tricolor.cli.release.app import VERBS, app
+
+    for module in {module for module, _, _ in VERBS.values()}:
+        importlib.import_module(module)
+    registered = {info.name for info in app.registered_commands}
+    assert registered == set(VERBS), {"without an entry": registered - set(VERBS), "gone": set(VERBS) - registered}
+
+
+def test_a_command_imports_only_what_it_needs() -> None:
+    """Start-up: `release status` does not import the driving verbs, the policies, Pulumi
+    or scipy; `--help` imports no command and no rich help renderer."""
+    probe = ("import sys; from tricolor.cli.app import main; sys.argv = ['tricolor', *sys.argv[1:]]\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('tricolor', 'pulumi', 'scipy', 'numpy', 'httpx', 'boto3', 'matplotlib', 'jinja2', 'deepdiff') "
+             "or m == 'typer.rich_utils')))")
+
+    def loaded(*args: str) -> set[str]:
+        done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120,
+                              cwd=ROOT)
+        return set(done.stdout.split()[-1000:])
+
+    status = loaded("release", "status", "--stack", "prod", "--ledger", "/nonexistent/ledger")
+    assert "tricolor.cli.release.status" in status
+    heavy = {"tricolor.cli.release.commands", "tricolor.policies", "pulumi", "scipy", "numpy", "httpx", "boto3",
+             "matplotlib", "jinja2", "deepdiff"}
+    assert not status & heavy, status & heavy
+    helped = loaded("--help")
+    assert not {m for m in helped if m.startswith("tricolor.cli.") and m not in ("tricolor.cli.app",
+                                                                              "tricolor.cli.group")}
+    assert "typer.rich_utils" not in helped and "pulumi" not in helped
