@@ -132,12 +132,12 @@ class TricolorGroup(TyperGroup):
         super().add_command(conform(cmd), name)
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
         if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         exceptions = click.exceptions
         try:
-            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            result = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except exceptions.NoArgsIsHelpError as exc:  # `tricolor` or `tricolor release` alone: the help
             exc.show()
             sys.exit(ERROR)
