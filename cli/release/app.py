@@ -38,3 +38,8 @@ class ReleaseGroup(LazyGroup):
 app = typer.Typer(name="release", cls=ReleaseGroup, help="Step-wise canary and blue-green releases with automatic "
                   "analysis: start, status, history, list, promote, pause, resume, abort, rollback, retry.",
                   no_args_is_help=True)
+
+
+@app.callback()
+def _release() -> None:
+    """The group itself does nothing: a verb runs."""
