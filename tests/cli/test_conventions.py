@@ -212,3 +212,21 @@ def test_a_command_imports_only_what_it_needs() -> None:
     assert not {m for m in helped if m.startswith("tricolor.cli.") and m not in ("tricolor.cli.app",
                                                                               "tricolor.cli.group")}
     assert "typer.rich_utils" not in helped and "pulumi" not in helped
+
+
+def test_the_spinner_names_the_current_stack_on_a_terminals_stderr_only(monkeypatch: pytest.MonkeyPatch,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    from rich.console import Console
+
+    from tricolor.cli import progress
+
+    terminal = io.StringIO()
+    monkeypatch.setattr(progress, "err_console", Console(file=terminal, force_terminal=True, width=80))
+    assert list(progress.each(["staging", "prod"], "rendering", str)) == ["staging", "prod"]
+    assert "rendering prod (2/2)" in terminal.getvalue()
+    piped = io.StringIO()
+    monkeypatch.setattr(progress, "err_console", Console(file=piped, force_terminal=False, width=80))
+    assert list(progress.each(["staging"], "rendering", str)) == ["staging"]
+    assert piped.getvalue() == "" and capsys.readouterr().out == ""
