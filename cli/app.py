@@ -33,6 +33,8 @@ COMMANDS: dict[str, Entry] = {
                 "status, promote, abort..."),
     "preview": ("tricolor.cli.preview", "app", "Ephemeral staging per pull request: name, up, down, list, reap."),
     "judge": ("tricolor.cli.judge", "judge", "Judge recorded baseline and canary windows; the verdict as JSON."),
+    "import": ("tricolor.cli.import_argo", "app", "Convert another tool's release definition (argo) into the spec's "
+               "release block."),
 }
 
 

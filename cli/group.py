@@ -10,7 +10,8 @@
 - ``conform`` walks a command's options once, when the command is built: ``--stack``
   takes a stack per use and also ``a,b`` (a command of one stack refuses two, never
   keeps the last silently); a flag shows no metavar and every other option a plain
-  one (``TEXT``, ``PATH``, ``INTEGER``, ``a|b|c``), never a Python type.
+  one (``TEXT``, ``PATH``, ``INTEGER``, ``a|b|c``), never a Python type; an argument
+  shows its name alone (``DIR``, ``[DIR]`` when optional).
 
 ``LazyGroup`` (the top-level group) knows each command by name, module and short
 help, and imports a command's module only when that command runs (or shows its own
@@ -29,7 +30,7 @@ from typing import Any
 
 import typer
 from typer import _click as click  # typer >= 0.29 carries its own click
-from typer.core import TyperCommand, TyperGroup, TyperOption
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 __all__ = ["LazyGroup", "TricolorGroup", "conform", "split_stacks"]
 
@@ -77,6 +78,18 @@ class _OneStack(TyperOption):
         return super().process_value(ctx, value)
 
 
+class _PlainArgument(TyperArgument):
+    """An argument shown by its name alone: ``DIR`` (``[DIR]`` when optional), never
+    ``DIR <path>`` or ``{DIR}``."""
+
+    def display_type_rich(self, ctx: Any) -> str:
+        return ""
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+
 def _metavar(option: TyperOption) -> str:
     descriptor = option.type_descriptor
     if descriptor.is_choice and descriptor.choices:
@@ -93,6 +106,8 @@ def _metavar(option: TyperOption) -> str:
 def conform(command: Any) -> Any:
     """Apply the convention (see the module docstring) to ``command`` and its subcommands."""
     for param in command.params:
+        if isinstance(param, TyperArgument) and not isinstance(param, _PlainArgument):
+            param.__class__ = _PlainArgument
         if not isinstance(param, TyperOption):
             continue
         if "--stack" in param.opts:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
@@ -26,13 +25,13 @@ from ..errors import ExitCode
 from ..policies import check_rendered, violations_renderable
 from ..policies import document as policy_document
 from ..previews import preview_plan_config
-from ..spec import describe_step
 from ..stacks import Rendered, load_stacks, render, stack_names
 from ..stacks.config import stack_file, stacks_folder
 from ..vocab.redact import mask
 from .common import console, err_console, guarded
 from .plan_base import Base, read_base, render_stacks
 from .plan_output import changes_document, markdown, text_lines, totals
+from .plan_release import cost_table, release_document, schedule_tables
 from .plan_state import ledger_warnings, states_in_force
 from .progress import each
 from .project import pulumi_project
@@ -77,15 +76,6 @@ def resource_tree(r: Rendered) -> Tree:
                  else Text.assemble((res.type, "magenta"), " ", (res.name, "bold")))
         nodes[res.urn] = parent.add(label)
     return tree
-
-
-def schedule_table(r: Rendered) -> Table:
-    release = r.stack.spec.release
-    title = f"release schedule ({release.preset or 'explicit steps'})"
-    table = Table("#", "step", title=title, title_justify="left")
-    for index, step in enumerate(release.schedule):
-        table.add_row(str(index), Text(describe_step(step)))
-    return table
 
 
 def preview_configs(names: list[str], stacks_dir: Path | None, spec: Path | None) -> dict[str, tuple[dict, set[str]]]:
@@ -166,6 +156,7 @@ def plan(
         document = plan_document(rendered)
         document["parity"] = parity_rows
         document["policies"] = policy_document(violations)["violations"]
+        document["release"] = release_document(rendered)
         if base is not None:
             document["changes"] = changes_document(changes, base.skipped, against or "")
         sys.stdout.write(json_bytes(document).decode())
@@ -199,5 +190,8 @@ def _text(rendered: list[Rendered], changes: list[StackChanges], base: Base | No
             console.print(Text(line, style=STYLES.get(style, "")), soft_wrap=True)
     console.print(parity_view)
     console.print(violations_renderable(violations, [r.stack.name for r in rendered]), soft_wrap=True)
-    production = next((r for r in rendered if r.stack.environment == "production"), rendered[0])
-    console.print(schedule_table(production))
+    for table in schedule_tables(rendered):
+        console.print(table)
+    costs = cost_table(rendered)
+    if costs is not None:
+        console.print(costs)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..spec import HeaderRoute, Stack
 from .args import BlueGreenArgs, EnvironmentArgs, RouterArgs
 
 if TYPE_CHECKING:  # annotations only: the protocols import no Pulumi
@@ -29,6 +30,9 @@ class EnvironmentComponent(Protocol):
 
     def __init__(self, name: str, args: EnvironmentArgs[Any], opts: pulumi.ResourceOptions | None = None) -> None: ...
 
+    @classmethod
+    def replicas_problems(cls, stack: Stack, settings: Any, replicas: int) -> list[str]: ...
+
 
 class BlueGreenComponent(Protocol):
     targets: dict[str, pulumi.Output[Any]]
@@ -42,6 +46,9 @@ class RouterComponent(Protocol):
     weights: pulumi.Output[dict[str, int]]
 
     def __init__(self, name: str, args: RouterArgs[Any], opts: pulumi.ResourceOptions | None = None) -> None: ...
+
+    @classmethod
+    def route_problems(cls, stack: Stack, routes: tuple[HeaderRoute, ...]) -> list[str]: ...
 
 
 class Backend(Protocol):

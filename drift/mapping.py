@@ -99,6 +99,32 @@ AWS: list[Rule] = [
     *_rules("aws:*", (("tags", _COLOR), "color"), (("tagsAll", _COLOR), "color"), (("Tags", _COLOR), "color")),
 ]
 
+# Lambda (``tricolor:backend: lambda``): each color is a published version of one
+# function, so a color's own version (the version resource, its alias, its provisioned
+# concurrency, the ExecutedVersion of its alarms) moves with its image; the production
+# alias's additional version weight is the canary's weight. Pulumi state in camelCase,
+# the Lambda API in PascalCase.
+_LAMBDA_DIMENSION = ("dimensions", "ExecutedVersion")
+LAMBDA: list[Rule] = [
+    *_rules("aws:lambda/function:Function",
+            ("memorySize", "resources.limits.memory"), ("MemorySize", "resources.limits.memory"),
+            ("environment.variables", "env"), ("Environment.Variables", "env"),
+            ("imageUri", "image"), ("Code.ImageUri", "image")),
+    *_rules("aws:lambda/alias:Alias",
+            ("functionVersion", "image"), ("FunctionVersion", "image"),
+            ("routingConfig.additionalVersionWeights", "weight"),
+            ("RoutingConfig.AdditionalVersionWeights", "weight")),
+    *_rules("aws:lambda/provisionedConcurrencyConfig:*",
+            ("qualifier", "image"), ("Qualifier", "image"),
+            ("provisionedConcurrentExecutions", "replicas")),
+    *_rules("aws:cloudwatch/metricAlarm:*",
+            (_LAMBDA_DIMENSION, "image"), (("metricQueries", "*", "metric", *_LAMBDA_DIMENSION), "image"),
+            (("Dimensions", "ExecutedVersion"), "image")),
+]
+# The color's published version: tricolor's own resource (``components.aws_lambda.versions``).
+LAMBDA_VERSIONS: list[Rule] = _rules("pulumi-python:dynamic/lambda:Version",
+                                     ("image", "image"), ("version", "image"), ("arn", "image"))
+
 DOCKER: list[Rule] = [
     *_rules("docker:index/container:Container",
             ("image", "image"),
@@ -111,7 +137,8 @@ DOCKER: list[Rule] = [
     *_rules("docker:*", (("labels", _COLOR), "color")),
 ]
 
-TABLES: dict[str, list[Rule]] = {"kubernetes": KUBERNETES, "aws": AWS, "docker": DOCKER}
+TABLES: dict[str, list[Rule]] = {"kubernetes": KUBERNETES, "aws": [*AWS, *LAMBDA], "docker": DOCKER,
+                                  "pulumi-python": LAMBDA_VERSIONS}
 
 
 def backend_of(type_: str) -> str | None:

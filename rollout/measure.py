@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 
 from ..spec.release import Metric
 from .judge import Judge, MetricVerdict, MetricWindow, combine
+from .plan import StepAction
 from .providers.base import MetricsProvider, Window, version_of
 from .record import LedgerRecord, Verdict, VerdictEntry
+from .rolling import before_after
 
 __all__ = ["limit_problems", "measure", "metrics_for", "window_of"]
 
@@ -38,9 +41,16 @@ def limit_problems(metric: Metric) -> list[str]:
 
 def window_of(rec: LedgerRecord, now: float) -> Window:
     since = rec.started_at if rec.weight_since is None else rec.weight_since
-    return Window(start=since, end=now, canary=rec.canary, baseline=rec.stable,
-                  canary_version=version_of(rec.images[rec.canary]),
-                  baseline_version=version_of(rec.images[rec.stable]), canary_weight=rec.weights.of(rec.canary))
+    window = Window(start=since, end=now, canary=rec.canary, baseline=rec.stable,
+                    canary_version=version_of(rec.images[rec.canary]),
+                    baseline_version=version_of(rec.images[rec.stable]), canary_weight=rec.weights.of(rec.canary))
+    if not rec.settings.rolling:
+        return window
+    # rolling: the new version since the update against the previous one before it
+    deploys = {s.index for s in rec.plan if s.action == StepAction.DEPLOY}
+    began = next((e.at for e in reversed(rec.events) if e.kind == "apply" and e.step in deploys), since)
+    base_start, base_end, start, end = before_after(min(began, since), since, now)
+    return replace(window, start=start, end=end, baseline_start=base_start, baseline_end=base_end)
 
 
 def _error(rec: LedgerRecord, now: float, reason: str) -> VerdictEntry:
@@ -74,5 +84,7 @@ def measure(rec: LedgerRecord, now: float, provider: Callable[[], MetricsProvide
     except Exception as exc:  # a provider or a judge failing is an error verdict, never a crash
         return _error(rec, now, f"measuring failed: {exc.__class__.__name__}: {exc}")
     return VerdictEntry(at=now, step=rec.step_index, verdict=Verdict(judgement.verdict), reason=judgement.reason,
-                        metrics=[{**v.as_dict(), "window_start": window.start, "window_end": window.end}
+                        metrics=[{**v.as_dict(), "window_start": window.start, "window_end": window.end,
+                                  **({"baseline_window": list(window.span("baseline"))} if window.before_after
+                                     else {})}
                                  for v in judgement.metrics])

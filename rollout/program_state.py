@@ -23,7 +23,8 @@ __all__ = ["as_release_state", "ledger_state"]
 
 
 def as_release_state(state: InForce) -> ReleaseState:
-    return ReleaseState(weights=state.weights, images=dict(state.images), scaled_down=state.scaled_down)
+    return ReleaseState(weights=state.weights, images=dict(state.images), scaled_down=state.scaled_down,
+                        header_routes=state.header_routes, canary_scale=state.canary_scale)
 
 
 def ledger_state(stack: Stack, project: Path | None = None) -> ReleaseState:

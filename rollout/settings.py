@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..spec import Release
 from ..spec.release import Analysis, HttpCheck, Metric
+from ..spec.strategies import Migrations
 
 __all__ = ["AnalysisSettings", "Recorded", "ReleaseSettings"]
 
@@ -45,6 +46,8 @@ class AnalysisSettings(_Model):
     inconclusive_limit: int = _ANALYSIS.inconclusive_limit
     consecutive_error_limit: int = _ANALYSIS.consecutive_error_limit
     consecutive_success_limit: int = _ANALYSIS.consecutive_success_limit
+    #: seconds an analysis step keeps measuring before INCONCLUSIVE counts (``extendUntil``)
+    extend_until: float | None = None
     metrics: list[Metric] = Field(default_factory=list)
     #: records of schema 1 kept no judge, provider nor metrics: those come from the spec
     from_spec: bool = False
@@ -56,7 +59,8 @@ class AnalysisSettings(_Model):
                    min_samples=analysis.min_samples, alpha=analysis.alpha, looks=analysis.looks,
                    failure_limit=analysis.failure_limit, inconclusive_limit=analysis.inconclusive_limit,
                    consecutive_error_limit=analysis.consecutive_error_limit,
-                   consecutive_success_limit=analysis.consecutive_success_limit, metrics=list(analysis.metrics))
+                   consecutive_success_limit=analysis.consecutive_success_limit, metrics=list(analysis.metrics),
+                   extend_until=None if analysis.extend_until is None else analysis.extend_until.total_seconds())
 
     def with_spec(self, analysis: Analysis) -> AnalysisSettings:
         """For a schema-1 record: judge, provider and metrics from the spec, limits kept."""
@@ -86,13 +90,20 @@ class ReleaseSettings(_Model):
     scale_down_idle: bool = bool(_RELEASE_FIELDS["scale_down_idle"].get_default())
     smoke_tests: list[HttpCheck] = Field(default_factory=list)
     recorded: Recorded = Field(default_factory=Recorded)
+    #: ``blueGreen`` or ``rolling`` (one environment updated in place)
+    strategy: str = str(_RELEASE_FIELDS["strategy"].get_default())
+    migrations: Migrations | None = None
+
+    @property
+    def rolling(self) -> bool:
+        return self.strategy == "rolling"
 
     @classmethod
     def of(cls, release: Release, recorded: Recorded | None = None) -> ReleaseSettings:
         return cls(analysis=AnalysisSettings.of(release.analysis),
                    rollback_window=release.rollback_window.total_seconds(),
                    scale_down_idle=release.scale_down_idle, smoke_tests=list(release.smoke_tests),
-                   recorded=recorded or Recorded())
+                   recorded=recorded or Recorded(), strategy=release.strategy, migrations=release.migrations)
 
     @classmethod
     def upgrade(cls, old: dict[str, Any]) -> dict[str, Any]:

@@ -2,9 +2,11 @@
 
 ``pulumi up -s staging`` builds one environment; ``pulumi up -s prod`` builds blue,
 green and the router with the release state in force (weights, images, the color
-scaled down). ``build`` reads no file and no environment: its inputs are the stack and
-that state, so the same function renders purely under Pulumi's mock runtime for
-``tricolor plan`` and the tests. The entry point (``__main__.py``) reads the state from
+scaled down); a production stack whose ``release.strategy`` is ``rolling`` builds ONE
+environment with the image in force, which a release updates in place. ``build``
+reads no file and no environment: its inputs are the stack and that state, so the
+same function renders purely under Pulumi's mock runtime for ``tricolor plan`` and the
+tests. The entry point (``__main__.py``) reads the state from
 the release ledger and passes it in.
 """
 
@@ -14,11 +16,23 @@ from collections.abc import Callable
 from typing import Any
 
 from ..components import BlueGreenArgs, EnvironmentArgs, RouterArgs, get_backend
+from ..components.backend import Backend
 from ..spec import Stack
 from .config import resolve, runtime_config
 from .state import ReleaseState
 
-__all__ = ["build", "export", "main"]
+__all__ = ["build", "canary_outputs", "export", "main"]
+
+
+def canary_outputs(state: ReleaseState) -> dict[str, Any]:
+    """The header routes and the canary scale in force, exported when there are any (the
+    Pulumi applier reads them back to know what is in force)."""
+    out: dict[str, Any] = {}
+    if state.header_routes:
+        out["header_routes"] = [r.model_dump(mode="json", by_alias=True) for r in state.header_routes]
+    if state.canary_scale is not None:
+        out["canary_scale"] = state.canary_scale.model_dump(mode="json", exclude_none=True)
+    return out
 
 
 def build(stack: Stack, state: ReleaseState | None = None) -> dict[str, Any]:
@@ -27,14 +41,17 @@ def build(stack: Stack, state: ReleaseState | None = None) -> dict[str, Any]:
     backend = get_backend(stack.backend)
     name = stack.spec.name
     outputs: dict[str, Any] = {"environment": stack.environment, "backend": stack.backend}
-    if stack.environment == "production":
+    if stack.environment == "production" and stack.spec.release.strategy == "rolling":
+        outputs.update(rolling(backend, stack, state or ReleaseState.configured(stack)))
+    elif stack.environment == "production":
         state = state or ReleaseState.configured(stack)
         weights, images, scaled_down = state.weights, dict(state.images), state.scaled_down
-        pair = backend.BlueGreen(name, BlueGreenArgs(stack=stack, images=images, scaled_down=scaled_down))
+        pair = backend.BlueGreen(name, BlueGreenArgs(stack=stack, images=images, scaled_down=scaled_down,
+                                                     canary_scale=state.canary_scale))
         backend.TrafficRouter(f"{name}-router", RouterArgs(
-            stack=stack, targets=pair.targets, weights=weights, shared=pair.shared))
+            stack=stack, targets=pair.targets, weights=weights, shared=pair.shared, header_routes=state.header_routes))
         outputs.update(services=pair.targets, weights=weights.as_dict(), images=dict(images),
-                       scaled_down=scaled_down)
+                       scaled_down=scaled_down, **canary_outputs(state))
         outputs["namespace"] = getattr(pair, "namespace", None)
     else:
         env = backend.Environment(name, EnvironmentArgs(stack=stack, image=stack.image_of()))
@@ -43,6 +60,20 @@ def build(stack: Stack, state: ReleaseState | None = None) -> dict[str, Any]:
         outputs["namespace"] = getattr(env, "namespace", None)
     outputs["route"] = f"{name}-router"
     return {k: v for k, v in outputs.items() if v is not None}
+
+
+def rolling(backend: Backend, stack: Stack, state: ReleaseState) -> dict[str, Any]:
+    """Production with ``release.strategy: rolling``: ONE environment running the image
+    of the slot in force (the ledger's active color), updated in place by the platform's
+    rolling update, behind a router with one target (no weights to move)."""
+    name = stack.spec.name
+    slot = state.weights.active
+    image = state.images.get(slot) or stack.image_of(slot)
+    env = backend.Environment(name, EnvironmentArgs(stack=stack, image=image, rolling=True))
+    backend.TrafficRouter(f"{name}-router", RouterArgs(stack=stack, targets={"main": env.target}, shared=env))
+    return {"strategy": "rolling", "service": env.target, "image": image, "weights": state.weights.as_dict(),
+            "images": dict(state.images), "scaled_down": state.scaled_down,
+            "namespace": getattr(env, "namespace", None)}
 
 
 def export(outputs: dict[str, Any]) -> None:

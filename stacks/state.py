@@ -1,5 +1,6 @@
 """The release state a production stack is built with: the weights, the image of each
-color, and the color scaled down after its rollback window (if any).
+color, the color scaled down after its rollback window (if any), the header routes to
+the new color (``setHeaderRoute``) and its scale (``setCanaryScale``).
 
 It is an INPUT of the program (``program.build(stack, state)``): the entry point
 (``__main__.py``) reads it from the release ledger; ``configured`` gives the stack
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..spec import Color, Stack, Weights
+from ..spec import CanaryScale, Color, HeaderRoute, Stack, Weights
 
 __all__ = ["ReleaseState"]
 
@@ -20,6 +21,8 @@ class ReleaseState:
     weights: Weights
     images: dict[Color, str] = field(default_factory=dict)
     scaled_down: Color | None = None
+    header_routes: tuple[HeaderRoute, ...] = ()
+    canary_scale: CanaryScale | None = None
 
     @classmethod
     def configured(cls, stack: Stack) -> ReleaseState:

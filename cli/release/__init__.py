@@ -2,11 +2,12 @@
 
 ``commands`` (start, retry and the steering verbs), ``status`` (status, history, list),
 ``wiring`` (ledger, recorded settings, engine), ``view`` (what is shown), ``dryrun``,
-``checks`` (the image rules), ``report`` (how a driving verb ends).
+``checks`` (the image rules), ``report`` (how a driving verb ends), ``durations``
+(``release plan``: how long each analysis step needs).
 """
 
 from __future__ import annotations
 
 from .app import app
 
-__all__ = ["app"]  # the verbs' modules (commands, status) are imported when a verb runs
+__all__ = ["app"]  # the verbs' modules (commands, status, durations) are imported when a verb runs

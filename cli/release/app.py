@@ -14,6 +14,7 @@ from ..group import Entry, LazyGroup
 __all__ = ["VERBS", "app"]
 
 COMMANDS, STATUS = "tricolor.cli.release.commands", "tricolor.cli.release.status"
+DURATIONS = "tricolor.cli.release.durations"
 
 #: verb -> (module that registers it, "", short help)
 VERBS: dict[str, Entry] = {
@@ -21,6 +22,7 @@ VERBS: dict[str, Entry] = {
     "status": (STATUS, "", "Show the release of STACK: active color and images, step, time left, last verdict."),
     "history": (STATUS, "", "Every release of STACK the ledger keeps, oldest first."),
     "list": (STATUS, "", "Every stack of the ledger with its last release."),
+    "plan": (DURATIONS, "", "The release's steps and how long each analysis step needs to detect its effects."),
     "promote": (COMMANDS, "", "Skip the current pause or analysis (--full: every remaining step) and go on."),
     "pause": (COMMANDS, "", "Pause the release (the weights in force stay)."),
     "resume": (COMMANDS, "", "Resume a paused or interrupted release from its step."),

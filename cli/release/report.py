@@ -1,5 +1,6 @@
 """How a driving verb ends: warnings, the report files, the record (text or JSON) and
-the exit code (2 when the release ended aborted or rolled back)."""
+the exit code (2 when the release ended aborted or rolled back, or completed with a
+failed contract migration)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rich.markup import escape
 
 from ...errors import ExitCode
 from ...rollout import Engine, LedgerRecord, Status
+from ...rollout.record import MigrationState
 from ...rollout.report import write_report
 from ..common import console, err_console, print_json
 from .options import Output
@@ -34,5 +36,10 @@ def finish(engine: Engine, rec: LedgerRecord, output: Output, report_dir: Path |
                           "the next release command then scales it down (or `release start --wait`).")
         if paths:
             console.print(f"report: {escape(str(paths[0]))} and {escape(str(paths[1]))}", soft_wrap=True)
+    failed = rec.migration("contract")
+    if failed is not None and failed.state == MigrationState.FAILED and rec.status == Status.COMPLETED:
+        err_console.print(f"[bold red]error:[/] {escape(rec.reason or 'the contract migration failed')}",
+                          soft_wrap=True)
+        raise typer.Exit(ExitCode.FINDING)  # completed, but its contract migration failed
     if rec.status in (Status.ABORTED, Status.ROLLED_BACK):
         raise typer.Exit(ExitCode.FINDING)

@@ -21,6 +21,8 @@ from ...rollout import Engine, Lazy, Ledger, LedgerRecord, Owner, Recorded, Rele
 from ...rollout.appliers.base import Applier, ApplierContext
 from ...rollout.appliers.registry import get_applier
 from ...rollout.judge import Judge, get_judge
+from ...rollout.migrations.base import MigrationContext, MigrationRunner
+from ...rollout.migrations.registry import runner_for
 from ...rollout.notifiers.registry import get_notifier
 from ...rollout.providers.base import MetricsProvider, ProviderContext
 from ...rollout.providers.registry import get_provider
@@ -130,8 +132,11 @@ def engine_for(options: Options, ledger: Ledger, settings: ReleaseSettings | Non
             raise TricolorError("no smoke-test URL: give --smoke-url (the spec's routing has no hostnames)")
         return SmokeTester(base, header)
 
+    def migrations() -> MigrationRunner:  # the offline applier's companion, else the stack's backend's
+        return runner_for(opts.applier or "pulumi", MigrationContext(stack=stack(), store=ledger.store))
+
     services = Services(applier=Lazy(applier), provider=Lazy(provider), judge=Lazy(judge), smoke=Lazy(smoke),
-                        notifier=get_notifier())
+                        notifier=get_notifier(), migrations=Lazy(migrations))
     engine = Engine(stack=opts.stack, ledger=ledger, services=services, owner=Owner.here(),
                     lock_timeout=opts.lock_timeout, poll=opts.poll)
     if options.output == Output.text:

@@ -22,6 +22,7 @@ import time
 from ...stacks.render import StackInput, load_stacks, render
 from ...stacks.state import ReleaseState
 from ..errors import ApplyError, LedgerError
+from ..program_state import as_release_state
 from ..record import InForce
 from .base import ApplierContext, ApplyResult, Change, is_router
 
@@ -75,8 +76,7 @@ class OfflineApplier:
         """URN -> canonical JSON of the resource's inputs, for that state."""
         key = json.dumps(state.model_dump(mode="json"), sort_keys=True)
         if key not in self._cache:
-            rendered = render(self.item, ReleaseState(weights=state.weights, images=dict(state.images),
-                                                      scaled_down=state.scaled_down))
+            rendered = render(self.item, as_release_state(state))
             self._cache[key] = {r.urn: json.dumps(r.inputs, sort_keys=True) for r in rendered.resources}
         return self._cache[key]
 

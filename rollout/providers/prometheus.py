@@ -8,6 +8,11 @@ Settings (``release.analysis.providerSettings``): ``url`` (or ``$TRICOLOR_PROMET
   ``sum(increase(http_requests_total{color="{{color}}",code=~"5.."}[{{window}}]))``.
 - ``distribution`` metrics: ``query`` is evaluated over the window as a range query;
   every value of every series is a sample.
+
+A ``rolling`` release measures the previous version over its own window (before the
+update): its queries are evaluated at that window's end (``Window.span``). Its one
+environment has no color: ``{{color}}`` is filled in empty, and ``color=""`` selects
+the series without a color label (``{{version}}`` still names each version).
 """
 
 from __future__ import annotations
@@ -86,17 +91,19 @@ class PrometheusProvider:
         values = [float(v) for series in data.get("result", []) for _, v in series.get("values", [])]
         return values or None
 
-    def _sample(self, metric: Metric, color: str, version: str, window: Window) -> Sample:
+    def _sample(self, metric: Metric, color: str, version: str, window: Window, role: str = "canary") -> Sample:
         if not metric.query:
             raise ProviderError(f"metric {metric.name!r}: the prometheus provider needs a query")
+        color = "" if window.before_after else color  # rolling: the one environment has no color
         query = render_query(metric.query, color, version, window)
+        start, end = window.span(role)
         if metric.kind == "distribution":
-            return self.values(query, window.start, window.end)
+            return self.values(query, start, end)
         if not metric.total_query:
             raise ProviderError(f"metric {metric.name!r}: a rate metric needs totalQuery (the total "
                                 "requests) next to query (the events) for the prometheus provider")
-        events = self.instant(query, window.end)
-        total = self.instant(render_query(metric.total_query, color, version, window), window.end)
+        events = self.instant(query, end)
+        total = self.instant(render_query(metric.total_query, color, version, window), end)
         if total is None:
             return None
         # No matching error series while requests exist means zero errors (a NaN total
@@ -105,6 +112,6 @@ class PrometheusProvider:
 
     def measure(self, metric: Metric, window: Window) -> Measurement:
         return Measurement(
-            baseline=self._sample(metric, window.baseline, window.baseline_version, window),
+            baseline=self._sample(metric, window.baseline, window.baseline_version, window, "baseline"),
             canary=self._sample(metric, window.canary, window.canary_version, window),
         )

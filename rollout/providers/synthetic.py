@@ -5,7 +5,8 @@ Bernoulli probability; latencies are lognormal. Settings (all optional): ``seed`
 ``rps`` (100), ``baselineErrorRate`` (0.01), ``canaryErrorRate`` (same as baseline),
 ``latencyMedian`` ms (100), ``latencySigma`` (0.5), ``canaryLatencyFactor`` (1.0),
 ``canaryTrafficFactor`` (1.0; below 1 the canary's traffic collapses), ``maxValues``
-per color for distributions (5000).
+per color for distributions (5000). A ``rolling`` window (``Window.before_after``) gives
+each version all the traffic of its own window.
 """
 
 from __future__ import annotations
@@ -88,6 +89,10 @@ class SyntheticProvider:
         rng = self._rng(metric, window)
         t = self.traffic
         nb, nc = requests(rng, t, window.canary_weight, window.seconds)
+        if window.before_after:  # rolling: each version had all the traffic of its own window
+            start, end = window.span("baseline")
+            nb = int(rng.poisson(t.rps * max(0.0, end - start)))
+            nc = int(rng.poisson(t.rps * window.seconds * t.canary_traffic_factor))
         if metric.kind == "rate":
             return Measurement(baseline=Counts(nb, errors(rng, nb, t.baseline_error_rate)),
                                canary=Counts(nc, errors(rng, nc, t.canary_error_rate)))

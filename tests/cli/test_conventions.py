@@ -46,8 +46,8 @@ COMMANDS = sorted(path for path, _ in _commands())
 
 
 def test_every_command_is_reachable() -> None:
-    assert {p[0] for p in COMMANDS} == {"init", "plan", "policy", "drift", "release", "preview", "judge"}
-    assert ("release", "start") in COMMANDS and ("drift", "history") in COMMANDS
+    assert {p[0] for p in COMMANDS} == {"init", "plan", "policy", "drift", "release", "preview", "judge", "import"}
+    assert {("release", "start"), ("release", "plan"), ("drift", "history"), ("import", "argo")} <= set(COMMANDS)
 
 
 def test_metavars_are_plain_and_flags_show_none() -> None:
@@ -63,11 +63,13 @@ def test_metavars_are_plain_and_flags_show_none() -> None:
                 assert param.metavar and "<" not in param.metavar and "[" not in param.metavar, (path, param.opts)
 
 
-def test_help_shows_no_python_types(cli: Any) -> None:
-    for args in (["--help"], ["drift", "--help"], ["plan", "--help"], ["release", "start", "--help"]):
-        result = cli(*args)
-        assert result.exit_code == 0
-        assert not re.search(r"<(bool|str|int|path|list\[)", result.stdout), (args, result.stdout)
+@pytest.mark.parametrize("path", [(), *COMMANDS], ids=lambda p: " ".join(p) or "tricolor")
+def test_help_shows_no_python_types(cli: Any, path: tuple[str, ...]) -> None:
+    result = cli(*path, "--help")
+    assert result.exit_code == 0, result.stderr
+    python_type = r"<(bool|str|int|float|path|list|dict|tuple|text|integer|file)\b"
+    assert not re.search(python_type, result.stdout), result.stdout
+    assert "{" not in result.stdout.splitlines()[0], result.stdout  # `tricolor init [DIR]`, never `{DIR}`
 
 
 @pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
