@@ -49,18 +49,6 @@ def project(request: pytest.FixtureRequest, made: Callable[[str], Path]) -> tupl
     return request.param, made(request.param)
 
 
-# Staging and production of one project on the AWS or Docker backend differ in values
-# the drift normalisation does not take out yet (each environment's own name in
-# descriptions, log stream prefixes and header-route values; Docker's label lists, its
-# router's port and configuration; the ALB listener, single-target in staging and
-# weighted in production): the cross-stack-parity rule reports them, and drift too. The
-# bundled example never had a staging stack on those backends. Strict: these pass the
-# day the normalisation learns them, and then the marks must go.
-GAP = pytest.mark.xfail(strict=True, reason="staging vs prod on aws/docker: per-environment values the drift "
-                                            "normalisation keeps (reported to the lead)")
-PARITY = ["kubernetes", pytest.param("aws", marks=GAP), pytest.param("docker", marks=GAP)]
-
-
 def test_every_file_is_written(project: tuple[str, Path]) -> None:
     _, folder = project
     written = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
@@ -100,8 +88,7 @@ def test_every_action_is_pinned_to_the_commit_the_repository_uses(project: tuple
 
 
 def _plan_json(cli: Any, *args: str) -> dict[str, Any]:
-    # (the policies have their own test below; the gate would exit 1 on the known aws/docker gap)
-    result = cli(*args, "plan", "--output", "json", "--no-policy-gate")
+    result = cli(*args, "plan", "--output", "json")  # exit 1 on a mandatory policy violation
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -119,7 +106,7 @@ def test_plan_from_the_folder_and_a_subfolder_is_that_project(project: tuple[str
     assert _plan_json(cli, "-C", str(folder)) == document
 
 
-@pytest.mark.parametrize("backend", PARITY)
+@pytest.mark.parametrize("backend", INIT_BACKENDS)
 def test_policies_pass(backend: str, made: Callable[[str], Path], cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = made(backend)
     monkeypatch.chdir(folder)
@@ -136,7 +123,7 @@ def _export(stack: dict[str, Any]) -> dict[str, Any]:
     return {"version": 3, "deployment": {"manifest": {}, "resources": resources}}
 
 
-@pytest.mark.parametrize("backend", PARITY)
+@pytest.mark.parametrize("backend", INIT_BACKENDS)
 def test_drift_on_the_projects_rendered_exports(backend: str, made: Callable[[str], Path], cli: Any, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     folder = made(backend)
