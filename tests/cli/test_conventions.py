@@ -234,3 +234,41 @@ def test_the_spinner_names_the_current_stack_on_a_terminals_stderr_only(monkeypa
     monkeypatch.setattr(progress, "err_console", Console(file=piped, force_terminal=False, width=80))
     assert list(progress.each(["staging"], "rendering", str)) == ["staging"]
     assert piped.getvalue() == "" and capsys.readouterr().out == ""
+
+
+def _table(section: str) -> dict[str, tuple[str, str]]:
+    """README rows of the ``| key | required | meaning |`` table under ``## section``:
+    key -> (default or required, meaning)."""
+    text = (ROOT / "README.md").read_text()
+    body = text.split(f"\n## {section}", 1)[1].split("\n## ", 1)[0]
+    body = body.split("| key | required | meaning |", 1)[1].split("\n\n", 1)[0]
+    return {key: (default, meaning) for key, default, meaning in
+            re.findall(r"^\| `([^`]+)` \| (.+?) \| (.+) \|$", body, re.MULTILINE)}
+
+
+def test_the_readme_marks_exactly_the_required_spec_keys() -> None:
+    from tricolor.spec import ServiceSpec
+    from tricolor.spec.release import Release
+
+    rows = _table("The spec")
+    fields = {field.alias or name: field.is_required() for name, field in ServiceSpec.model_fields.items()}
+    assert {key.split(".")[0] for key in rows} == set(fields)
+    for key, (default, _) in rows.items():
+        assert (default == "**required**") == fields[key.split(".")[0]], key
+    release = rows["release"][1]
+    assert [f.alias or n for n, f in Release.model_fields.items() if f"`{f.alias or n}" not in release] == []
+
+
+def test_the_readme_documents_every_stack_config_key_and_backend_setting() -> None:
+    from tricolor.spec.backends import AwsSettings, DockerSettings, KubernetesSettings, LambdaSettings
+    from tricolor.spec.stack import StackConfig
+
+    rows = _table("Stack configuration")
+    keys = {f"tricolor:{field.alias or name}" for name, field in StackConfig.model_fields.items()}
+    assert keys <= set(rows), keys - set(rows)
+    for backend, settings in (("kubernetes", KubernetesSettings), ("aws", AwsSettings), ("docker", DockerSettings),
+                              ("lambda", LambdaSettings)):
+        meaning = rows[f"tricolor:{backend}"][1]
+        missing = [f.alias or n for n, f in settings.model_fields.items() if f"`{f.alias or n}`" not in meaning]
+        assert missing == [], (backend, missing)
+    assert rows["tricolor:environment"][0] == rows["tricolor:backend"][0] == "**required**"
