@@ -27,11 +27,12 @@ from ..spec import SpecFileError
 from ..spec.argo import convert_rollout
 from ..spec.yamlfile import read_documents
 from .common import console, err_console, guarded, print_json
+from .group import TricolorGroup
 
 __all__ = ["app", "argo_command"]
 
-app = typer.Typer(name="import", help="Convert another tool's release definition into tricolor's spec.",
-                  no_args_is_help=True)
+app = typer.Typer(name="import", cls=TricolorGroup,
+                  help="Convert another tool's release definition into tricolor's spec.", no_args_is_help=True)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -65,7 +66,7 @@ def argo_command(
         "Rollout refers to (repeatable).")] = None,
     name: Annotated[str | None, typer.Option("--name", metavar="NAME", help="The Rollout to convert when the "
                                              "file holds several.")] = None,
-    output: Annotated[Format, typer.Option("--output", "-o", metavar="FORMAT", help="yaml or json.")] = Format.yaml,
+    output: Annotated[Format, typer.Option("--output", "-o", help="yaml or json.")] = Format.yaml,
 ) -> None:
     """Convert an Argo Rollout's canary steps and analysis templates into release.steps and
     release.analysis; list what could not be converted."""

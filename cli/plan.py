@@ -17,7 +17,6 @@ import typer
 from rich.text import Text
 from rich.tree import Tree
 
-from .. import STACKS_DIR
 from ..drift.changes import StackChanges, diff_stack, planned
 from ..drift.errors import PlanBaseError
 from ..drift.matrix import parity_matrix
@@ -27,12 +26,15 @@ from ..policies import check_rendered, violations_renderable
 from ..policies import document as policy_document
 from ..previews import preview_plan_config
 from ..stacks import Rendered, load_stacks, render, stack_names
-from ..stacks.config import stack_file
+from ..stacks.config import stack_file, stacks_folder
 from ..vocab.redact import mask
-from .common import console, guarded
+from .common import console, err_console, guarded
 from .plan_base import Base, read_base, render_stacks
 from .plan_output import changes_document, markdown, text_lines, totals
 from .plan_release import cost_table, release_document, schedule_tables
+from .plan_state import ledger_warnings, states_in_force
+from .progress import each
+from .project import pulumi_project
 
 STYLES = {"heading": "bold", "add": "green", "change": "yellow", "delete": "red", "property": "", "plain": "dim"}
 
@@ -76,7 +78,7 @@ def resource_tree(r: Rendered) -> Tree:
     return tree
 
 
-def preview_configs(names: list[str], stacks_dir: Path, spec: Path | None) -> dict[str, tuple[dict, set[str]]]:
+def preview_configs(names: list[str], stacks_dir: Path | None, spec: Path | None) -> dict[str, tuple[dict, set[str]]]:
     """Configs of the named preview stacks that have no file: derived from staging."""
     configs = {}
     for name in names:
@@ -113,16 +115,21 @@ def _policy_lines(violations: list[Any]) -> list[tuple[str, str, str, str]]:
 
 @guarded
 def plan(
-    stack: Annotated[list[str] | None, typer.Option("--stack", "-s", help="Only this stack (repeatable).")] = None,
+    stack: Annotated[list[str] | None, typer.Option(
+        "--stack", "-s", metavar="STACK", help="Only these stacks: repeat it, or a,b.")] = None,
     spec: Annotated[Path | None, typer.Option("--spec", help="Use this spec file instead of service.yaml.")] = None,
     output: Annotated[Output, typer.Option("--output", "-o", help="text, json or markdown.")] = Output.text,
-    stacks_dir: Annotated[
-        Path, typer.Option("--stacks-dir", help="Where the Pulumi.<stack>.yaml files are.")
-    ] = STACKS_DIR,
+    stacks_dir: Annotated[Path | None, typer.Option(
+        "--stacks-dir", metavar="DIR", help="Where the Pulumi.<stack>.yaml files are (default: the project's "
+                                            "stackConfigDir).")] = None,
     against: Annotated[str | None, typer.Option(
         "--against", help="Show what changes against: git:REF, a saved plan JSON, a 'pulumi stack export' or "
                           "checkpoint file, or a DIY backend (folder, file://, s3://).")] = None,
-    project: Annotated[str, typer.Option("--project", help="Pulumi project name in a backend.")] = "tricolor",
+    project: Annotated[str | None, typer.Option(
+        "--project", help="Pulumi project name in a backend (default: the project's name).")] = None,
+    ledger: Annotated[str | None, typer.Option(
+        "--ledger", metavar="LOCATION", help="Render production stacks with the state in force in this release "
+        "ledger (a folder or s3://bucket/prefix); by default the stack config's.")] = None,
     detailed_exitcode: Annotated[bool, typer.Option(
         "--detailed-exitcode", help="With --against: exit 0 without changes, 2 with changes, 1 on error.")] = False,
     no_policy_gate: Annotated[bool, typer.Option(
@@ -135,8 +142,13 @@ def plan(
     names = stack or stack_names(stacks_dir)
     inputs = load_stacks(names, spec, stacks_dir, configs=preview_configs(names, stacks_dir, spec))
     # (every stack is validated above, before anything renders)
-    base = read_base(against, names, stacks_dir, spec, project, _render_at) if against else None
-    rendered = [render(item) for item in inputs]
+    base = read_base(against, names, stacks_folder(stacks_dir), spec, pulumi_project(project), _render_at) \
+        if against else None
+    states = states_in_force(ledger, inputs, stacks_dir) if ledger else {}
+    for warning in ledger_warnings(inputs, stacks_dir):
+        err_console.print(Text.assemble(("warning: ", "yellow"), warning), soft_wrap=True)
+    rendered = [render(item, states.get(item.stack.name))
+                for item in each(inputs, "rendering", lambda item: item.stack.name)]
     changes = compare_with(base, rendered) if base is not None else []
     violations = check_rendered(rendered)
     parity_view, parity_rows = parity_matrix(rendered, changed_only=True, width=console.width)

@@ -5,12 +5,13 @@ backends import this module, never the registry.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
-import pulumi
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..spec import HeaderRoute, Stack
 from .args import BlueGreenArgs, EnvironmentArgs, RouterArgs
+
+if TYPE_CHECKING:  # annotations only: the protocols import no Pulumi
+    import pulumi
 
 
 class SharedComponent(Protocol):

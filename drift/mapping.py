@@ -16,9 +16,11 @@ from fnmatch import fnmatchcase
 # Mirrors tricolor.spec.parity.RELEASE_MANAGED (a test keeps them equal); drift's hot path
 # does not import the spec's pydantic models.
 RELEASE_MANAGED = ("image", "color", "weight")
-# Spec paths each environment sets for itself in its stack config (``tricolor:hostnames``:
-# staging and previews answer on their own hostnames). Reported as allowed, never hidden.
-PER_ENVIRONMENT = ("routing.hostnames",)
+# Paths each environment sets for itself in its stack config: ``tricolor:hostnames``
+# (staging and previews answer on their own hostnames) and where a Docker environment's
+# router listens on its host (``tricolor:docker`` ``routerPort``, ``bindAddress``: two
+# environments on one host cannot share a port). Reported as allowed, never hidden.
+PER_ENVIRONMENT = ("routing.hostnames", "docker.routerPort", "docker.bindAddress")
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,11 @@ AWS: list[Rule] = [
             (f"{_CONTAINER_DEF}.image", "image"),
             (f"{_CONTAINER_DEF}.environment", "env"),
             (f"{_CONTAINER_DEF}.healthCheck", "probes.readiness"),
-            (f"{_CONTAINER_DEF}.portMappings.*.containerPort", "port")),
+            (f"{_CONTAINER_DEF}.portMappings.*.containerPort", "port"),
+            # the log streams of a color are prefixed by its color (staging: its environment)
+            (f"{_CONTAINER_DEF}.logConfiguration.options.awslogs-stream-prefix", "color")),
+    # The smoke-test rule: its header value names the color (staging: its environment).
+    *_rules("aws:lb/listenerRule:ListenerRule", ("conditions.*.httpHeader.values", "color")),
     *_rules("aws:ecs/service:Service", ("desiredCount", "replicas")),
     *_rules("aws:appautoscaling/target:Target",
             ("", "autoscaling"), ("minCapacity", "autoscaling.minReplicas"),
@@ -133,7 +139,11 @@ DOCKER: list[Rule] = [
             ("cpuShares", "resources.requests.cpu"),
             ("cpuSet", "resources.limits.cpu"),
             ("healthcheck", "probes.readiness"),
-            ("ports.*.internal", "port")),
+            ("ports.*.internal", "port"),
+            ("ports.*.external", "docker.routerPort"), ("ports.*.ip", "docker.bindAddress"),
+            # The router's nginx configuration is generated from the weights in force (one
+            # upstream where there are no colors): the release engine rewrites it.
+            ("uploads", "weight")),
     *_rules("docker:*", (("labels", _COLOR), "color")),
 ]
 

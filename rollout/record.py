@@ -91,7 +91,8 @@ class MigrationState(StrEnum):
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # defer_build: a model's validator is built when first used, not at import (start-up)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
 
 
 def _images(value: Any) -> Any:

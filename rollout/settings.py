@@ -29,7 +29,7 @@ _RELEASE_FIELDS = Release.model_fields
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when first used
 
 
 class AnalysisSettings(_Model):

@@ -15,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pulumi
-
 from ..components import BlueGreenArgs, EnvironmentArgs, RouterArgs, get_backend
 from ..components.backend import Backend
 from ..spec import Stack
@@ -79,6 +77,8 @@ def rolling(backend: Backend, stack: Stack, state: ReleaseState) -> dict[str, An
 
 
 def export(outputs: dict[str, Any]) -> None:
+    import pulumi  # heavy: imported when a program runs, not when a command starts
+
     for key, value in outputs.items():
         pulumi.export(key, value)
 
@@ -86,5 +86,7 @@ def export(outputs: dict[str, Any]) -> None:
 def main(state_of: Callable[[Stack], ReleaseState | None]) -> None:
     """What ``stacks/__main__.py`` runs: resolve the running stack from its config, ask
     ``state_of`` for the release state in force, build and export."""
+    import pulumi
+
     stack = resolve(pulumi.get_stack(), runtime_config())
     export(build(stack, state_of(stack) if stack.environment == "production" else None))

@@ -25,6 +25,7 @@ from ...rollout.plan import StepAction
 from ...rollout.verbs import Prepared, prepare, retry_of, start, steer
 from ...spec import parse_duration
 from ..common import err_console, guarded, print_json
+from ..progress import working
 from .app import app
 from .checks import check_image
 from .dryrun import dry_run, show_dry_run
@@ -49,7 +50,7 @@ from .wiring import Options, engine_for, load_stack, open_ledger, recorded_for
 
 __all__ = ["promote_command", "retry_command", "start_command"]
 
-REPORTS = Path(".tricolor/reports")
+REPORTS = Path(".tricolor/reports")  # the project's (options.ReportOpt resolves it from the project root)
 
 
 def _seconds(text: str, option: str) -> float:
@@ -87,8 +88,9 @@ def start_command(
     for warning in checked.warnings:
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
     if dry:
-        result = dry_run(target, prepared, store, checked, _seconds(gate_wait, "--gate-wait"), spec, stacks_dir,
-                         rps)
+        with working(f"dry run of {image} on {stack}"):
+            result = dry_run(target, prepared, store, checked, _seconds(gate_wait, "--gate-wait"), spec, stacks_dir,
+                             rps)
         show_dry_run(result, output == Output.json)
         if not checked.ok:
             raise typer.Exit(ExitCode.ERROR)

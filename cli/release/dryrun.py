@@ -38,6 +38,7 @@ from ...rollout.smoke import SkippedSmoke
 from ...rollout.stores.memory import MemoryStore
 from ...rollout.verbs import Prepared, start
 from ...spec import Stack, format_duration, other
+from ...stacks.config import project_root
 from ..common import console, print_json
 from .checks import ImageCheck
 from .durations import estimate_lines
@@ -113,7 +114,7 @@ def dry_run(stack: Stack, prepared: Prepared, ledger: Ledger, image: ImageCheck,
         state = target_of(current)
     if state.weights.blue not in (0, 100):
         raise InvalidRequestError(f"weights in force are split ({state.weights.as_dict()}): abort or finish first")
-    applier = OfflineApplier(ApplierContext(stack=stack.name, project=Path.cwd(), spec_file=spec_file,
+    applier = OfflineApplier(ApplierContext(stack=stack.name, project=project_root(stacks_dir), spec_file=spec_file,
                                             stacks_dir=stacks_dir, in_force=state))
     steps = _steps(prepared, state, applier)
     sim_ledger = Ledger(MemoryStore())

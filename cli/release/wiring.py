@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from rich.markup import escape
@@ -28,49 +27,13 @@ from ...rollout.providers.base import MetricsProvider, ProviderContext
 from ...rollout.providers.registry import get_provider
 from ...rollout.settings import AnalysisSettings
 from ...rollout.smoke import SmokeTester
-from ...rollout.stores.base import check_stack, ledger_location
 from ...spec import Stack
-from ...stacks import load_stacks, read_stack_config
+from ...stacks.config import project_root
 from ..common import err_console
+from .locate import Options, load_stack, open_ledger
 from .options import Output
 
 __all__ = ["Options", "engine_for", "load_stack", "open_ledger", "recorded_for"]
-
-
-@dataclass(frozen=True)
-class Options:
-    """What a verb was given (``None``: not given, reuse the record or the default)."""
-
-    stack: str
-    spec: Path | None = None
-    stacks_dir: Path | None = None
-    ledger: str | None = None
-    applier: str | None = None
-    smoke_url: str | None = None
-    lock_timeout: float = 60.0
-    poll: float = 1.0
-    output: Output = Output.text
-
-
-def _configured_ledger(stack: str, stacks_dir: Path | None) -> str | None:
-    """``tricolor:ledger`` from the stack's config file (no spec needed), if any."""
-    try:
-        config, _ = read_stack_config(stack, stacks_dir) if stacks_dir else read_stack_config(stack)
-    except TricolorError:
-        return None
-    value = config.get("tricolor:ledger")
-    return value if isinstance(value, str) else None
-
-
-def open_ledger(options: Options) -> Ledger:
-    check_stack(options.stack)
-    configured = _configured_ledger(options.stack, options.stacks_dir)
-    return Ledger.open(ledger_location(options.ledger, configured))
-
-
-def load_stack(name: str, spec: Path | None, stacks_dir: Path | None) -> Stack:
-    (item,) = load_stacks([name], spec, stacks_dir) if stacks_dir else load_stacks([name], spec)
-    return item.stack
 
 
 def _path(value: str | None) -> Path | None:
@@ -107,7 +70,7 @@ def engine_for(options: Options, ledger: Ledger, settings: ReleaseSettings | Non
         return chosen.with_spec(stack().spec.release.analysis) if chosen.from_spec else chosen
 
     def applier() -> Applier:
-        context = ApplierContext(stack=opts.stack, project=Path.cwd(), spec_file=opts.spec,
+        context = ApplierContext(stack=opts.stack, project=project_root(opts.stacks_dir), spec_file=opts.spec,
                                  stacks_dir=opts.stacks_dir, ledger=ledger.url, store=ledger.store,
                                  in_force=record.in_force if record is not None else None)
         return get_applier(opts.applier or "pulumi", context)

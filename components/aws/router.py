@@ -1,7 +1,9 @@
 """The AWS TrafficRouter: the production listener of the stack's ALB, whose default
 action forwards to the colors' target groups by weight (ALB limits checked before
 anything is registered), and one listener rule per match of each header route in force
-(``header_routes.py``); staging forwards to its one target group."""
+(``header_routes.py``); staging forwards to its one target group, in the same weighted
+shape (one group at 100), so staging and a production color's view of the listener line
+up in drift and in the cross-stack-parity policy."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ...spec import HeaderRoute, Stack
+from ...vocab import limits
 from .. import skeleton
 from ..args import RouterArgs
 from ..skeleton import child
@@ -29,8 +32,11 @@ class TrafficRouter(skeleton.RouterBase[Shared, dict[str, Any]]):
     backend = "aws"
 
     def plan(self, args: RouterArgs[Shared], weights: Mapping[str, int] | None) -> dict[str, Any]:
-        header_routes.rules(args.header_routes, dict(args.targets))  # BackendLimitError before registering
-        return forward_action(dict(args.targets), weights)
+        targets = dict(args.targets)
+        header_routes.rules(args.header_routes, targets)  # BackendLimitError before registering
+        if weights is None and len(targets) == 1:  # staging, previews: all to the one target group
+            weights = dict.fromkeys(targets, limits.TOTAL)
+        return forward_action(targets, weights)
 
     @classmethod
     def route_problems(cls, stack: Stack, routes: tuple[HeaderRoute, ...]) -> list[str]:

@@ -130,7 +130,7 @@ class Environment(skeleton.EnvironmentBase[Shared]):
         envs = env_list({**spec.env, **shared.env}, {}) + shared.secret_envs
         image = docker.RemoteImage(f"{name}-image", name=args.image, keep_locally=True, opts=child(self))
         self.alias = alias(stack, color)
-        self._container = container_name(stack, color or "main")
+        self._container = container_name(stack, color or "")  # staging: checkout-staging
         # One container per color whatever the replicas; a canary scale of 0 stops it.
         running = not args.scaled_down and args.replicas != 0
         self.container = docker.Container(

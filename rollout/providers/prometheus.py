@@ -19,14 +19,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
+from ...lazy import later
 from ...spec.release import Metric
 from ..errors import ProviderError
 from ..judge import Counts, Sample
 from .base import Measurement, ProviderContext, Window, render_query
+
+if TYPE_CHECKING:
+    import httpx
+else:
+    httpx = later("httpx")  # heavy: imported when first used
 
 __all__ = ["PrometheusProvider", "URL_ENV"]
 

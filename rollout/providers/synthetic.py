@@ -14,13 +14,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from ...lazy import later
 from ...spec.release import Metric
 from ..judge import Counts
 from .base import Measurement, ProviderContext, Window
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = later("numpy")  # heavy: imported when first used
 
 __all__ = ["SyntheticProvider", "Traffic", "errors", "latencies", "requests"]
 

@@ -168,10 +168,25 @@ def test_compare_needs_two_distinct_environments(rendered: dict[str, Any]) -> No
     ("aws:lb/listener:Listener", ("DefaultActions", "0", "ForwardConfig", "TargetGroups", "tg", "Weight"), "weight"),
     ("docker:index/container:Container", ("envs", "LOG_LEVEL"), "env.LOG_LEVEL"),
     ("docker:index/container:Container", ("image",), "image"),
+    # what names the environment itself (its color; staging: its environment) or where it listens on its host
+    ("aws:ecs/taskDefinition:TaskDefinition",
+     ("containerDefinitions", "app", "logConfiguration", "options", "awslogs-stream-prefix"), "color"),
+    ("aws:lb/listenerRule:ListenerRule", ("conditions", "0", "httpHeader", "values"), "color"),
+    ("docker:index/container:Container", ("ports", "0", "external"), "docker.routerPort"),
+    ("docker:index/container:Container", ("ports", "0", "ip"), "docker.bindAddress"),
+    ("docker:index/container:Container", ("uploads",), "weight"),
     ("random:index/randomId:RandomId", ("hex",), None),
 ])
 def test_backend_tables_map_fields_to_spec_paths(type_: str, path: tuple[str, ...], expected: str | None) -> None:
     assert spec_path(type_, path) == expected
+
+
+def test_where_a_docker_router_listens_is_per_environment_and_reported() -> None:
+    from tricolor.drift.mapping import allowed_reason
+
+    assert allowed_reason("docker:index/container:Container", ("ports", "0", "external"), []) == \
+        "per-environment: docker.routerPort (stack config)"
+    assert allowed_reason("docker:index/container:Container", ("ports", "0", "internal"), []) is None  # the spec's
 
 
 def test_difference_json_is_stable() -> None:

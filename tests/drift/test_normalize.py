@@ -174,6 +174,19 @@ def test_rule_accounts_and_regions_are_learnt_from_the_stacks_own_arns() -> None
                     "other": "999999999999", "bigger": "1111111111112"}
 
 
+def test_rule_an_environments_own_labels_and_descriptions_line_up() -> None:
+    """Docker's list of labels as a map of labels; a description naming its environment
+    ("checkout-qa tasks") as a name."""
+    labels = [{"label": "tricolor.dev/stack", "value": "qa"}, {"label": "tricolor.dev/environment", "value": "staging"},
+              {"label": "tricolor.dev/team", "value": "qa"}]
+    assert _form({"labels": labels, "description": "checkout-qa tasks"}, Affixes("qa")) == {
+        "labels": [{"label": "tricolor.dev/stack", "value": "{stack}"},
+                   {"label": "tricolor.dev/environment", "value": "{environment}"},
+                   {"label": "tricolor.dev/team", "value": "qa"}],
+        "description": "checkout tasks"}
+    assert _form({"description": "qa"}, Affixes("qa")) == {"description": "qa"}  # a whole value: never
+
+
 def test_rule_tokens_only_in_names_never_a_whole_value() -> None:
     affixes = Affixes("qa")
     body = {"name": "checkout-qa", "serviceName": "qa-worker", "family": "app_qa",
