@@ -127,13 +127,7 @@ def redact(value: Any, key: str = "", type_: str = "") -> Any:
     ``type_`` (a Pulumi type token) enables per-type rules (Kubernetes Secrets)."""
     if is_secret_name(key):
         return _hide(plain(value))
-    out = _redact(plain(value), key)
-    if type_.endswith(_SECRET_TYPES) and isinstance(out, dict):
-        for field in ("data", "stringData"):
-            if field in out:
-                out[field] = ({k: SECRET_TEXT for k in out[field]} if isinstance(out[field], dict)
-                              else SECRET_TEXT)
-    return out
+    return _by_type(_redact(plain(value), key), type_)
 
 
 def mask(value: Any, key: str = "", type_: str = "") -> Any:
@@ -143,7 +137,11 @@ def mask(value: Any, key: str = "", type_: str = "") -> Any:
     json``)."""
     if is_secret_name(key):
         return _hide(plain(value))
-    out = _mask(plain(value), key)
+    return _by_type(_mask(plain(value), key), type_)
+
+
+def _by_type(out: Any, type_: str) -> Any:
+    """A Kubernetes Secret's ``data`` and ``stringData`` hidden whole (their keys kept)."""
     if type_.endswith(_SECRET_TYPES) and isinstance(out, dict):
         for field in ("data", "stringData"):
             if field in out:
