@@ -19,11 +19,11 @@ from google.protobuf import struct_pb2
 from pulumi.runtime import proto
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 
-from tricolor import ROOT
 from tricolor.policies import PACK_VERSION, Resource, Subject, check_rendered, check_state, run
 from tricolor.policies.pack import pack_arguments
 from tricolor.stacks import load_stacks, render, stack_names
 
+ROOT = Path(__file__).resolve().parents[1]
 STATES = ROOT / "tests" / "fixtures" / "pulumi-state"  # vendored: nothing reads ../shared
 
 

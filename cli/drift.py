@@ -4,6 +4,12 @@ Exit codes from the one table (``tricolor.errors``): 0 parity, 2 drift, 1 error.
 ``tricolor drift history`` shows the trend kept in the SQLite history, which only
 ``--record`` runs write. Reports given ``--out`` are written before anything is printed,
 and nothing printed is ever read as markup.
+
+Defaults come from the project found from the working directory: the spec (its
+``parity.allowed``), the stacks folder (namespaces), the Pulumi project's name, the
+history (``.tricolor/drift-history.sqlite``). ``--stacks a,b`` and ``--format`` are the
+old spellings of ``--stack`` and ``--output``: still read (every use, never only the
+last), with a warning.
 """
 
 from __future__ import annotations
@@ -17,12 +23,12 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from .. import DEFAULT_SPEC, STACKS_DIR
 from ..drift import DriftError, DriftResult, HistoryError, IgnoreRules, ReportError
 from ..drift.desired import desired_vs_live
 from ..drift.history import History
 from ..drift.kubernetes_live import load_client
 from ..drift.present import summary_line
+from ..drift.pulumi_state import DEFAULT_PROJECT
 from ..drift.report import json_bytes, render, write_reports
 from ..drift.run import run
 from ..drift.source import SourceContext
@@ -31,12 +37,13 @@ from ..drift.text_report import lines
 from ..spec import load_spec
 from ..spec.naming import STACK_NAME_MAX, dns_label, stack_name_problem
 from ..stacks.config import read_stack_config, stack_file
+from ..stacks.project import Project, find_project
 from .common import console, err_console, guarded
+from .group import TricolorGroup, split_stacks
+from .project import working_project
 
 app = typer.Typer(help="Compare environments with each other and report every difference the spec does not allow.",
-                  no_args_is_help=False, add_completion=False)
-
-DEFAULT_HISTORY = Path(".tricolor/drift-history.sqlite")
+                  cls=TricolorGroup, no_args_is_help=False, add_completion=False)
 STYLES = {"title": "bold", "heading-drift": "bold red", "heading-ignored": "bold yellow",
           "heading-allowed": "green", "resource": "bold", "path": "cyan", "odd": "red", "note": "dim"}
 
@@ -65,18 +72,18 @@ def _pairs(values: list[str], option: str) -> dict[str, str]:
     return out
 
 
-def _namespaces(stacks: list[str], given: dict[str, str], service: str) -> dict[str, str]:
-    """Each stack's namespace: --namespace, else the stack file's tricolor:namespace
-    (read strictly, like every stack file), else ``<service>-<stack>`` as the components
-    name it."""
+def _namespaces(stacks: list[str], given: dict[str, str], service: str, project: Project | None) -> dict[str, str]:
+    """Each stack's namespace: --namespace, else the project's stack file's
+    tricolor:namespace (read strictly, like every stack file), else ``<service>-<stack>``
+    as the components name it."""
     out = {}
     for stack in stacks:
         if stack in given:
             out[stack] = given[stack]
             continue
         configured = None
-        if stack_file(stack, STACKS_DIR).is_file():
-            config, _ = read_stack_config(stack, STACKS_DIR)
+        if project is not None and stack_file(stack, project.stacks_dir).is_file():
+            config, _ = read_stack_config(stack, project.stacks_dir)
             configured = config.get("tricolor:namespace")
         out[stack] = str(configured) if configured else dns_label(service, stack)
     return out
@@ -84,9 +91,9 @@ def _namespaces(stacks: list[str], given: dict[str, str], service: str) -> dict[
 
 def _context(kind: SourceName, stacks: list[str], backend_url: str | None, project: str,
              exports: dict[str, str], namespaces: dict[str, str], service: str, kube_context: str | None,
-             region: str | None, endpoint_url: str | None) -> SourceContext:
+             region: str | None, endpoint_url: str | None, here: Project | None) -> SourceContext:
     if kind is SourceName.kubernetes:
-        return SourceContext(namespaces=_namespaces(stacks, namespaces, service),
+        return SourceContext(namespaces=_namespaces(stacks, namespaces, service, here),
                              client_factory=lambda: load_client(kube_context))
     return SourceContext(backend_url=backend_url, project=project, exports=exports, region=region,
                          endpoint_url=endpoint_url)
@@ -107,7 +114,7 @@ def _emit(result: DriftResult, formats: list[Format], out: Path | None, show_all
         err_console.print(Text(summary_line(result)), soft_wrap=True)
         return
     if len(names) > 1:
-        raise ReportError("more than one --format needs --out DIR")
+        raise ReportError("more than one --output needs --out DIR")
     if names[0] == "text":
         print_lines(result, width, show_allowed)
     else:
@@ -118,22 +125,30 @@ def _emit(result: DriftResult, formats: list[Format], out: Path | None, show_all
 @guarded
 def drift(
     ctx: typer.Context,
-    stacks: Annotated[str | None, typer.Option(
-        "--stacks", help="Stacks to compare, comma separated: staging,prod.")] = None,
+    stack: Annotated[list[str] | None, typer.Option(
+        "--stack", "-s", metavar="STACK", help="Stacks to compare: repeat it, or staging,prod.")] = None,
+    stacks: Annotated[list[str] | None, typer.Option(
+        "--stacks", hidden=True, help="Deprecated: --stack staging,prod.")] = None,
     backend_url: Annotated[str | None, typer.Option(
         "--backend-url", envvar="PULUMI_BACKEND_URL",
         help="DIY backend: folder, file://PATH or s3://BUCKET/PREFIX.")] = None,
     source: Annotated[SourceName, typer.Option("--source", help="Where to read each stack.")] = SourceName.state,
-    formats: Annotated[list[Format] | None, typer.Option("--format", help="Report format (repeatable).")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write the reports into this folder.")] = None,
+    formats: Annotated[list[Format] | None, typer.Option(
+        "--output", "-o", help="Report format; repeat it with --out DIR to write several.")] = None,
+    old_formats: Annotated[list[Format] | None, typer.Option(
+        "--format", hidden=True, help="Deprecated: --output.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", metavar="DIR", help="Write the reports into this folder.")] \
+        = None,
     show_allowed: Annotated[bool, typer.Option(
         "--show-allowed", help="List allowed differences (by default only counted).")] = False,
     width: Annotated[int | None, typer.Option(
         "--width", min=40, max=1000, help="Columns of the text report (default: the terminal's).")] = None,
     ignore: Annotated[Path | None, typer.Option(
         "--ignore", help="Accepted differences (RESOURCE [PATH] per line).")] = None,
-    spec_file: Annotated[Path, typer.Option("--spec", help="The shared spec (its parity.allowed).")] = DEFAULT_SPEC,
-    project: Annotated[str, typer.Option("--project", help="Pulumi project name in the backend.")] = "tricolor",
+    spec_file: Annotated[Path | None, typer.Option(
+        "--spec", help="The shared spec (its parity.allowed; default: the project's).")] = None,
+    project: Annotated[str | None, typer.Option(
+        "--project", help="Pulumi project name in the backend (default: the project's name).")] = None,
     export: Annotated[list[str] | None, typer.Option(
         "--export", help="STACK=FILE of 'pulumi stack export' ('-' = stdin).")] = None,
     namespace: Annotated[list[str] | None, typer.Option(
@@ -142,9 +157,9 @@ def drift(
     region: Annotated[str | None, typer.Option("--region", help="AWS region for --source aws.")] = None,
     endpoint_url: Annotated[str | None, typer.Option(
         "--endpoint-url", help="AWS endpoint (tests, LocalStack).")] = None,
-    history: Annotated[Path, typer.Option("--history", envvar="TRICOLOR_DRIFT_HISTORY",
-                                          help="The SQLite history: read to tell new differences, "
-                                               "written with --record.")] = DEFAULT_HISTORY,
+    history: Annotated[Path | None, typer.Option(
+        "--history", envvar="TRICOLOR_DRIFT_HISTORY", help="The SQLite history: read to tell new differences, "
+        "written with --record (default: .tricolor/drift-history.sqlite in the project).")] = None,
     record: Annotated[bool, typer.Option(
         "--record", help="Append this run to the history (the scheduled job does).")] = False,
     no_history: Annotated[bool, typer.Option("--no-history", help="Neither read nor write the history.")] = False,
@@ -156,23 +171,29 @@ def drift(
         return
     if record and no_history:
         raise DriftError("--record and --no-history contradict each other")
-    spec = load_spec(spec_file)
+    _deprecated(stacks, "--stacks a,b", "--stack a,b")
+    _deprecated(old_formats, "--format", "--output")
+    here = working_project()
+    spec = load_spec(spec_file if spec_file is not None else find_project().spec)
     rules = IgnoreRules.load(ignore) if ignore else None
-    chosen = formats or [Format.text]
+    chosen = [*(formats or []), *(old_formats or [])] or [Format.text]
+    history = history if history is not None else (here.drift_history if here is not None else None)
     if desired:
-        result = desired_vs_live(desired, Path(os.getcwd()), backend_url, spec.parity.allowed, rules)
+        root = here.root if here is not None else Path(os.getcwd())
+        result = desired_vs_live(desired, root, backend_url, spec.parity.allowed, rules)
         _emit(result, chosen, out, show_allowed, width)
         raise typer.Exit(result.exit_code)
-    if not stacks:
-        raise DriftError("give the stacks to compare: --stacks staging,prod")
-    names = [s.strip() for s in stacks.split(",") if s.strip()]
+    names = [*(stack or []), *(n for n in split_stacks(stacks) if n not in (stack or []))]
+    if not names:
+        raise DriftError("give the stacks to compare: --stack staging,prod")
     for name in names:
         problem = (f"stack name {name[:60]!r}... is {len(name)} characters; the limit is {STACK_NAME_MAX}"
                    if len(name) > STACK_NAME_MAX else stack_name_problem(name))
         if problem:
-            raise DriftError(f"--stacks: {problem}")
-    context = _context(source, names, backend_url, project, _pairs(export or [], "--export"),
-                       _pairs(namespace or [], "--namespace"), spec.name, kube_context, region, endpoint_url)
+            raise DriftError(f"--stack: {problem}")
+    pulumi_project = project or (here.name if here is not None else DEFAULT_PROJECT)
+    context = _context(source, names, backend_url, pulumi_project, _pairs(export or [], "--export"),
+                       _pairs(namespace or [], "--namespace"), spec.name, kube_context, region, endpoint_url, here)
     src = get_source(source.value, context)
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
@@ -184,22 +205,39 @@ def drift(
             bar.update(task, description=f"reading {stack} from {where}")
             bar.advance(task)
 
+        if record and history is None:
+            raise DriftError("--record needs a history: give --history FILE (outside a project there is no default)")
         result = run(src, names, spec.parity.allowed, rules, None if no_history else history, step, record)
     _emit(result, chosen, out, show_allowed, width)
     raise typer.Exit(result.exit_code)
 
 
+class HistoryOutput(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _deprecated(value: object, old: str, new: str) -> None:
+    if value:
+        err_console.print(Text(f"warning: {old} is deprecated; use {new}"), soft_wrap=True)
+
+
 @app.command("history")
 @guarded
 def show_history(
-    history: Annotated[Path, typer.Option("--history", envvar="TRICOLOR_DRIFT_HISTORY",
-                                          help="The SQLite history file.")] = DEFAULT_HISTORY,
+    history: Annotated[Path | None, typer.Option(
+        "--history", envvar="TRICOLOR_DRIFT_HISTORY", help="The SQLite history file (default: "
+        ".tricolor/drift-history.sqlite in the project).")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many runs.")] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+    output: Annotated[HistoryOutput, typer.Option("--output", "-o", help="text or json.")] = HistoryOutput.text,
+    as_json: Annotated[bool, typer.Option("--json", hidden=True, help="Deprecated: --output json.")] = False,
 ) -> None:
     """The trend of drift over the recorded runs."""
     from rich.table import Table
 
+    _deprecated(as_json, "--json", "--output json")
+    as_json = as_json or output is HistoryOutput.json
+    history = history if history is not None else find_project().drift_history
     if not history.is_file():
         raise HistoryError(f"drift history {history} does not exist yet (run 'tricolor drift --record' first)")
     with History(history, readonly=True) as db:

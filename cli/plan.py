@@ -5,8 +5,8 @@ Exit codes: 0 success; 1 bad input, an unreadable ``--against`` source, or a man
 policy violation (unless ``--no-policy-gate``); with ``--detailed-exitcode`` 2 when
 there are changes and 0 when there are none. Nothing printed is read as markup.
 
-With a release ledger (``--ledger``, or ``tricolor:ledger`` in a stack's config) a
-production stack is rendered as its colors' revisions say, and ``plan`` tells whether
+With a release ledger (``--ledger``) a production stack is rendered with the state in
+force recorded there, each color from its revision, and ``plan`` tells whether
 the spec is a revision not rolled out yet (``plan_revisions.py``).
 """
 
@@ -18,11 +18,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from .. import STACKS_DIR
 from ..drift.changes import StackChanges, diff_stack, planned
 from ..drift.errors import PlanBaseError
 from ..drift.matrix import parity_matrix
@@ -31,16 +29,18 @@ from ..errors import ExitCode
 from ..policies import check_rendered, violations_renderable
 from ..policies import document as policy_document
 from ..previews import preview_plan_config
-from ..spec import describe_step
 from ..stacks import Rendered, load_stacks, stack_names
-from ..stacks.config import stack_file
+from ..stacks.config import stack_file, stacks_folder
 from ..vocab.redact import mask
-from .common import console, guarded
+from .common import console, err_console, guarded
 from .plan_base import Base, read_base, render_stacks
 from .plan_output import changes_document, markdown, text_lines, totals
+from .plan_release import cost_table, release_document, schedule_tables
 from .plan_revisions import RevisionNotice, render_all
 from .plan_revisions import fenced as md_fenced
 from .plan_revisions import text_lines as revision_lines
+from .plan_state import ledger_warnings
+from .project import pulumi_project
 
 STYLES = {"heading": "bold", "add": "green", "change": "yellow", "delete": "red", "property": "", "plain": "dim"}
 
@@ -84,16 +84,7 @@ def resource_tree(r: Rendered) -> Tree:
     return tree
 
 
-def schedule_table(r: Rendered) -> Table:
-    release = r.stack.spec.release
-    title = f"release schedule ({release.preset or 'explicit steps'})"
-    table = Table("#", "step", title=title, title_justify="left")
-    for index, step in enumerate(release.schedule):
-        table.add_row(str(index), Text(describe_step(step)))
-    return table
-
-
-def preview_configs(names: list[str], stacks_dir: Path, spec: Path | None) -> dict[str, tuple[dict, set[str]]]:
+def preview_configs(names: list[str], stacks_dir: Path | None, spec: Path | None) -> dict[str, tuple[dict, set[str]]]:
     """Configs of the named preview stacks that have no file: derived from staging."""
     configs = {}
     for name in names:
@@ -130,24 +121,26 @@ def _policy_lines(violations: list[Any]) -> list[tuple[str, str, str, str]]:
 
 @guarded
 def plan(
-    stack: Annotated[list[str] | None, typer.Option("--stack", "-s", help="Only this stack (repeatable).")] = None,
+    stack: Annotated[list[str] | None, typer.Option(
+        "--stack", "-s", metavar="STACK", help="Only these stacks: repeat it, or a,b.")] = None,
     spec: Annotated[Path | None, typer.Option("--spec", help="Use this spec file instead of service.yaml.")] = None,
     output: Annotated[Output, typer.Option("--output", "-o", help="text, json or markdown.")] = Output.text,
-    stacks_dir: Annotated[
-        Path, typer.Option("--stacks-dir", help="Where the Pulumi.<stack>.yaml files are.")
-    ] = STACKS_DIR,
+    stacks_dir: Annotated[Path | None, typer.Option(
+        "--stacks-dir", metavar="DIR", help="Where the Pulumi.<stack>.yaml files are (default: the project's "
+                                            "stackConfigDir).")] = None,
     against: Annotated[str | None, typer.Option(
         "--against", help="Show what changes against: git:REF, a saved plan JSON, a 'pulumi stack export' or "
                           "checkpoint file, or a DIY backend (folder, file://, s3://).")] = None,
-    project: Annotated[str, typer.Option("--project", help="Pulumi project name in a backend.")] = "tricolor",
+    project: Annotated[str | None, typer.Option(
+        "--project", help="Pulumi project name in a backend (default: the project's name).")] = None,
+    ledger: Annotated[str | None, typer.Option(
+        "--ledger", metavar="LOCATION", help="Render production stacks with the state in force in this release "
+        "ledger (a folder or s3://bucket/prefix): each color from its revision, and say whether the spec is a "
+        "revision not rolled out yet.")] = None,
     detailed_exitcode: Annotated[bool, typer.Option(
         "--detailed-exitcode", help="With --against: exit 0 without changes, 2 with changes, 1 on error.")] = False,
     no_policy_gate: Annotated[bool, typer.Option(
         "--no-policy-gate", help="Exit 0 even when a mandatory policy is violated.")] = False,
-    ledger: Annotated[str | None, typer.Option(
-        "--ledger", metavar="LOCATION", help="Read production's release ledger (default: only a stack whose "
-        "config names one, tricolor:ledger): render each color from its revision and say whether the spec "
-        "is a revision not rolled out yet.")] = None,
 ) -> None:
     """Render every environment from the spec offline: resources (or, with --against, what
     would change), parity, policies, release schedule."""
@@ -156,8 +149,11 @@ def plan(
     names = stack or stack_names(stacks_dir)
     inputs = load_stacks(names, spec, stacks_dir, configs=preview_configs(names, stacks_dir, spec))
     # (every stack is validated above, before anything renders)
-    base = read_base(against, names, stacks_dir, spec, project, _render_at) if against else None
-    rendered, found = render_all(inputs, ledger)
+    base = read_base(against, names, stacks_folder(stacks_dir), spec, pulumi_project(project), _render_at) \
+        if against else None
+    for warning in ledger_warnings(inputs, stacks_dir):
+        err_console.print(Text.assemble(("warning: ", "yellow"), warning), soft_wrap=True)
+    rendered, found = render_all(inputs, ledger, stacks_dir)
     changes = compare_with(base, rendered) if base is not None else []
     violations = check_rendered(rendered)
     parity_view, parity_rows = parity_matrix(rendered, changed_only=True, width=console.width)
@@ -165,6 +161,7 @@ def plan(
         document = plan_document(rendered)
         document["parity"] = parity_rows
         document["policies"] = policy_document(violations)["violations"]
+        document["release"] = release_document(rendered)
         if base is not None:
             document["changes"] = changes_document(changes, base.skipped, against or "")
         if found:
@@ -209,5 +206,8 @@ def _text(rendered: list[Rendered], changes: list[StackChanges], base: Base | No
             console.print(Text(line, style=STYLES.get(style, "")), soft_wrap=True)
     console.print(parity_view)
     console.print(violations_renderable(violations, [r.stack.name for r in rendered]), soft_wrap=True)
-    production = next((r for r in rendered if r.stack.environment == "production"), rendered[0])
-    console.print(schedule_table(production))
+    for table in schedule_tables(rendered):
+        console.print(table)
+    costs = cost_table(rendered)
+    if costs is not None:
+        console.print(costs)

@@ -32,7 +32,7 @@ from ..drift.errors import PlanBaseError, SourceError
 from ..drift.pulumi_state import read_state_bytes
 from ..errors import TricolorError
 from ..stacks import load_stacks, render
-from ..stacks.config import read_stack_config, spec_path, stack_file
+from ..stacks.config import project_root, read_stack_config, spec_path, stack_file
 from ..vocab import checkpoint
 from ..vocab.wire import Urn
 
@@ -160,7 +160,7 @@ def _git_base(ref: str, names: Sequence[str], stacks_dir: Path, spec: Path | Non
     first = stack_file(names[0], stacks_dir) if names else None
     if spec is None and first is not None and first.is_file():
         configured = read_stack_config(names[0], stacks_dir)[0].get("tricolor:spec")
-    spec_now = spec_path(configured if isinstance(configured, str) else None, spec)
+    spec_now = spec_path(configured if isinstance(configured, str) else None, spec, project_root(stacks_dir))
     spec_rel, stacks_rel = _relative(spec_now, root, what), _relative(stacks_dir, root, what)
     with tempfile.TemporaryDirectory(prefix="tricolor-plan-") as tmp:
         folder = Path(tmp)

@@ -1,10 +1,10 @@
 """``tricolor plan`` with a release ledger: what production runs, and whether the spec is
 a revision no color runs yet.
 
-A ledger is read only when ``plan`` is given ``--ledger`` or the stack config names one
-(``tricolor:ledger``); otherwise every render stays pure. With a ledger that records
-revisions, a production stack is rendered as the program builds it (each color from
-its own revision), and when the spec as it is makes another revision than the one in
+A ledger is read only when ``plan`` is given ``--ledger`` (``plan_state.py``); otherwise
+every render stays pure. A production stack is then rendered with the state in force
+recorded there, as the program builds it; with a record of revisions each color from
+its own revision, and when the spec as it is makes another revision than the one in
 force on the active color, ``plan`` says so (``spec revision r8 differs from the
 revision in force on blue (r7): run `tricolor release start` to roll it out``) and shows,
 per color, what bringing it to that revision changes, and what it changes in the
@@ -20,15 +20,18 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..drift.changes import StackChanges
-from ..rollout import Ledger, LedgerRecord
+from ..rollout import Ledger, LedgerRecord, state_in_force
+from ..rollout.program_state import as_release_state
 from ..rollout.revisions import candidate_of, changes_by_part, config_versions, prepare_state, render_state
-from ..rollout.stores.base import ledger_location
 from ..spec.revision import config_key
 from ..stacks import Rendered, StackInput, render
 from ..stacks.render import SECRET_TEXT
+from .ledger import ledger_at
+from .progress import each
 
 __all__ = ["RevisionNotice", "fenced", "render_all", "text_lines", "with_ledger"]
 
@@ -52,13 +55,6 @@ class RevisionNotice:
                     for r in c.resources] for part, c in self.changes.items() if c.resources}}
 
 
-def _record(item: StackInput, explicit: str | None) -> LedgerRecord | None:
-    stack = item.stack
-    if stack.environment != "production" or not (explicit or stack.config.ledger):
-        return None
-    return Ledger.open(ledger_location(explicit, stack.config.ledger)).read(stack.name)
-
-
 def _versions(item: StackInput, rec: LedgerRecord) -> dict[str, str]:
     """The spec's secret versions; a value offline plan cannot read is taken as in force."""
     versions = config_versions(item)
@@ -70,13 +66,14 @@ def _versions(item: StackInput, rec: LedgerRecord) -> dict[str, str]:
     return versions
 
 
-def with_ledger(item: StackInput, explicit: str | None) -> tuple[Rendered | None, RevisionNotice | None]:
-    """The render of ``item`` as its ledger says it runs, and the notice (``None``, ``None``:
-    no ledger to read, or one that records no revisions yet)."""
-    rec = _record(item, explicit)
-    if rec is None or rec.revisions is None:
-        return None, None
-    state = rec.in_force
+def with_ledger(item: StackInput, rec: LedgerRecord | None) -> tuple[Rendered, RevisionNotice | None]:
+    """The render of ``item`` as its ledger record says it runs, and the notice (``None``:
+    not production, no release yet, or a record of no revisions)."""
+    if rec is None or item.stack.environment != "production":
+        return render(item), None
+    state = state_in_force(rec)
+    if rec.revisions is None or state.revisions is None:
+        return render(item, as_release_state(state)), None
     rendered = render_state(item, state, rec.catalog)
     candidate = candidate_of(item.stack, None, _versions(item, rec))
     _, catalog, revision = prepare_state(rec, state, candidate, time.time(), "plan")
@@ -101,13 +98,17 @@ def with_ledger(item: StackInput, explicit: str | None) -> tuple[Rendered | None
     return rendered, RevisionNotice(item.stack.name, message, True, labels, revision.label, changes)
 
 
-def render_all(items: list[StackInput], explicit: str | None) -> tuple[list[Rendered], list[RevisionNotice]]:
-    """Every stack rendered (a production stack with a ledger as the ledger says it runs),
-    and the notices."""
+def render_all(items: list[StackInput], location: str | None,
+               stacks_dir: Path | None) -> tuple[list[Rendered], list[RevisionNotice]]:
+    """Every stack rendered (with ``location``, ``--ledger``: a production stack as its
+    record there says it runs), and the notices."""
+    ledger = Ledger.open(ledger_at(location, None, stacks_dir)) if location else None
     out, found = [], []
-    for item in items:
-        from_ledger, notice = with_ledger(item, explicit)
-        out.append(from_ledger or render(item))
+    for item in each(items, "rendering", lambda item: item.stack.name):
+        record = ledger.read(item.stack.name) if ledger is not None and item.stack.environment == "production" \
+            else None
+        rendered, notice = with_ledger(item, record)
+        out.append(rendered)
         if notice is not None:
             found.append(notice)
     return out, found

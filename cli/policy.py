@@ -17,7 +17,6 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from .. import STACKS_DIR
 from ..policies import (
     PolicyInputError,
     assumptions,
@@ -34,8 +33,11 @@ from ..policies import (
 from ..spec import ENVIRONMENTS
 from ..stacks import load_stacks, render, stack_names
 from .common import console, guarded, print_json
+from .group import TricolorGroup
+from .progress import each
 
-app = typer.Typer(name="policy", help="Run the CrossGuard policy pack's rules offline.", no_args_is_help=True)
+app = typer.Typer(name="policy", cls=TricolorGroup, help="Run the CrossGuard policy pack's rules offline.",
+                  no_args_is_help=True)
 
 
 class Output(StrEnum):
@@ -53,9 +55,8 @@ def _environment(value: str | None) -> str | None:
 @app.command("check")
 @guarded
 def check(
-    stack: Annotated[
-        list[str] | None, typer.Option("--stack", "-s", help="Only this stack (repeatable).")
-    ] = None,
+    stack: Annotated[list[str] | None, typer.Option(
+        "--stack", "-s", metavar="STACK", help="Only these stacks: repeat it, or a,b.")] = None,
     state: Annotated[
         Path | None,
         typer.Option("--state", help="Check a `pulumi stack export` or checkpoint file instead of rendering."),
@@ -77,9 +78,9 @@ def check(
     spec: Annotated[
         Path | None, typer.Option("--spec", help="Use this spec file instead of service.yaml.")
     ] = None,
-    stacks_dir: Annotated[
-        Path, typer.Option("--stacks-dir", help="Where the Pulumi.<stack>.yaml files are.")
-    ] = STACKS_DIR,
+    stacks_dir: Annotated[Path | None, typer.Option(
+        "--stacks-dir", metavar="DIR", help="Where the Pulumi.<stack>.yaml files are (default: the project's "
+                                            "stackConfigDir).")] = None,
 ) -> None:
     """Check the rendered stacks (or a state file) against every rule; exit 2 on a mandatory violation."""
     # Every input is validated before anything is rendered or read.
@@ -95,7 +96,7 @@ def check(
         if environment:
             raise PolicyInputError("--environment only applies to --state (rendered stacks know theirs)")
         inputs = load_stacks(stack or stack_names(stacks_dir), spec, stacks_dir)
-        rendered = [render(item) for item in inputs]
+        rendered = [render(item) for item in each(inputs, "rendering", lambda item: item.stack.name)]
         violations = check_rendered(rendered, settings)
         stacks, notes = [r.stack.name for r in rendered], []
     if output is Output.json:

@@ -19,7 +19,6 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from .. import STACKS_DIR
 from ..errors import ExitCode
 from ..previews import (
     DEFAULT_TTL,
@@ -49,11 +48,12 @@ from ..previews.automation import Workspace, require_pulumi, up_preview
 from ..previews.config import base_spec
 from ..previews.github import DEFAULT_API, GitHubPulls
 from ..previews.ttl import age, describe, expires_at, format_time, is_expired, remaining, utcnow
-from ..stacks.config import PROJECT
 from .common import console, err_console, guarded, print_json
+from .group import TricolorGroup
+from .project import pulumi_project
 
-app = typer.Typer(name="preview", help="Ephemeral staging per pull request: name, up, down, list, reap.",
-                  no_args_is_help=True)
+app = typer.Typer(name="preview", cls=TricolorGroup,
+                  help="Ephemeral staging per pull request: name, up, down, list, reap.", no_args_is_help=True)
 
 
 class Output(StrEnum):
@@ -65,9 +65,12 @@ Pr = Annotated[str, typer.Option("--pr", help="Pull-request number (a positive i
 Branch = Annotated[str, typer.Option("--branch", help="The pull request's head branch.")]
 Backend = Annotated[str, typer.Option("--backend", envvar="PULUMI_BACKEND_URL",
                                       help="Self-managed backend: a folder, file://... or s3://bucket/prefix.")]
-Project = Annotated[str, typer.Option("--project", help="Pulumi project whose stacks to read.")]
+Project = Annotated[str | None, typer.Option(
+    "--project", help="Pulumi project whose stacks to read (default: the project's name).")]
 Spec = Annotated[Path | None, typer.Option("--spec", help="Use this spec file instead of service.yaml.")]
-StacksDir = Annotated[Path, typer.Option("--stacks-dir", help="Where the Pulumi.<stack>.yaml files are.")]
+StacksDir = Annotated[Path | None, typer.Option(
+    "--stacks-dir", metavar="DIR", help="Where the Pulumi.<stack>.yaml files are (default: the project's "
+                                        "stackConfigDir).")]
 OutputOpt = Annotated[Output, typer.Option("--output", "-o", help="text or json.")]
 GitHubRepo = Annotated[str | None, typer.Option(
     "--github-repo", envvar="GITHUB_REPOSITORY", help="owner/name: ask GitHub which pull requests are closed.")]
@@ -86,7 +89,7 @@ def _url(host: str, domain: str | None) -> str | None:
 
 @app.command("name")
 @guarded
-def name(pr: Pr, branch: Branch, spec: Spec = None, stacks_dir: StacksDir = STACKS_DIR,
+def name(pr: Pr, branch: Branch, spec: Spec = None, stacks_dir: StacksDir = None,
          domain: Annotated[str | None, typer.Option("--domain", envvar="TRICOLOR_PREVIEW_DOMAIN",
                                                     help="Preview DNS domain: the URL is https://<host>.<domain>.")]
          = None) -> None:
@@ -114,7 +117,7 @@ def up(
     domain: Annotated[str | None, typer.Option("--domain", envvar="TRICOLOR_PREVIEW_DOMAIN",
                                                help="Preview DNS domain for the printed URL.")] = None,
     spec: Spec = None,
-    stacks_dir: StacksDir = STACKS_DIR,
+    stacks_dir: StacksDir = None,
 ) -> None:
     """Create or update the preview stack from the staging config, tag it, deploy it."""
     number = parse_pr(pr)
@@ -149,10 +152,11 @@ def down(
     pr: Pr,
     backend: Backend,
     branch: Annotated[str | None, typer.Option("--branch", help="Only this branch's preview.")] = None,
-    project: Project = PROJECT,
+    project: Project = None,
 ) -> None:
     """Destroy the pull request's preview and remove its stack (nothing to do is fine)."""
     number = parse_pr(pr)
+    project = pulumi_project(project)
     wanted = preview_names(number, branch).stack if branch else None
     store = open_backend(backend)
     decisions = [decide_down(r, number, wanted) for r in list_stacks(store, project)]
@@ -231,11 +235,12 @@ def _table(title: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) ->
 
 @app.command("list")
 @guarded
-def list_(backend: Backend, project: Project = PROJECT, output: OutputOpt = Output.text,
+def list_(backend: Backend, project: Project = None, output: OutputOpt = Output.text,
           github_repo: GitHubRepo = None, github_token: GitHubToken = None, github_api: GitHubApi = DEFAULT_API,
           ) -> None:
     """Every preview in the backend with its age, TTL left and status (and any stack whose
     marker cannot be read, with why)."""
+    project = pulumi_project(project)
     records = list_previews(open_backend(backend), project)
     states = _pr_states(records, github_repo, github_token, github_api)
     rows = [_row(r, states) for r in records]
@@ -263,7 +268,7 @@ def _print_report(report: ReapReport, dry_run: bool) -> None:
 @guarded
 def reap_(
     backend: Backend,
-    project: Project = PROJECT,
+    project: Project = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be destroyed; destroy nothing.")]
     = False,
     github_repo: GitHubRepo = None,
@@ -273,6 +278,7 @@ def reap_(
 ) -> None:
     """Destroy previews whose TTL ran out or whose pull request is closed; a stack whose
     facts cannot be read is kept and reported, and one failure never stops the others."""
+    project = pulumi_project(project)
     store = open_backend(backend)
     records = list_stacks(store, project)
     states = _pr_states(records, github_repo, github_token, github_api)

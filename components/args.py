@@ -6,8 +6,11 @@ program and the release engine never care where the service runs.
 
 Invariants:
 
-- Blue and green are built from the same ``EnvironmentArgs`` but for color, image and
-  whether the color is scaled down (``color_args``).
+- Blue and green are built from the same ``EnvironmentArgs`` but for color, image,
+  whether the color is scaled down and, while a canary scale is in force
+  (``setCanaryScale``), the new color's replica count (``color_args``).
+- The router gets the header routes in force (``setHeaderRoute``): requests matching any
+  of a route's matches go to its color, before the weights apply.
 - The resources a stack shares (``Shared``: namespace, network, load balancer,
   function, secrets, stateful dependencies) are typed per backend, never ``Any``: an
   ``Owner`` is anything that holds them (a ``Shared`` itself, a ``BlueGreen``, a
@@ -21,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
-from ..spec import COLORS, Color, Stack, Weights
+from ..spec import COLORS, CanaryScale, Color, HeaderRoute, Stack, Weights, scaled_replicas
 from ..vocab import labels as keys
 
 S = TypeVar("S")
@@ -74,6 +77,11 @@ class EnvironmentArgs(Generic[S]):
     shared: S | None = None
     # The idle color after its rollback window: kept declared, running nothing.
     scaled_down: bool = False
+    # The replica count of a color under a canary scale (``None``: the spec's).
+    replicas: int | None = None
+    # Production with ``release.strategy: rolling``: the one environment, updated in place
+    # by the platform's rolling update (``release.rollingUpdate``).
+    rolling: bool = False
     # Production: the revision this color runs (its configuration is ``stack.spec``).
     revision: RevisionArgs | None = None
 
@@ -86,6 +94,7 @@ class BlueGreenArgs:
     stack: Stack
     images: Mapping[Color, str]
     scaled_down: Color | None = None
+    canary_scale: CanaryScale | None = None
     stacks: Mapping[Color, Stack] = field(default_factory=dict)
     revisions: Mapping[Color, RevisionArgs] = field(default_factory=dict)
     shared_revision: RevisionArgs | None = None
@@ -103,18 +112,28 @@ class RouterArgs(Generic[S]):
     weights: Weights | None = None
     shared: Owner[S] | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    header_routes: tuple[HeaderRoute, ...] = ()
 
 
 def color_args(args: BlueGreenArgs, shared: S) -> dict[Color, EnvironmentArgs[S]]:
     """The arguments of blue and green: the same inputs, differing only in color, image,
-    revision (while a release canaries one) and whether the color is scaled down. Every
-    backend's BlueGreen builds from these."""
-    return {
-        color: EnvironmentArgs(stack=args.stacks.get(color, args.stack), image=args.images[color], color=color,
-                               shared=shared, scaled_down=args.scaled_down == color,
-                               revision=args.revisions.get(color))
-        for color in COLORS
-    }
+    revision (while a release canaries one), whether the color is scaled down and its
+    replicas under a canary scale. Every backend's BlueGreen builds from these."""
+    scale = args.canary_scale
+    out: dict[Color, EnvironmentArgs[S]] = {}
+    for color in COLORS:
+        stack = args.stacks.get(color, args.stack)
+        out[color] = EnvironmentArgs(stack=stack, image=args.images[color], color=color, shared=shared,
+                                     scaled_down=args.scaled_down == color, revision=args.revisions.get(color),
+                                     replicas=scaled_replicas(scale, full_replicas(stack))
+                                     if scale is not None and scale.color == color else None)
+    return out
+
+
+def full_replicas(stack: Stack) -> int:
+    """A running color's replicas: the spec's, at least ``autoscaling.minReplicas``."""
+    spec = stack.spec
+    return max(spec.replicas, spec.autoscaling.min_replicas) if spec.autoscaling else spec.replicas
 
 
 def common_labels(stack: Stack, color: Color | None) -> dict[str, str]:
@@ -146,4 +165,5 @@ __all__ = [
     "SharedArgs",
     "color_args",
     "common_labels",
+    "full_replicas",
 ]

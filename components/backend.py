@@ -5,11 +5,13 @@ backends import this module, never the registry.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import pulumi
-
+from ..spec import HeaderRoute, Stack
 from .args import BlueGreenArgs, EnvironmentArgs, RouterArgs
+
+if TYPE_CHECKING:  # annotations only: the protocols import no Pulumi
+    import pulumi
 
 
 class SharedComponent(Protocol):
@@ -28,6 +30,9 @@ class EnvironmentComponent(Protocol):
 
     def __init__(self, name: str, args: EnvironmentArgs[Any], opts: pulumi.ResourceOptions | None = None) -> None: ...
 
+    @classmethod
+    def replicas_problems(cls, stack: Stack, settings: Any, replicas: int) -> list[str]: ...
+
 
 class BlueGreenComponent(Protocol):
     targets: dict[str, pulumi.Output[Any]]
@@ -41,6 +46,9 @@ class RouterComponent(Protocol):
     weights: pulumi.Output[dict[str, int]]
 
     def __init__(self, name: str, args: RouterArgs[Any], opts: pulumi.ResourceOptions | None = None) -> None: ...
+
+    @classmethod
+    def route_problems(cls, stack: Stack, routes: tuple[HeaderRoute, ...]) -> list[str]: ...
 
 
 class Backend(Protocol):

@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 import pulumi
 
-from ..spec import Color, Stack
+from ..spec import Color, HeaderRoute, Stack
 from .args import BlueGreenArgs, EnvironmentArgs, RouterArgs, SharedArgs, color_args, common_labels
 from .errors import ComponentError
 
@@ -99,6 +99,12 @@ class EnvironmentBase(pulumi.ComponentResource, Generic[S]):
     def check(cls, stack: Stack, settings: Any, images: list[str]) -> None:
         """Raise ``ComponentError`` for what the backend cannot run (before registering)."""
 
+    @classmethod
+    def replicas_problems(cls, stack: Stack, settings: Any, replicas: int) -> list[str]:
+        """What the backend cannot do of a color scaled to ``replicas`` (``setCanaryScale``);
+        checked before a release starts and before anything is registered."""
+        return []
+
     def build(self, name: str, args: EnvironmentArgs[S], shared: S) -> pulumi.Input[Any]:
         raise NotImplementedError
 
@@ -126,6 +132,10 @@ class BlueGreen(pulumi.ComponentResource, Generic[S, E]):
         env_class = self.environment_class
         settings = env_class.shared_class.settings_of(args.stack)
         env_class.check(args.stack, settings, [args.images[c] for c in sorted(args.images)])
+        scaled = [a.replicas for a in color_args(args, None).values() if a.replicas is not None]
+        problems = [p for count in scaled for p in env_class.replicas_problems(args.stack, settings, count)]
+        if problems:
+            raise ComponentError("; ".join(problems))
         super().__init__(f"tricolor:{env_class.backend}:BlueGreen", name, None, opts)
         shared = env_class.shared_class(f"{name}-shared", SharedArgs(args.stack, settings, args.shared_revision),
                                         opts=child(self))
@@ -166,6 +176,12 @@ class RouterBase(pulumi.ComponentResource, Generic[S, T]):
 
     def plan(self, args: RouterArgs[S], weights: Mapping[str, int] | None) -> T:
         raise NotImplementedError
+
+    @classmethod
+    def route_problems(cls, stack: Stack, routes: tuple[HeaderRoute, ...]) -> list[str]:
+        """What this router cannot do of the header routes ``routes`` (checked before a
+        release starts; ``plan`` refuses the same with ``BackendLimitError``)."""
+        return []
 
     def build(self, name: str, args: RouterArgs[S], native: T, shared: S | None) -> pulumi.Input[dict[str, int]]:
         raise NotImplementedError

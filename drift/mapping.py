@@ -16,9 +16,11 @@ from fnmatch import fnmatchcase
 # Mirrors tricolor.spec.parity.RELEASE_MANAGED (a test keeps them equal); drift's hot path
 # does not import the spec's pydantic models.
 RELEASE_MANAGED = ("image", "color", "weight", "revision")
-# Spec paths each environment sets for itself in its stack config (``tricolor:hostnames``:
-# staging and previews answer on their own hostnames). Reported as allowed, never hidden.
-PER_ENVIRONMENT = ("routing.hostnames",)
+# Paths each environment sets for itself in its stack config: ``tricolor:hostnames``
+# (staging and previews answer on their own hostnames) and where a Docker environment's
+# router listens on its host (``tricolor:docker`` ``routerPort``, ``bindAddress``: two
+# environments on one host cannot share a port). Reported as allowed, never hidden.
+PER_ENVIRONMENT = ("routing.hostnames", "docker.routerPort", "docker.bindAddress")
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,11 @@ AWS: list[Rule] = [
             (f"{_CONTAINER_DEF}.environment", "env"),
             (f"{_CONTAINER_DEF}.healthCheck", "probes.readiness"),
             (f"{_CONTAINER_DEF}.portMappings.*.containerPort", "port"),
-            (("containerDefinitions", "*", "dockerLabels", _REVISION), "revision")),
+            (("containerDefinitions", "*", "dockerLabels", _REVISION), "revision"),
+            # the log streams of a color are prefixed by its color (staging: its environment)
+            (f"{_CONTAINER_DEF}.logConfiguration.options.awslogs-stream-prefix", "color")),
+    # The smoke-test rule: its header value names the color (staging: its environment).
+    *_rules("aws:lb/listenerRule:ListenerRule", ("conditions.*.httpHeader.values", "color")),
     *_rules("aws:ecs/service:Service", ("desiredCount", "replicas")),
     *_rules("aws:appautoscaling/target:Target",
             ("", "autoscaling"), ("minCapacity", "autoscaling.minReplicas"),
@@ -107,6 +113,32 @@ AWS: list[Rule] = [
             (("tags", _VALUES), "revision"), (("tagsAll", _VALUES), "revision"), (("Tags", _VALUES), "revision")),
 ]
 
+# Lambda (``tricolor:backend: lambda``): each color is a published version of one
+# function, so a color's own version (the version resource, its alias, its provisioned
+# concurrency, the ExecutedVersion of its alarms) moves with its image; the production
+# alias's additional version weight is the canary's weight. Pulumi state in camelCase,
+# the Lambda API in PascalCase.
+_LAMBDA_DIMENSION = ("dimensions", "ExecutedVersion")
+LAMBDA: list[Rule] = [
+    *_rules("aws:lambda/function:Function",
+            ("memorySize", "resources.limits.memory"), ("MemorySize", "resources.limits.memory"),
+            ("environment.variables", "env"), ("Environment.Variables", "env"),
+            ("imageUri", "image"), ("Code.ImageUri", "image")),
+    *_rules("aws:lambda/alias:Alias",
+            ("functionVersion", "image"), ("FunctionVersion", "image"),
+            ("routingConfig.additionalVersionWeights", "weight"),
+            ("RoutingConfig.AdditionalVersionWeights", "weight")),
+    *_rules("aws:lambda/provisionedConcurrencyConfig:*",
+            ("qualifier", "image"), ("Qualifier", "image"),
+            ("provisionedConcurrentExecutions", "replicas")),
+    *_rules("aws:cloudwatch/metricAlarm:*",
+            (_LAMBDA_DIMENSION, "image"), (("metricQueries", "*", "metric", *_LAMBDA_DIMENSION), "image"),
+            (("Dimensions", "ExecutedVersion"), "image")),
+]
+# The color's published version: tricolor's own resource (``components.aws_lambda.versions``).
+LAMBDA_VERSIONS: list[Rule] = _rules("pulumi-python:dynamic/lambda:Version",
+                                     ("image", "image"), ("version", "image"), ("arn", "image"))
+
 DOCKER: list[Rule] = [
     *_rules("docker:index/container:Container",
             ("image", "image"),
@@ -115,12 +147,17 @@ DOCKER: list[Rule] = [
             ("cpuShares", "resources.requests.cpu"),
             ("cpuSet", "resources.limits.cpu"),
             ("healthcheck", "probes.readiness"),
-            ("ports.*.internal", "port")),
+            ("ports.*.internal", "port"),
+            ("ports.*.external", "docker.routerPort"), ("ports.*.ip", "docker.bindAddress"),
+            # The router's nginx configuration is generated from the weights in force (one
+            # upstream where there are no colors): the release engine rewrites it.
+            ("uploads", "weight")),
     *_rules("docker:*", (("labels", _COLOR), "color"), (("labels", _REVISION), "revision"),
             (("labels", _VALUES), "revision")),
 ]
 
-TABLES: dict[str, list[Rule]] = {"kubernetes": KUBERNETES, "aws": AWS, "docker": DOCKER}
+TABLES: dict[str, list[Rule]] = {"kubernetes": KUBERNETES, "aws": [*AWS, *LAMBDA], "docker": DOCKER,
+                                  "pulumi-python": LAMBDA_VERSIONS}
 
 
 def backend_of(type_: str) -> str | None:

@@ -5,12 +5,14 @@ Each environment is named by its stack, its color (production), its namespace, a
 serialised JSON of a resource, by placeholders or removes them:
 
 - the ``tricolor.dev/stack`` and ``tricolor.dev/environment`` label values become
-  ``{stack}`` and ``{environment}``;
+  ``{stack}`` and ``{environment}`` (a map of labels or tags, or Docker's list of
+  ``{"label": ..., "value": ...}``);
 - the namespace becomes ``{namespace}`` (a namespace that is a bare stack or color
   name only where it is part of a longer name, or the value of a ``namespace`` key);
 - a stack or color *token* is taken out of names and name-like values only: a value
   under a key that names something (``name``, ``*Name``, ``id``, ``arn``, ``family``,
-  ``group``, ``role``, ``host``, ``url``, ``ref``, label keys ``a.b/c``; an ARN; a list
+  ``group``, ``role``, ``host``, ``url``, ``ref``, ``description``: "checkout-qa tasks",
+  label keys ``a.b/c``; an ARN; a list
   item; an env entry named so), where the token is a part of a longer name (``-qa``, ``qa-``,
   ``.qa.``, ``/qa/``). A value that *is* the token (a container called ``qa`` in stack
   ``qa``, a ConfigMap key ``green``) is never touched, so it cannot invent drift;
@@ -47,6 +49,7 @@ _NAME_WORDS = frozenset({
     "address", "addr", "instance", "topic", "queue", "bucket", "function", "cluster", "service", "services",
     "target", "targets", "rule", "repository", "selector", "resource", "resources", "principal", "source",
     "destination", "prefix", "identifier", "alias", "domain", "stream", "table", "subject", "issuer",
+    "description",
 })
 _VALUE_KEYS = (b"value", b"Value")
 _ENTRY_NAME = re.compile(rb'"(?:name|Name|key|Key|label)":"([^"\\]{1,200})",$')
@@ -129,9 +132,16 @@ def _revision(match: re.Match[bytes]) -> bytes:
 
 
 _LABELS: list[Pass] = [
-    (f'"{key}"'.encode(), re.compile(rb'"' + re.escape(key.encode()) + rb'":"[^"]*"'),
-     b'"' + key.encode() + b'":"{' + placeholder + b'}"')
+    pass_
     for key, placeholder in ((labels.STACK, b"stack"), (labels.ENVIRONMENT, b"environment"))
+    for pass_ in (
+        (f'"{key}"'.encode(), re.compile(rb'"' + re.escape(key.encode()) + rb'":"[^"]*"'),
+         b'"' + key.encode() + b'":"{' + placeholder + b'}"'),
+        # Docker's labels: [{"label": "tricolor.dev/stack", "value": "prod"}] (keys sorted)
+        (f'"label":"{key}","value":"'.encode(),
+         re.compile(rb'"label":"' + re.escape(key.encode()) + rb'","value":"[^"]*"'),
+         b'"label":"' + key.encode() + b'","value":"{' + placeholder + b'}"'),
+    )
 ]
 # Every pattern starts with a literal (or a small set of characters) and checks what comes
 # before it with a look-behind placed *after* that start: a pattern that opens with a

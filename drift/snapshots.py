@@ -111,8 +111,9 @@ def build_snapshots(stack: str, items: Sequence[Item], colors: Sequence[str] | N
 
 
 def snapshots_from_rendered(rendered: Rendered) -> list[Snapshot]:
-    """Snapshots of an offline-rendered stack (``tricolor.stacks.render``): a production
-    stack becomes its blue and green environments, any other stack one environment."""
+    """Snapshots of an offline-rendered stack (``tricolor.stacks.render``): a blue-green
+    production stack becomes its blue and green environments, any other stack (a rolling
+    production among them) one environment."""
     stack = rendered.stack
     items = []
     for resource in rendered.resources:
@@ -121,5 +122,6 @@ def snapshots_from_rendered(rendered: Rendered) -> list[Snapshot]:
         urn = Urn.parse(resource.urn)
         found = vocab_labels.labels_of(urn.type, resource.inputs)
         items.append(Item(urn.type, urn.name, resource.inputs, color_of(urn.name, found)))
-    colors = list(vocab_labels.COLORS) if stack.environment == "production" else []
+    two_colors = stack.environment == "production" and stack.spec.release.strategy != "rolling"
+    colors = list(vocab_labels.COLORS) if two_colors else []
     return build_snapshots(stack.name, items, colors=colors, source="rendered")

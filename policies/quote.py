@@ -21,7 +21,7 @@ LIMIT = 200
 
 def quoted(value: Any, key: str = "", limit: int = LIMIT) -> str:
     """``value`` fit for a message: redacted as the value of ``key``, then cut."""
-    safe = redact({key: value})[key] if key else redact(value)
+    safe = redact(value, key)
     if isinstance(safe, (dict, list)):
         text = json.dumps(safe, default=str, ensure_ascii=False, sort_keys=True)
     else:

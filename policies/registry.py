@@ -10,6 +10,7 @@ from .rules_color_parity import RULE as COLOR_PARITY
 from .rules_cross_stack import RULE as CROSS_STACK_PARITY
 from .rules_images import RULE as IMAGES_PINNED
 from .rules_isolation import RULE as IDLE_COLOR_ISOLATED
+from .rules_migrations import RULE as RELEASE_MIGRATIONS
 from .rules_preview import RULE as PREVIEW_LABELS
 from .rules_resources import RULE as PRODUCTION_RESOURCES
 from .rules_stateful import RULE as STATEFUL_SHARED
@@ -25,8 +26,9 @@ PACK_RULES: tuple[Rule, ...] = (
     STATEFUL_SHARED,
     IDLE_COLOR_ISOLATED,
 )
-# Every rule: the pack's, plus those that span stacks (offline runner only).
-RULES: tuple[Rule, ...] = (*PACK_RULES, CROSS_STACK_PARITY)
+# Every rule: the pack's, plus those that need the rendered stacks and their spec
+# (offline runner only).
+RULES: tuple[Rule, ...] = (*PACK_RULES, CROSS_STACK_PARITY, RELEASE_MIGRATIONS)
 
 
 def rule_names() -> list[str]:

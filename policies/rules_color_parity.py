@@ -3,7 +3,8 @@
 Each colored resource is paired with its counterpart by type and name with the color
 word taken out (``checkout-blue-deployment`` / ``checkout-green-deployment``). Their
 properties are compared after removing what may differ by design (the color word
-wherever it appears, image fields, weights, the version label derived from the image)
+wherever it appears, image fields and, on Lambda, the version each image is published
+as, weights, the version label derived from the image)
 and what the cloud fills in (ids, ARNs, status, timestamps: the drift module's deep
 normalisation). Secrets are redacted by ``tricolor.vocab.redact`` before anything is
 compared, so no secret value is ever shown, and whether two colors' secrets are equal
@@ -39,6 +40,11 @@ class ColorParityOptions(Options):
             "imageUri",
             "imageId",
             "imageName",
+            # a Lambda color's own version (its alias, its provisioned concurrency, the
+            # ExecutedVersion dimension of its alarms): a new image is a new version
+            "functionVersion",
+            "qualifier",
+            "ExecutedVersion",
             "weight",
             "priority",
             "id",

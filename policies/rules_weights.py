@@ -8,6 +8,11 @@ stable plus canary equal to the total.
 - Docker (an nginx router container): the ``upstream`` blocks of the nginx
   configuration it uploads (``uploads[].content``), ``server ... weight=N;``, where a
   weight is at least 1 (nginx has no weight 0: a color at 0 is left out).
+- AWS Lambda ``Alias``: ``routingConfig.additionalVersionWeights`` ({version: fraction}),
+  at most ONE additional version, its weight a fraction 0.0..1.0 (the primary version
+  ``functionVersion`` takes the rest, so there is no sum to check), a whole percentage
+  as tricolor writes it (``0.1``, never ``0.125``), and never the primary version itself
+  (Lambda refuses that).
 
 A rule or action with a single backend carries all traffic; one with several is a
 split and its weights must add up to ``total`` (100: tricolor weights are percentages).
@@ -22,13 +27,14 @@ from typing import Any
 
 from pydantic import Field
 
-from ..vocab.limits import ALB, GATEWAY, NGINX, Limits
+from ..vocab.limits import ALB, GATEWAY, LAMBDA, NGINX, TOTAL, Limits
 from ..vocab.wire import is_opaque
 from .model import Context, Finding, Options, Resource, Rule
 from .quote import quoted
 from .shapes import AWS_ROUTERS, DOCKER_CONTAINER, get
 
 NAME = "router-weights"
+LAMBDA_ALIAS = "aws:lambda/alias:Alias"
 
 
 _UPSTREAM = re.compile(r"upstream\s+([A-Za-z0-9_.-]+)\s*\{([^}]*)\}")
@@ -121,7 +127,38 @@ def _number(value: Any) -> Any:
     return value
 
 
+def lambda_findings(resource: Resource) -> list[Finding]:
+    """An alias's additional version weights against ``vocab.limits.LAMBDA``."""
+    weights = get(resource.props, "routingConfig", "additionalVersionWeights")
+    if not isinstance(weights, dict) or not weights:
+        return []
+    where = f"{resource.describe()}: routingConfig.additionalVersionWeights"
+    findings = []
+    if len(weights) > LAMBDA.max_backends - 1:
+        findings.append(Finding(f"{where} has {len(weights)} versions; a {LAMBDA.what} routes to its primary "
+                                f"version and at most {LAMBDA.max_backends - 1} additional one", resource.urn))
+    primary = resource.props.get("functionVersion")
+    for version, value in weights.items():
+        shown = quoted(version, "version")
+        if is_opaque(value):
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            findings.append(Finding(f"{where}[{shown}] is {quoted(value, 'weight')}, not a number", resource.urn))
+        elif not LAMBDA.min_weight <= value <= LAMBDA.max_weight:
+            findings.append(Finding(f"{where}[{shown}] is {value}, outside {_whole(LAMBDA.min_weight)}.."
+                                    f"{_whole(LAMBDA.max_weight)} allowed by a {LAMBDA.what}", resource.urn))
+        elif abs(round(value * TOTAL) - value * TOTAL) > 1e-9:
+            findings.append(Finding(f"{where}[{shown}] is {value}, not a whole percentage (tricolor weights are "
+                                    f"whole percentages: 0.1 for 10 %)", resource.urn))
+        if version == primary and not is_opaque(primary):
+            findings.append(Finding(f"{where}[{shown}] is the primary version (functionVersion) itself; Lambda "
+                                    "refuses an additional version equal to the primary", resource.urn))
+    return findings
+
+
 def check(resource: Resource, options: WeightOptions, context: Context) -> list[Finding]:
+    if resource.type == LAMBDA_ALIAS:
+        return lambda_findings(resource)
     findings: list[Finding] = []
     for split in splits_of(resource):
         limits = split.limits

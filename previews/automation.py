@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import ROOT
 from ..stacks.config import to_runtime
+from ..stacks.project import find_project
 from ..vocab.redact import redact, redact_text
 from .errors import PreviewError, PreviewExistsError, PulumiUnavailable
 from .tags import TAG_CREATED, TAG_MARKER, MetadataError, PreviewMeta, from_tags
@@ -42,10 +42,9 @@ def require_pulumi() -> Any:
 
 
 def project_dir() -> Path:
-    """The Pulumi project to run: the working directory when it holds ``Pulumi.yaml``
-    (a checkout, with its own ``.venv``), else the installed package's copy."""
-    here = Path.cwd()
-    return here if (here / "Pulumi.yaml").is_file() else ROOT
+    """The Pulumi project to run: the root of the project the working directory is in
+    (``ProjectError`` outside any), never the installed package."""
+    return find_project().root
 
 
 @dataclass

@@ -23,11 +23,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .. import STACKS_DIR
 from ..spec import ServiceSpec, image_problem, is_allowed, load_spec, resolve_stack
 from ..spec.parity import get_path
 from ..spec.stack import NAMESPACE
-from ..stacks.config import read_stack_config, spec_path, stack_file
+from ..stacks.config import project_root, read_stack_config, spec_path, stack_file, stacks_folder
 from .errors import PreviewInputError
 from .naming import PreviewNames, names_of_stack
 from .tags import PreviewMeta
@@ -52,12 +51,15 @@ class PreviewConfig:
     dropped: list[str] = field(default_factory=list)
 
 
-def base_spec(stacks_dir: Path = STACKS_DIR, spec_file: Path | None = None,
+def base_spec(stacks_dir: Path | None = None, spec_file: Path | None = None,
               base_stack: str = BASE_STACK) -> ServiceSpec:
-    """The spec the base (staging) stack is built from."""
+    """The spec the base (staging) stack is built from (stacks folder and spec paths
+    from the working project unless given)."""
+    stacks_dir = stacks_folder(stacks_dir)
     config, _ = read_stack_config(base_stack, stacks_dir)
     configured = config.get(f"{NAMESPACE}:spec")
-    return load_spec(spec_path(configured if isinstance(configured, str) else None, spec_file))
+    return load_spec(spec_path(configured if isinstance(configured, str) else None, spec_file,
+                               project_root(stacks_dir)))
 
 
 def preview_overrides(spec: ServiceSpec, base: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -78,7 +80,7 @@ def preview_overrides(spec: ServiceSpec, base: Mapping[str, Any]) -> tuple[dict[
 
 
 def preview_config(names: PreviewNames, meta: PreviewMeta, image: str | None = None,
-                   stacks_dir: Path = STACKS_DIR, spec_file: Path | None = None,
+                   stacks_dir: Path | None = None, spec_file: Path | None = None,
                    base_stack: str = BASE_STACK) -> PreviewConfig:
     """Derive and validate the preview's config; ``SpecError``/``PreviewInputError`` on a problem."""
     if image is not None:
@@ -108,7 +110,7 @@ def preview_config(names: PreviewNames, meta: PreviewMeta, image: str | None = N
     return PreviewConfig(names=names, config=config, secure_keys=frozenset(), spec=spec, dropped=dropped)
 
 
-def preview_plan_config(stack_name: str, stacks_dir: Path = STACKS_DIR, spec_file: Path | None = None,
+def preview_plan_config(stack_name: str, stacks_dir: Path | None = None, spec_file: Path | None = None,
                         now: datetime | None = None) -> tuple[dict[str, Any], set[str]] | None:
     """The config of preview stack ``stack_name`` for an offline ``tricolor plan``, or
     ``None`` when the name is not a preview's (``pr-<n>-<slug>-<hash>``).

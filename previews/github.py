@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import httpx
-
+from ..lazy import later
 from .errors import GitHubError, PreviewInputError
 from .reaper import PrState
+
+if TYPE_CHECKING:
+    import httpx
+else:
+    httpx = later("httpx")  # heavy: imported when first used
 
 DEFAULT_API = "https://api.github.com"
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")

@@ -3,8 +3,9 @@
 Pure core: ``plan`` (schedule -> steps), ``machine`` (state transitions), ``analysis``
 (measurements -> decision), ``settings`` and ``record`` (the typed ledger record), the
 judges. I/O at the edges: ledger ``stores``, metrics ``providers``, ``appliers``,
-``notifiers``, smoke tests, and the ``Engine`` that drives them; ``verbs`` says what
-each command does in each state.
+``notifiers``, ``migrations`` (expand/contract runners), smoke tests, and the ``Engine``
+that drives them; ``verbs`` says what each command does in each state. Strategies:
+``plan`` (blue-green) and ``rolling``; ``costs`` says what each costs.
 
 Each integration point is a package: the protocol in ``base``, one module per
 implementation, the name -> class registry in ``registry`` (import it where a name is

@@ -13,6 +13,10 @@ apply, a measurement or a smoke test takes, its lock is never taken over. When i
 (done, waiting for a person, or an error) it lets the lock go, so the next verb from
 any host can go on at once. Services are built when first needed: an abort never
 builds a metrics provider nor a smoke tester.
+
+A migration step (``migration_steps``) is persisted with its deterministic name before
+the runner starts it and with its outcome after; a runner that cannot run it (no
+cluster, no runner configured) is a failed migration, never a crash.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from ..spec.release import HttpCheck
-from . import machine
+from . import machine, migration_steps
 from .appliers.base import Applier, Change, Purpose
 from .clock import Clock, SystemClock
 from .errors import ApplyError, LockedError, NoReleaseError, RolloutError
@@ -33,6 +37,7 @@ from .ledger import Ledger
 from .lock import Owner, check_takeover, wall_clock
 from .machine import Act, Next
 from .measure import measure
+from .migrations.base import MigrationResult, MigrationRunner
 from .notifiers.base import Notifier
 from .notifiers.silent import Silent
 from .plan import StepAction
@@ -76,13 +81,15 @@ class Services:
     judge: Lazy[Judge] | None = None
     smoke: Lazy[SmokeRunner] | None = None
     notifier: Notifier = field(default_factory=Silent)
+    migrations: Lazy[MigrationRunner] | None = None
 
     @classmethod
     def of(cls, applier: Applier, provider: MetricsProvider | None = None, judge: Judge | None = None,
-           smoke: SmokeRunner | None = None, notifier: Notifier | None = None) -> Services:
+           smoke: SmokeRunner | None = None, notifier: Notifier | None = None,
+           migrations: MigrationRunner | None = None) -> Services:
         return cls(applier=Lazy.of(applier), provider=None if provider is None else Lazy.of(provider),
                    judge=None if judge is None else Lazy.of(judge), smoke=None if smoke is None else Lazy.of(smoke),
-                   notifier=notifier or Silent())
+                   notifier=notifier or Silent(), migrations=None if migrations is None else Lazy.of(migrations))
 
 
 @dataclass(frozen=True)
@@ -247,6 +254,8 @@ class Engine:
             self._smoke(rec)
         elif action.kind == Act.MEASURE:
             self._measure(rec)
+        elif action.kind == Act.MIGRATE:
+            self._migrate(rec)
         elif action.kind == Act.ADVANCE:
             self._write(lambda r: machine.advance(r, self.clock.now(), "pause over"))
         elif action.kind == Act.FINISH:
@@ -275,7 +284,8 @@ class Engine:
             rec = self._write(lambda r: machine.begin_apply(r, self.clock.now()))  # persisted before
         assert rec.target is not None
         change = Change(stack=self.stack, target=rec.target, purpose=_purpose(rec), step=rec.step_index,
-                        label=describe_target(rec), catalog=dict(rec.catalog))
+                        label=describe_target(rec), colors=rec.target.canary_scale != rec.canary_scale,
+                        in_place=rec.settings.rolling, catalog=dict(rec.catalog))
         applier = self.services.applier()
         if interrupted and applier.current(self.stack) == rec.target:
             rec = self._write(lambda r: machine.log(r, self.clock.now(), "recovered",
@@ -327,6 +337,23 @@ class Engine:
             raise RolloutError("no judge configured")
         return self.services.judge()
 
+    def _migrate(self, rec: LedgerRecord) -> LedgerRecord:
+        index = rec.step_index
+        rec = self._write(lambda r: migration_steps.begin(r, self.clock.now()) if r.step_index == index else r)
+        if rec.step_index != index:
+            return rec
+        release = migration_steps.release_of(rec)
+        phase = str(rec.plan[index].action)
+        try:
+            if self.services.migrations is None:
+                raise RolloutError("no migration runner configured")
+            result = self.services.migrations().run(phase, release)
+        except Exception as exc:  # a runner that cannot run is a failed migration
+            result = MigrationResult(ok=False, detail=f"the migration could not be run: {exc.__class__.__name__}: "
+                                                      f"{exc}")
+        return self._write(lambda r: migration_steps.result(r, self.clock.now(), release.name, result.ok,
+                                                            result.detail))
+
     def _measure(self, rec: LedgerRecord) -> LedgerRecord:
         entry = measure(rec, self.clock.now(), self._provider, self._judge)
         text = verdict_text(entry, rec.counters.measurements + 1, rec.settings.analysis.looks)
@@ -342,4 +369,6 @@ def _purpose(rec: LedgerRecord) -> Purpose:
     if rec.status == Status.SUCCEEDED:
         return Purpose.SCALE_DOWN
     step = rec.current_step
+    if step is not None and step.action == StepAction.SET_CANARY_SCALE:
+        return Purpose.SCALE
     return Purpose.DEPLOY if step is not None and step.action == StepAction.DEPLOY else Purpose.WEIGHT

@@ -10,6 +10,7 @@ Tree::
         ├── NoReleaseError        the command needs a release and there is none in that state
         ├── InvalidRequestError   bad input to a release command (image, stack, state)
         ├── ApplyError            the applier could not apply a change
+        ├── MigrationError        a migration could not be run or observed (no cluster, no service)
         ├── ProviderError         retryable: the metrics provider failed (down, bad answer)
         └── JudgeInputError       a recorded window given to ``tricolor judge`` is invalid
 
@@ -47,6 +48,10 @@ class InvalidRequestError(RolloutError):
 
 
 class ApplyError(RolloutError):
+    pass
+
+
+class MigrationError(RolloutError):
     pass
 
 

@@ -30,6 +30,9 @@ def _weights(rec: LedgerRecord) -> str:
 def describe_target(rec: LedgerRecord) -> str:
     """What the apply about to start puts in force (``rec`` is applying)."""
     assert rec.target is not None
+    if rec.settings.rolling and rec.status in (Status.ABORTING, Status.ROLLING_BACK):
+        return (f"{'abort' if rec.status == Status.ABORTING else 'rollback'}: apply the previous image "
+                f"{rec.target.images[rec.stable]} again (rolling update)")
     if rec.status == Status.ABORTING:
         return f"abort: all traffic back to {rec.stable} ({_weights(rec)})"
     if rec.status == Status.ROLLING_BACK:
@@ -39,9 +42,13 @@ def describe_target(rec: LedgerRecord) -> str:
         return (f"scale down {rec.target.scaled_down}{brought}: the rollback window is over "
                 f"({rec.stable} stays active)")
     step = rec.current_step
+    if step is not None and step.action == StepAction.DEPLOY and rec.settings.rolling:
+        return f"{step_label(rec, step)} roll {rec.image} out in place (the platform's rolling update)"
     if step is not None and step.action == StepAction.DEPLOY:
         what = rec.new_revision.label if rec.new_revision is not None else rec.image
         return f"{step_label(rec, step)} deploy {what} to {rec.canary} ({_weights(rec)})"
+    if step is not None and step.action in (StepAction.SET_HEADER_ROUTE, StepAction.SET_CANARY_SCALE):
+        return f"{step_label(rec, step)} {step.description}"
     return f"{step_label(rec, step)} set weight: {_weights(rec)}"
 
 

@@ -12,12 +12,20 @@ Invariants (checked by the property tests):
   effect), before any request is handled, so no weight is ever unknown;
 - while aborting or rolling back the canary weight only goes to 0, and an abort always
   ends with the canary at 0;
+- header routes send only to the new color and a canary scale sizes only it, both while
+  its weight is below 100: ``setWeight: 100``, an abort and a rollback end them
+  (``canary_state.py``); a route or a scale step never moves the weights;
 - a release in a terminal state never moves again; every other state has a next action
   or waits for a person, and ``abort`` (or ``rollback``) ends it from anywhere;
 - revisions move with images: the deploy step gives the canary the release's revision
   (and the shared part of it), an abort or a rollback puts all traffic on the color that
   still runs the old revision, and after the rollback window the old color is brought to
-  the new revision as it is scaled down.
+  the new revision as it is scaled down (a ``rolling`` release's two slots are the two
+  colors' revisions: the one environment runs the active slot's);
+- a contract migration (``migration_steps``) is entered only once the rollback window is
+  over and the old version is gone (scaled down; replaced, for ``rolling``); rollback
+  is refused from then on. A ``rolling`` release applies every change to the one
+  environment (``Change.in_place``).
 """
 
 from __future__ import annotations
@@ -29,9 +37,11 @@ from typing import Any
 from ..spec import Weights, other
 from ..spec.revision import Revision
 from . import traffic
-from .analysis import decide, tally
+from .analysis import decide, extending, tally
+from .canary_state import carried, describe_extras
 from .errors import InvalidRequestError
 from .events import describe_target, step_label
+from .migration_state import contract_index, contract_skipped, rollback_refusal
 from .plan import PlanStep, StepAction, full_promotion_index
 from .record import (
     Counters,
@@ -39,17 +49,19 @@ from .record import (
     InForce,
     LedgerRecord,
     LockInfo,
+    MigrationState,
     Request,
     RequestAction,
     Status,
     StepState,
+    Verdict,
     VerdictEntry,
 )
 from .settings import ReleaseSettings
 
 __all__ = ["Act", "Next", "new_record", "next_action", "target_of", "begin_apply", "end_apply", "advance",
            "finish", "window_over", "abort", "rollback", "supersede", "handle_request", "add_request", "smoke_result",
-           "measurement", "canary_weight", "log", "with_"]
+           "measurement", "canary_weight", "log", "with_", "close"]
 
 
 class Act(StrEnum):
@@ -62,6 +74,7 @@ class Act(StrEnum):
     ADVANCE = "advance"
     FINISH = "finish"
     CLOSE = "close"
+    MIGRATE = "migrate"  # run (or observe again) the migration of the current step
 
 
 @dataclass(frozen=True)
@@ -93,15 +106,19 @@ def new_record(*, stack: str, release_id: str, image: str, plan: list[PlanStep],
     stable = state.weights.active
     canary = other(stable)
     known = {**(catalog or {}), **({revision.id: revision} if revision is not None else {})}
+    rolling = settings.rolling
     record = LedgerRecord(
         stack=stack, release_id=release_id, status=Status.RUNNING, canary=canary, stable=stable, image=image,
-        weights=state.weights, images=dict(state.images), scaled_down=state.scaled_down, plan=plan,
+        weights=state.weights, images=dict(state.images), scaled_down=state.scaled_down,
+        header_routes=state.header_routes, canary_scale=state.canary_scale, plan=plan,
         settings=settings, started_at=now, started_by=by, updated_at=now, step_started_at=now, weight_since=now,
         lock=lock, revisions=state.revisions, shared=state.shared, catalog=known,
         revision=revision.id if revision is not None else None, include_shared=include_shared)
     what = image if revision is None else revision.label
-    return log(record, now, "start", f"release {release_id}{f' by {by}' if by else ''}: {what} to {canary} "
-               f"({stable} stays active at 100 %, {len(plan)} steps)", by=by or None)
+    where = (f"rolled out in place (replacing {state.images[stable]}), {len(plan)} steps" if rolling else
+             f"to {canary} ({stable} stays active at 100 %, {len(plan)} steps)")
+    return log(record, now, "start", f"release {release_id}{f' by {by}' if by else ''}: {what} {where}",
+               by=by or None)
 
 
 def log(rec: LedgerRecord, now: float, kind: str, detail: str = "", by: str | None = None) -> LedgerRecord:
@@ -128,12 +145,18 @@ def next_action(rec: LedgerRecord, now: float) -> Next:
     if rec.status == Status.SUCCEEDED:
         if now < (now if rec.rollback_until is None else rec.rollback_until):
             return Next(Act.WAIT, rec.rollback_until, reason="rollback window")
-        return Next(Act.APPLY) if rec.settings.scale_down_idle else Next(Act.CLOSE)
+        step = rec.current_step
+        if step is not None and step.action == StepAction.CONTRACT:
+            return Next(Act.MIGRATE)
+        # rolling: the previous version is gone already (replaced in place); nothing to scale down
+        return Next(Act.APPLY) if rec.settings.scale_down_idle and not rec.settings.rolling else Next(Act.CLOSE)
     step = rec.current_step
-    if step is None or step.action == StepAction.FINISH:
+    if step is None or step.action in (StepAction.FINISH, StepAction.CONTRACT):
         return Next(Act.FINISH)
     if step.action.applies:
         return Next(Act.APPLY)
+    if step.action.migrates:
+        return Next(Act.MIGRATE)
     if step.action == StepAction.SMOKE:
         return Next(Act.SMOKE)
     if step.action == StepAction.PAUSE:
@@ -160,13 +183,15 @@ def target_of(rec: LedgerRecord) -> InForce:
     step = rec.current_step
     if step is None or not step.action.applies:
         raise InvalidRequestError(f"step {rec.step_index} of release {rec.release_id} changes nothing")
-    if step.action == StepAction.DEPLOY:
+    if step.action == StepAction.DEPLOY:  # blueGreen: at weight 0; rolling: the one environment (100)
         given = _given(rec, images)
         if rec.revision is not None:
             given["shared"] = rec.revision  # the shared part moves with the deploy (refused unless unchanged
             # or --include-shared)
-        return InForce(weights=rec.weights, scaled_down=None, **given)
-    return InForce(weights=step.weights(rec.canary), images=images, scaled_down=None, **kept)
+        return InForce(weights=step.weights(rec.canary), scaled_down=None, **given, **carried(rec, step))
+    # a route or a scale keeps the weights in force (after promote --full they are not the plan's)
+    weights = step.weights(rec.canary) if step.action == StepAction.SET_WEIGHT else rec.weights
+    return InForce(weights=weights, images=images, scaled_down=None, **kept, **carried(rec, step))
 
 
 def _given(rec: LedgerRecord, images: dict[Any, str]) -> dict[str, Any]:
@@ -195,18 +220,24 @@ def end_apply(rec: LedgerRecord, now: float) -> LedgerRecord:
         raise InvalidRequestError("no apply in progress")
     target = rec.target
     update: dict[str, Any] = {"weights": target.weights, "images": dict(target.images),
-                              "scaled_down": target.scaled_down, "target": None, "step_state": StepState.APPLIED,
+                              "scaled_down": target.scaled_down, "header_routes": target.header_routes,
+                              "canary_scale": target.canary_scale, "target": None, "step_state": StepState.APPLIED,
                               "revisions": target.revisions, "shared": target.shared}
     if target.weights != rec.weights:
         update["weight_since"] = now
     out = log(with_(rec, **update), now, "applied",
               f"in force: blue {target.weights.blue} %, green {target.weights.green} %"
-              + (f"; {target.scaled_down} scaled down" if target.scaled_down else ""))
+              + (f"; {target.scaled_down} scaled down" if target.scaled_down else "")
+              + describe_extras(target.header_routes, target.canary_scale))
     if out.status == Status.ABORTING:
         return _close(out, now, Status.ABORTED)
     if out.status == Status.ROLLING_BACK:
         return _close(out, now, Status.ROLLED_BACK)
     if out.status == Status.SUCCEEDED:
+        contract = contract_index(out)
+        if contract is not None:
+            return advance(out, now, f"{target.scaled_down} is scaled down: the contract migration runs now",
+                           to=contract)
         return _close(out, now, Status.COMPLETED)
     return advance(out, now)
 
@@ -231,13 +262,29 @@ def finish(rec: LedgerRecord, now: float) -> LedgerRecord:
     old = rec.stable
     out = with_(rec, status=Status.SUCCEEDED, stable=rec.canary, canary=old, rollback_until=now + window,
                 step_state=StepState.APPLIED)
+    if rec.settings.rolling:
+        return log(out, now, "succeeded", f"{out.image} is in force; the previous image {rec.images[old]} can be "
+                   f"applied again (rollback) for {window:g}s")
     return log(out, now, "succeeded", f"{out.stable} is active with {out.image}; {old} stays warm "
                f"{f'for the rollback window ({window:g}s)' if window > 0 else 'until it is scaled down'}")
 
 
 def window_over(rec: LedgerRecord, now: float) -> LedgerRecord:
-    """The rollback window ended and the idle color is kept (``scaleDownIdle: false``)."""
+    """The rollback window ended and nothing is scaled down: ``rolling`` (the previous
+    version was replaced in place: its contract runs now) or ``scaleDownIdle: false``
+    (the old color keeps running the old version: its contract is not run)."""
+    contract = contract_index(rec)
+    if contract is not None and rec.settings.rolling:
+        return advance(rec, now, "the rollback window is over: the contract migration runs now", to=contract)
+    if contract is not None:
+        rec = _skip_contract(rec, now, f"{rec.canary} keeps running the old version (scaleDownIdle: false); "
+                                       "run the contract once it is gone")
     return _close(rec, now, Status.COMPLETED)
+
+
+def _skip_contract(rec: LedgerRecord, now: float, why: str) -> LedgerRecord:
+    text, entry = contract_skipped(rec, now, why)
+    return log(with_(rec, migrations=[*rec.migrations, entry]), now, "contract-skipped", text)
 
 
 def supersede(rec: LedgerRecord, now: float, by: str) -> LedgerRecord:
@@ -245,14 +292,27 @@ def supersede(rec: LedgerRecord, now: float, by: str) -> LedgerRecord:
     if rec.status != Status.SUCCEEDED:
         raise InvalidRequestError(f"release {rec.release_id} is {rec.status}, not succeeded")
     out = log(rec, now, "superseded", f"a new release by {by} deploys to {rec.canary}; its rollback window ends")
+    if contract_index(out) is not None:
+        out = _skip_contract(out, now, "the release was superseded before its rollback window closed")
     return _close(out, now, Status.COMPLETED)
 
 
+def close(rec: LedgerRecord, now: float, status: Status) -> LedgerRecord:
+    """End the release in ``status`` (terminal)."""
+    return _close(rec, now, status)
+
+
 def _close(rec: LedgerRecord, now: float, status: Status) -> LedgerRecord:
+    running = [m.model_copy(update={"state": MigrationState.ABANDONED, "finished_at": now,
+                                    "detail": "the release ended while it ran"})
+               if m.state == MigrationState.RUNNING else m for m in rec.migrations]
     out = with_(rec, status=status, finished_at=now, lock=None, request=None, step_state=StepState.APPLIED,
-                target=None, paused_by=None)
-    text = {Status.ABORTED: f"aborted: {rec.stable} has all traffic, {rec.canary} 0 %",
-            Status.ROLLED_BACK: f"rolled back: {rec.stable} has all traffic again",
+                target=None, paused_by=None, migrations=running)
+    text = {Status.ABORTED: f"aborted: {rec.stable} has all traffic, {rec.canary} 0 %"
+                            + (f" (the previous image {rec.images[rec.stable]} is applied again)"
+                               if rec.settings.rolling else ""),
+            Status.ROLLED_BACK: f"rolled back: {rec.stable} has all traffic again"
+                                + (f" ({rec.images[rec.stable]} is applied again)" if rec.settings.rolling else ""),
             Status.COMPLETED: f"completed: {rec.stable} is active"
                               + (f", {rec.scaled_down} scaled down" if rec.scaled_down else "")}[status]
     return log(out, now, str(status), text + (f" ({rec.reason})" if rec.reason else ""))
@@ -267,10 +327,12 @@ def abort(rec: LedgerRecord, now: float, reason: str, by: str | None = None) -> 
 
 
 def rollback(rec: LedgerRecord, now: float, reason: str, by: str | None = None) -> LedgerRecord:
-    if rec.status != Status.SUCCEEDED or (rec.rollback_until is not None and now > rec.rollback_until):
+    if (rec.status != Status.SUCCEEDED or (rec.rollback_until is not None and now > rec.rollback_until)
+            or rec.contracted is not None):
         raise InvalidRequestError(f"rollback is possible only within the rollback window after a release "
                                   f"succeeded; {rec.stack} release {rec.release_id} is {rec.status}"
-                                  + (" and its window is over" if rec.status == Status.SUCCEEDED else ""))
+                                  + (" and its window is over" if rec.status == Status.SUCCEEDED else "")
+                                  + rollback_refusal(rec))
     # After the flip ``stable`` is the new color; rolling back puts all traffic on the old one.
     out = with_(rec, status=Status.ROLLING_BACK, stable=rec.canary, canary=rec.stable, reason=reason)
     return log(out, now, "rollback", f"rollback: {reason}", by=by)
@@ -337,7 +399,7 @@ def handle_request(rec: LedgerRecord, now: float) -> LedgerRecord:
     by = request.by
     if rec.status == Status.SUCCEEDED and rec.rollback_until is not None and now > rec.rollback_until:
         return log(cleared, now, "ignored", f"{request.action} by {by}: the rollback window is over; "
-                   "the release completes first", by=by)
+                   f"the release completes first{rollback_refusal(rec)}", by=by)
     if request.action == RequestAction.ABORT:
         if rec.status.closing:
             return log(cleared, now, "abort", f"abort by {by}: already {rec.status}; finishing it", by=by)
@@ -370,8 +432,11 @@ def smoke_result(rec: LedgerRecord, now: float, ok: bool, detail: str) -> Ledger
 
 def measurement(rec: LedgerRecord, now: float, entry: VerdictEntry, text: str) -> LedgerRecord:
     """Count one measurement of the analysis step and decide: go on, pass, or abort."""
-    counters = traffic.held(tally(rec.counters, entry.verdict, now), entry)
+    extended = extending(rec.settings.analysis, rec.step_started_at, now)
+    counters = traffic.held(tally(rec.counters, entry.verdict, now, extended), entry)
     out = rec.model_copy(update={"counters": counters, "verdicts": [*rec.verdicts, entry]})
+    if extended and entry.verdict == Verdict.INCONCLUSIVE:
+        text += f" [not counted: within extendUntil ({rec.settings.analysis.extend_until:g}s)]"
     out = log(out, now, "verdict", text)
     if traffic.mismatch(entry):
         out = log(out, now, traffic.MISMATCH, f"{entry.reason.split(';')[0]}: the step holds "

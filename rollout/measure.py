@@ -7,18 +7,21 @@ something else than pass, fail or inconclusive: each becomes an ERROR verdict wi
 reason, counted against the consecutive-error limit. No metric to judge is
 INCONCLUSIVE. Each look also checks the canary's delivered share of requests against its
 weight (``traffic.py``): the check is recorded with the verdict, and a mismatch leads
-its reason.
+its reason (a rolling release splits no traffic: its looks are not checked).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 
 from ..spec.release import Metric
 from .judge import Judge, MetricVerdict, MetricWindow, combine
+from .plan import StepAction
 from .providers.base import MetricsProvider, Window, version_of
 from .record import LedgerRecord, Verdict, VerdictEntry
+from .rolling import before_after
 from .traffic import check, reason, totals_of
 
 __all__ = ["limit_problems", "measure", "metrics_for", "window_of"]
@@ -41,9 +44,16 @@ def limit_problems(metric: Metric) -> list[str]:
 
 def window_of(rec: LedgerRecord, now: float) -> Window:
     since = rec.started_at if rec.weight_since is None else rec.weight_since
-    return Window(start=since, end=now, canary=rec.canary, baseline=rec.stable,
-                  canary_version=version_of(rec.images[rec.canary]),
-                  baseline_version=version_of(rec.images[rec.stable]), canary_weight=rec.weights.of(rec.canary))
+    window = Window(start=since, end=now, canary=rec.canary, baseline=rec.stable,
+                    canary_version=version_of(rec.images[rec.canary]),
+                    baseline_version=version_of(rec.images[rec.stable]), canary_weight=rec.weights.of(rec.canary))
+    if not rec.settings.rolling:
+        return window
+    # rolling: the new version since the update against the previous one before it
+    deploys = {s.index for s in rec.plan if s.action == StepAction.DEPLOY}
+    began = next((e.at for e in reversed(rec.events) if e.kind == "apply" and e.step in deploys), since)
+    base_start, base_end, start, end = before_after(min(began, since), since, now)
+    return replace(window, start=start, end=end, baseline_start=base_start, baseline_end=base_end)
 
 
 def _error(rec: LedgerRecord, now: float, reason: str) -> VerdictEntry:
@@ -76,13 +86,17 @@ def measure(rec: LedgerRecord, now: float, provider: Callable[[], MetricsProvide
         if odd:
             return _error(rec, now, f"{odd[0].name}: the judge answered {odd[0].verdict!r}")
         judgement = combine(verdicts, judging.name)
-        share = check(totals_of(measured, source, window), window.canary_weight, rec.settings.analysis)
+        # a rolling release splits no traffic (before against after): no share to check
+        share = None if window.before_after else check(totals_of(measured, source, window),
+                                                       window.canary_weight, rec.settings.analysis)
     except Exception as exc:  # a provider or a judge failing is an error verdict, never a crash
         return _error(rec, now, f"measuring failed: {exc.__class__.__name__}: {exc}")
     why = judgement.reason
     if share is not None and share.mismatch:
         why = f"{reason(share)}; {why}" if why else reason(share)
     return VerdictEntry(at=now, step=rec.step_index, verdict=Verdict(judgement.verdict), reason=why[:2000],
-                        metrics=[{**v.as_dict(), "window_start": window.start, "window_end": window.end}
+                        metrics=[{**v.as_dict(), "window_start": window.start, "window_end": window.end,
+                                  **({"baseline_window": list(window.span("baseline"))} if window.before_after
+                                     else {})}
                                  for v in judgement.metrics],
                         traffic=None if share is None else {**share.as_dict(), "at": now})

@@ -27,7 +27,8 @@ __all__ = ["as_release_state", "ledger_state"]
 
 
 def as_release_state(state: InForce, catalog: Mapping[str, Revision] | None = None) -> ReleaseState:
-    """The program's input for ``state``, with the revisions it names (from ``catalog``)."""
+    """The program's input for ``state`` (weights, images, header routes, canary scale),
+    with the revisions it names (from ``catalog``)."""
     return release_state(state, catalog or {})
 
 

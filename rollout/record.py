@@ -1,7 +1,8 @@
 """The ledger record: one JSON document per stack, the single source of truth of a release.
 
 It holds the release id, the step being worked on and whether it is being applied,
-the state in force (weights, images, the scaled-down color) and, while a change is
+the state in force (weights, images, the scaled-down color, the header routes to the
+new color and its scale) and, while a change is
 applied, its target; the lock; a pending request from a person (pause, resume,
 promote, abort, rollback); the settings recorded at start; every verdict with its
 numbers and a timeline a person reads.
@@ -26,7 +27,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from ..spec import Color, Weights
+from ..spec import CanaryScale, Color, HeaderRoute, Weights
 from ..spec.revision import Revision
 from ..vocab.labels import COLORS
 from .errors import LedgerError
@@ -34,7 +35,7 @@ from .plan import PlanStep
 from .settings import ReleaseSettings
 
 __all__ = ["SCHEMA", "Status", "StepState", "RequestAction", "Verdict", "InForce", "LockInfo", "Request",
-           "Counters", "Event", "VerdictEntry", "LedgerRecord", "upgrade"]
+           "Counters", "Event", "VerdictEntry", "MigrationState", "MigrationEntry", "LedgerRecord", "upgrade"]
 
 SCHEMA = 3
 
@@ -88,8 +89,17 @@ class Verdict(StrEnum):
     ERROR = "error"  # the provider or the judge failed: never a pass
 
 
+class MigrationState(StrEnum):
+    RUNNING = "running"  # started (or being observed again after a kill)
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    ABANDONED = "abandoned"  # the release ended while it ran (an expand is backward compatible)
+    SKIPPED = "skipped"  # a contract the release never ran (superseded, or the old color kept)
+
+
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # defer_build: a model's validator is built when first used, not at import (start-up)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
 
 
 def _images(value: Any) -> Any:
@@ -127,6 +137,8 @@ class InForce(Model):
     scaled_down: Color | None = None
     revisions: Revisions = None
     shared: str | None = None  # the revision whose shared part is in force
+    header_routes: tuple[HeaderRoute, ...] = ()  # setHeaderRoute: requests matching them go to their color
+    canary_scale: CanaryScale | None = None  # setCanaryScale: the new color's replicas below 100 %
 
 
 class LockInfo(Model):
@@ -155,6 +167,7 @@ class Counters(Model):
     inconclusive: int = 0
     errors_in_row: int = 0
     successes_in_row: int = 0
+    extended: int = 0  # inconclusive measurements not counted: the step was within ``extendUntil``
     last_at: float | None = None
     traffic_mismatches: int = 0  # looks whose delivered traffic share was not the weight's
 
@@ -177,6 +190,21 @@ class VerdictEntry(Model):
     traffic: dict[str, Any] | None = None  # the delivered-share check (``judges.traffic.ShareCheck``)
 
 
+class MigrationEntry(Model):
+    """One run of a migration phase: ``name`` is deterministic (release, phase, attempt),
+    so a process that finds it ``running`` observes that run again, never starts another."""
+
+    phase: str  # expand | contract
+    name: str
+    attempt: int = 1
+    state: MigrationState
+    image: str
+    command: list[str] = Field(default_factory=list)
+    started_at: float
+    finished_at: float | None = None
+    detail: str = ""
+
+
 class LedgerRecord(Model):
     schema_version: int = SCHEMA
     stack: str
@@ -197,6 +225,8 @@ class LedgerRecord(Model):
     revision: str | None = None  # what this release deploys
     catalog: dict[str, Revision] = Field(default_factory=dict)
     include_shared: bool = False  # the release changes shared resources too (not canaried)
+    header_routes: tuple[HeaderRoute, ...] = ()
+    canary_scale: CanaryScale | None = None
     target: InForce | None = None
     plan: list[PlanStep]
     settings: ReleaseSettings = Field(default_factory=ReleaseSettings)
@@ -212,6 +242,7 @@ class LedgerRecord(Model):
     verdicts: list[VerdictEntry] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
     reason: str | None = None
+    migrations: list[MigrationEntry] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _target_while_applying(self) -> LedgerRecord:
@@ -232,6 +263,7 @@ class LedgerRecord(Model):
     @property
     def in_force(self) -> InForce:
         return InForce(weights=self.weights, images=dict(self.images), scaled_down=self.scaled_down,
+                       header_routes=self.header_routes, canary_scale=self.canary_scale,
                        revisions=None if self.revisions is None else dict(self.revisions), shared=self.shared)
 
     @property
@@ -242,6 +274,28 @@ class LedgerRecord(Model):
     @property
     def terminal(self) -> bool:
         return self.status.terminal
+
+    def migration(self, phase: str) -> MigrationEntry | None:
+        """The last run of migration ``phase``, if any."""
+        return next((m for m in reversed(self.migrations) if m.phase == phase), None)
+
+    @property
+    def contracted(self) -> MigrationEntry | None:
+        """The contract migration, once it started: the old version no longer fits the schema."""
+        entry = self.migration("contract")
+        return entry if entry is not None and entry.state in (MigrationState.RUNNING, MigrationState.SUCCEEDED,
+                                                              MigrationState.FAILED) else None
+
+    @property
+    def contract_failed(self) -> bool:
+        """The release completed, but its contract migration failed."""
+        entry = self.migration("contract")
+        return self.status == Status.COMPLETED and entry is not None and entry.state == MigrationState.FAILED
+
+    @property
+    def exit_code(self) -> int:
+        """The status's exit code; 2 for a completed release whose contract migration failed."""
+        return 2 if self.contract_failed else self.status.exit_code
 
     @property
     def active(self) -> Color:
@@ -278,7 +332,9 @@ def upgrade(raw: Any, where: str) -> dict[str, Any]:
 
 def _from_schema_2(raw: dict[str, Any]) -> dict[str, Any]:
     """Schema 2 recorded no revisions: which spec each color runs is not known (the
-    program builds both colors from the spec until a release records them)."""
+    program builds both colors from the spec until a release records them). Its header
+    routes and canary scale (written by versions that knew them; absent before) are
+    kept as they are: absent means none."""
     return {**raw, "schema_version": SCHEMA}
 
 

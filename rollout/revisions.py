@@ -193,9 +193,11 @@ def bodies(state: InForce, catalog: Mapping[str, Revision]) -> tuple[dict[Color,
 
 
 def release_state(state: InForce, catalog: Mapping[str, Revision]) -> ReleaseState:
-    """What the program is built with for ``state``."""
+    """What the program is built with for ``state``: its weights, images, header routes
+    and canary scale, and the bodies of the revisions it names."""
     revisions, shared = bodies(state, catalog)
     return ReleaseState(weights=state.weights, images=dict(state.images), scaled_down=state.scaled_down,
+                        header_routes=state.header_routes, canary_scale=state.canary_scale,
                         revisions=revisions, shared=shared)
 
 

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..spec import Release
 from ..spec.release import Analysis, HttpCheck, Metric
+from ..spec.strategies import Migrations
 
 __all__ = ["AnalysisSettings", "Recorded", "ReleaseSettings"]
 
@@ -28,7 +29,7 @@ _RELEASE_FIELDS = Release.model_fields
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when first used
 
 
 class AnalysisSettings(_Model):
@@ -45,6 +46,8 @@ class AnalysisSettings(_Model):
     inconclusive_limit: int = _ANALYSIS.inconclusive_limit
     consecutive_error_limit: int = _ANALYSIS.consecutive_error_limit
     consecutive_success_limit: int = _ANALYSIS.consecutive_success_limit
+    #: seconds an analysis step keeps measuring before INCONCLUSIVE counts (``extendUntil``)
+    extend_until: float | None = None
     metrics: list[Metric] = Field(default_factory=list)
     verify_traffic: bool = _ANALYSIS.verify_traffic
     traffic_tolerance: float = _ANALYSIS.traffic_tolerance
@@ -63,7 +66,8 @@ class AnalysisSettings(_Model):
                    consecutive_success_limit=analysis.consecutive_success_limit, metrics=list(analysis.metrics),
                    verify_traffic=analysis.verify_traffic, traffic_tolerance=analysis.traffic_tolerance,
                    traffic_min_requests=analysis.traffic_min_requests,
-                   traffic_mismatch_limit=analysis.traffic_mismatch_limit)
+                   traffic_mismatch_limit=analysis.traffic_mismatch_limit,
+                   extend_until=None if analysis.extend_until is None else analysis.extend_until.total_seconds())
 
     def with_spec(self, analysis: Analysis) -> AnalysisSettings:
         """For a schema-1 record: judge, provider and metrics from the spec, limits kept."""
@@ -93,13 +97,20 @@ class ReleaseSettings(_Model):
     scale_down_idle: bool = bool(_RELEASE_FIELDS["scale_down_idle"].get_default())
     smoke_tests: list[HttpCheck] = Field(default_factory=list)
     recorded: Recorded = Field(default_factory=Recorded)
+    #: ``blueGreen`` or ``rolling`` (one environment updated in place)
+    strategy: str = str(_RELEASE_FIELDS["strategy"].get_default())
+    migrations: Migrations | None = None
+
+    @property
+    def rolling(self) -> bool:
+        return self.strategy == "rolling"
 
     @classmethod
     def of(cls, release: Release, recorded: Recorded | None = None) -> ReleaseSettings:
         return cls(analysis=AnalysisSettings.of(release.analysis),
                    rollback_window=release.rollback_window.total_seconds(),
                    scale_down_idle=release.scale_down_idle, smoke_tests=list(release.smoke_tests),
-                   recorded=recorded or Recorded())
+                   recorded=recorded or Recorded(), strategy=release.strategy, migrations=release.migrations)
 
     @classmethod
     def upgrade(cls, old: dict[str, Any]) -> dict[str, Any]:

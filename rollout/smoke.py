@@ -8,10 +8,15 @@ reaches the idle color while it takes no weighted traffic.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import httpx
-
+from ..lazy import later
 from ..spec.release import HttpCheck
+
+if TYPE_CHECKING:
+    import httpx
+else:
+    httpx = later("httpx")  # heavy: imported when first used
 
 
 @dataclass(frozen=True)

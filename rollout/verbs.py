@@ -35,9 +35,12 @@ from dataclasses import dataclass
 
 from ..spec import Stack, image_problem
 from . import machine
+from .canary_checks import canary_problems
 from .engine import Engine, Stop
 from .errors import InvalidRequestError, LockedError, NoReleaseError
 from .lock import check_takeover, stale, wall_clock
+from .migration_state import rollback_refusal
+from .migrations.registry import migration_problem
 from .plan import PlanStep, StepAction, build_plan
 from .providers.registry import metric_problems
 from .record import InForce, LedgerRecord, Request, RequestAction, Status
@@ -79,13 +82,20 @@ def prepare(stack: Stack, image: str | None, recorded: Recorded | None = None, r
         raise InvalidRequestError(f"--image: {problem}")
     if stack.environment != "production":
         raise InvalidRequestError(f"stack {stack.name!r} is {stack.environment}: releases are for production "
-                                  "stacks (blue, green and a router)")
+                                  "stacks (blue, green and a router; or one environment with strategy rolling)")
+    problem = migration_problem(stack)
+    if problem:
+        raise InvalidRequestError(problem)
     release = stack.spec.release
     plan = build_plan(release)
     if any(step.action == StepAction.ANALYSIS for step in plan):
         problems = metric_problems(release.analysis.provider, release.analysis.metrics)
         if problems:
             raise InvalidRequestError("the analysis cannot run:\n  - " + "\n  - ".join(problems))
+    problems = canary_problems(stack, plan)
+    if problems:
+        raise InvalidRequestError(f"the {stack.backend} backend of stack {stack.name!r} cannot run these steps:\n  - "
+                                  + "\n  - ".join(problems))
     configured = InForce(weights=stack.weights, images=dict(stack.images))
     return Prepared(image=image, plan=plan, settings=ReleaseSettings.of(release, recorded), configured=configured,
                     reason=reason, candidate=candidate_of(stack, image, secrets, include_shared))
@@ -191,8 +201,9 @@ def check_verb(rec: LedgerRecord | None, action: RequestAction, stack: str, now:
     if rec is None:
         raise NoReleaseError(f"no release on stack {stack!r}: nothing to {action}")
     if rec.terminal:
+        refusal = rollback_refusal(rec) if action == RequestAction.ROLLBACK else ""
         raise NoReleaseError(f"no release running on stack {stack!r} (release {rec.release_id} is {rec.status}): "
-                             f"nothing to {action}")
+                             f"nothing to {action}{refusal}")
     if _window_over(rec, now):
         return  # every verb completes it first
     status = rec.status

@@ -31,7 +31,10 @@ MAX_REPLICAS = 5000
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
+    # defer_build: a model's validator is built the first time it validates, not when its
+    # module is imported, so a command pays only for the models it uses (start-up)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False,
+                              defer_build=True)
 
 
 Number = Annotated[StrictFloat, Field(allow_inf_nan=False)]

@@ -31,7 +31,7 @@ _MESSAGES = {
     "missing": "required key is missing",
 }
 # Tags that pydantic puts in a location inside a tagged union (steps).
-_STEP_TAGS = ("setWeight", "pause", "analysis")
+_STEP_TAGS = ("setWeight", "pause", "analysis", "setHeaderRoute", "setCanaryScale")
 _HIDDEN_TAGS = ("refused-step",)
 
 field_path = render_path

@@ -348,6 +348,10 @@ class ServiceSpec(Strict):
         names = [d.name for d in self.dependencies]
         problems += [(("dependencies", index), f"dependency {name} is declared more than once")
                      for index, name in enumerate(names) if name in names[:index]]
+        migrations = self.release.migrations
+        image = migrations.image if migrations is not None else None
+        if image is not None and image_problem(image):  # the release's migrations may run another image
+            problems.append((("release", "migrations", "image"), str(image_problem(image))))
         if problems:
             raise FieldProblems(problems)
         return self

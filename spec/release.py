@@ -13,7 +13,14 @@ weights never go down; steps that end below 100 (or ``steps: []``) promote fully
 ``schedule`` ending with an implicit ``setWeight: 100``; an analysis step needs
 metrics, names only declared ones, and runs only where both colors have traffic (after
 a ``setWeight`` above 0, before ``setWeight: 100``); ``interval`` is at least 1s and
-every duration at most 365 days; every number is finite (``fields.Strict``).
+every duration at most 365 days; every number is finite (``fields.Strict``); a
+``setHeaderRoute`` without ``match`` removes a route an earlier step set; no
+``setHeaderRoute`` nor ``setCanaryScale`` comes after ``setWeight: 100`` (the new color
+has all the traffic then: routes and scale are over).
+
+``analysis.extendUntil`` (optional): while an analysis step has run for less than this,
+an INCONCLUSIVE measurement is not counted against ``inconclusiveLimit`` (the window
+keeps growing); from then on they count as usual. FAIL and ERROR always count.
 """
 
 from __future__ import annotations
@@ -26,11 +33,23 @@ from pydantic import Field, ModelWrapValidatorHandler, StrictInt, field_validato
 from .durations import format_duration
 from .errors import FieldProblems, shown
 from .fields import INT32_MAX, Duration, Number, Strict
-from .steps import AnalysisStep, Pause, PauseSpec, SetWeight, Step, describe_step, metric_names
+from .steps import (
+    AnalysisStep,
+    Pause,
+    PauseSpec,
+    SetCanaryScale,
+    SetHeaderRoute,
+    SetWeight,
+    Step,
+    describe_step,
+    metric_names,
+)
+from .strategies import Migrations, RollingUpdate, Strategy, strategy_problem
 from .suggest import did_you_mean
 
-__all__ = ["PRESETS", "Analysis", "AnalysisStep", "Duration", "HttpCheck", "Metric", "Pause", "PauseSpec", "Release",
-           "SetWeight", "Step", "Strict", "describe_step"]
+__all__ = ["PRESETS", "Analysis", "AnalysisStep", "Duration", "HttpCheck", "Metric", "Migrations", "Pause", "PauseSpec",
+           "Release", "RollingUpdate", "SetCanaryScale", "SetHeaderRoute", "SetWeight", "Step", "Strict",
+           "describe_step"]
 
 Count = Annotated[StrictInt, Field(ge=0, le=INT32_MAX)]
 #: a count of at least 1 (a ``ge`` given to ``Field`` next to ``Count`` does not tighten it)
@@ -95,6 +114,7 @@ class Analysis(Strict):
     inconclusive_limit: Count = Field(3, alias="inconclusiveLimit")
     consecutive_error_limit: Count = Field(3, alias="consecutiveErrorLimit", ge=1)
     consecutive_success_limit: Count = Field(1, alias="consecutiveSuccessLimit", ge=1)
+    extend_until: Duration | None = Field(None, alias="extendUntil")
     alpha: Number = Field(0.008, gt=0, lt=0.5)
     # the sequential boundary simulates (200 000 x looks) walks: looks stay small
     looks: StrictInt = Field(10, ge=1, le=100)
@@ -115,6 +135,13 @@ class Analysis(Strict):
         if value < timedelta(seconds=1):
             raise ValueError(f"interval {format_duration(value)} is below 1s: the analysis would query "
                              "the provider without pause")
+        return value
+
+    @field_validator("extend_until")
+    @classmethod
+    def _extension(cls, value: timedelta | None) -> timedelta | None:
+        if value is not None and value <= timedelta(0):
+            raise ValueError("extendUntil must be above 0s (leave it out for no extension)")
         return value
 
     @model_validator(mode="after")
@@ -170,6 +197,33 @@ def _weight_problems(steps: list[Step]) -> list[tuple[Where, str]]:
     return problems
 
 
+def _canary_problems(steps: list[Step]) -> list[tuple[Where, str]]:
+    """A route removal names a route set before; nothing routes or scales after 100 %."""
+    problems: list[tuple[Where, str]] = []
+    routes: set[str] = set()
+    full: int | None = None
+    for index, step in enumerate(steps):
+        if isinstance(step, SetWeight) and step.set_weight == 100 and full is None:
+            full = index
+        if not isinstance(step, (SetHeaderRoute, SetCanaryScale)):
+            continue
+        if full is not None:
+            problems.append((("steps", index), f"{step.action} after setWeight: 100 (steps[{full}]): the new color "
+                                               "has all the traffic then, its routes and scale are over; put it "
+                                               "before"))
+        if isinstance(step, SetHeaderRoute):
+            route = step.set_header_route
+            if not route.removes:
+                routes.add(route.name)
+            elif route.name not in routes:
+                problems.append((("steps", index), f"setHeaderRoute {shown(route.name)} without match removes a "
+                                                   "route, but no step before sets one of that name"
+                                                   + did_you_mean(route.name, sorted(routes))))
+            else:
+                routes.discard(route.name)
+    return problems
+
+
 def _name(text: str) -> str:
     """A metric name as written when it is short and printable, else cut and quoted."""
     return text if len(text) <= 60 and text.isprintable() else shown(text)
@@ -211,6 +265,11 @@ def _raw_metric_names(value: Any) -> tuple[str, ...]:
 
 
 class Release(Strict):
+    #: ``blueGreen`` (two colors and a router) or ``rolling`` (one environment updated in place)
+    strategy: Strategy = "blueGreen"
+    rolling_update: RollingUpdate = Field(default_factory=lambda: RollingUpdate.model_validate({}),
+                                          alias="rollingUpdate")
+    migrations: Migrations | None = None
     preset: str | None = None
     steps: list[Step] | None = None
     smoke_tests: list[HttpCheck] = Field(default_factory=list, alias="smokeTests")
@@ -228,6 +287,14 @@ class Release(Strict):
         finally:
             metric_names.reset(token)
 
+    @field_validator("strategy", mode="before")
+    @classmethod
+    def _known_strategy(cls, value: object) -> object:
+        problem = strategy_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
     @field_validator("preset")
     @classmethod
     def _known_preset(cls, value: str | None) -> str | None:
@@ -239,9 +306,13 @@ class Release(Strict):
     @model_validator(mode="after")
     def _strategy(self) -> Release:
         problems: list[tuple[Where, str]] = []
-        if (self.preset is None) == (self.steps is None):
+        if self.preset is not None and self.steps is not None:
             problems.append(((), "give exactly one of 'preset' or 'steps'"))
+        elif self.preset is None and self.steps is None and self.strategy == "blueGreen":
+            # rolling walks no steps (no weights to move): they are only for blueGreen stacks
+            problems.append(((), "give exactly one of 'preset' or 'steps' (strategy blueGreen walks them)"))
         problems += _weight_problems(self.steps or [])
+        problems += _canary_problems(self.steps or [])
         if self.preset == "blue-green" and not self.smoke_tests:
             problems.append((("smokeTests",), "preset blue-green smoke-tests the idle color: give at least one "
                                               "smokeTests entry"))

@@ -2,9 +2,11 @@
 
 Accepted: ``{setWeight: N}``, ``{pause: DURATION}`` / ``{pause: {duration: D}}`` /
 ``{pause: {}}`` (until promoted), ``{analysis: {}}`` / ``{analysis: {metrics: [...]}}``.
+Mapped (``canary.py``): ``{setHeaderRoute: {name, match}}`` (the router's header rule,
+per backend) and ``{setCanaryScale: {replicas | weight | matchTrafficWeight}}`` (the new
+color's replicas while its weight is below 100).
 Refused, with a message naming the step and why: Argo's ``experiment``,
-``setMirrorRoute`` and ``plugin`` (no equivalent here), ``setHeaderRoute`` and
-``setCanaryScale`` (not mapped yet), Argo's analysis shape
+``setMirrorRoute``, ``plugin`` and ``replicaProgressThreshold`` (no equivalent here), Argo's analysis shape
 ``{analysis: {templates: [...], args: [...]}}`` (the message says what to write
 instead), a misspelt kind (with a "did you mean"), a step with two kinds.
 
@@ -19,15 +21,17 @@ from typing import Annotated, Any
 
 from pydantic import Discriminator, Field, StrictInt, Tag, field_validator, model_validator
 
+from .canary import CanaryScaleSpec, HeaderRouteSpec, describe_match, describe_scale
 from .durations import format_duration
 from .errors import shown
 from .fields import Duration, Strict
 from .suggest import did_you_mean
 
-__all__ = ["KINDS", "AnalysisStep", "Pause", "PauseSpec", "SetWeight", "Step", "describe_step", "metric_names"]
+__all__ = ["KINDS", "REFUSED", "AnalysisStep", "Pause", "PauseSpec", "SetCanaryScale", "SetHeaderRoute", "SetWeight",
+           "Step", "describe_step", "metric_names"]
 
 Weight = Annotated[StrictInt, Field(ge=0, le=100)]
-KINDS = ("setWeight", "pause", "analysis")
+KINDS = ("setWeight", "pause", "analysis", "setHeaderRoute", "setCanaryScale")
 
 #: the metric names of the release being validated, for the Argo-shape message
 metric_names: ContextVar[tuple[str, ...] | None] = ContextVar("metric_names", default=None)
@@ -101,22 +105,43 @@ class AnalysisStep(Strict):
         return "analysis"
 
 
-_LATER = {
-    "setHeaderRoute": "not supported yet (a later version maps it to the router's header rule); smoke tests "
-                      "already reach the new color through its header route (routing.header)",
-    "setCanaryScale": "not supported yet (a later version maps it to the new color's replicas while its weight "
-                      "is below 100); the new color runs the spec's replicas",
-}
-_NEVER = {
+class SetHeaderRoute(Strict):
+    """Route requests matching a header to the new color while the route is in force
+    (until a ``setHeaderRoute`` of the same name without ``match``, an abort or 100 %)."""
+
+    set_header_route: HeaderRouteSpec = Field(alias="setHeaderRoute")
+
+    @property
+    def action(self) -> str:
+        return "setHeaderRoute"
+
+
+class SetCanaryScale(Strict):
+    """The new color's replicas while its weight is below 100 (reset by an abort or at 100 %)."""
+
+    set_canary_scale: CanaryScaleSpec = Field(alias="setCanaryScale")
+
+    @property
+    def action(self) -> str:
+        return "setCanaryScale"
+
+
+#: the Argo step kinds tricolor refuses, and why
+REFUSED = {
     "experiment": "not supported: an Argo experiment runs extra ReplicaSets beside the rollout; tricolor judges "
                   "the new color against the stable one in place, with {analysis: {...}} after a setWeight",
     "setMirrorRoute": "not supported: tricolor's routers split traffic by weight and by header only (the AWS "
                       "load balancer cannot mirror requests), and one step list runs on every backend",
     "plugin": "not supported: Argo Rollouts step plugins run code inside the Argo controller; tricolor has no "
               "plugin runtime",
+    "replicaProgressThreshold": "not supported: tricolor's deploy waits until every replica of the new color is "
+                                "ready (Pulumi's readiness checks); a lower threshold has no equivalent",
 }
-_ALIASES = {"setWeight": "setWeight", "set_weight": "setWeight", "pause": "pause", "analysis": "analysis"}
-_SHAPES = "{setWeight: N}, {pause: DURATION or {}}, {analysis: {metrics: [...]}}"
+_ALIASES = {"setWeight": "setWeight", "set_weight": "setWeight", "pause": "pause", "analysis": "analysis",
+            "setHeaderRoute": "setHeaderRoute", "set_header_route": "setHeaderRoute",
+            "setCanaryScale": "setCanaryScale", "set_canary_scale": "setCanaryScale"}
+_SHAPES = ("{setWeight: N}, {pause: DURATION or {}}, {analysis: {metrics: [...]}}, {setHeaderRoute: {name, match}}, "
+           "{setCanaryScale: {replicas | weight | matchTrafficWeight}}")
 
 
 def _why_refused(value: object) -> str:
@@ -126,10 +151,10 @@ def _why_refused(value: object) -> str:
         kinds = ", ".join(shown(k) for k in list(value)[:5]) or "none"
         return f"a step has exactly one kind, one of {_SHAPES}; this one has {len(value)}: {kinds}"
     kind = next(iter(value))
-    if kind in _NEVER or kind in _LATER:
-        return f"{kind}: {_NEVER.get(kind) or _LATER[kind]}"
+    if kind in REFUSED:
+        return f"{kind}: {REFUSED[kind]}"
     return (f"unknown step kind {shown(kind)}; a step is one of {_SHAPES}"
-            + did_you_mean(str(kind), [*KINDS, *_NEVER, *_LATER]))
+            + did_you_mean(str(kind), [*KINDS, *REFUSED]))
 
 
 class RefusedStep(Strict):
@@ -143,7 +168,7 @@ class RefusedStep(Strict):
 
 def _step_kind(value: object) -> str:
     """Which step a mapping is, from its single key (``refused-step`` explains the rest)."""
-    if isinstance(value, (SetWeight, Pause, AnalysisStep)):
+    if isinstance(value, (SetWeight, Pause, AnalysisStep, SetHeaderRoute, SetCanaryScale)):
         return value.action
     if isinstance(value, dict) and len(value) == 1:
         return _ALIASES.get(next(iter(value)), "refused-step")
@@ -152,6 +177,7 @@ def _step_kind(value: object) -> str:
 
 Step = Annotated[
     Annotated[SetWeight, Tag("setWeight")] | Annotated[Pause, Tag("pause")] | Annotated[AnalysisStep, Tag("analysis")]
+    | Annotated[SetHeaderRoute, Tag("setHeaderRoute")] | Annotated[SetCanaryScale, Tag("setCanaryScale")]
     | Annotated[RefusedStep, Tag("refused-step")],
     Discriminator(_step_kind),
 ]
@@ -165,5 +191,13 @@ def describe_step(step: Step) -> str:
     if isinstance(step, Pause):
         duration = step.pause.duration
         return "pause until promoted" if duration is None else f"pause {format_duration(duration)}"
+    if isinstance(step, SetHeaderRoute):
+        route = step.set_header_route
+        if route.removes:
+            return f"remove header route {route.name}"
+        return (f"header route {route.name}: requests with " + " or ".join(map(describe_match, route.match or ()))
+                + " go to the new color")
+    if isinstance(step, SetCanaryScale):
+        return f"scale the new color to {describe_scale(step.set_canary_scale)} (while below 100 %)"
     metrics = step.analysis.get("metrics") if isinstance(step, AnalysisStep) else None
     return "analysis" + (f" of {', '.join(metrics)}" if metrics else "")

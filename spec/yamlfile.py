@@ -5,7 +5,8 @@ What a file must be, checked in this order:
 1. at most ``MAX_FILE_BYTES`` (1 MiB; a spec is a few KB): a larger file is refused
    without being read whole;
 2. UTF-8 text (a byte-order mark is allowed): other bytes are refused naming the line;
-3. one YAML document: syntax errors name the line and column;
+3. one YAML document (``read_documents``: any number, each checked as below): syntax
+   errors name the line and column;
 4. nested at most ``MAX_DEPTH`` levels, counted while the document is composed, before
    any recursion could exhaust the stack;
 5. at most ``MAX_VALUES`` values once aliases are expanded, counted on the node graph
@@ -51,8 +52,8 @@ from .yamlnodes import (
     render_path,
 )
 
-__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_INT_DIGITS", "MAX_VALUES", "Document", "read_document", "read_yaml",
-           "render_path"]
+__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_INT_DIGITS", "MAX_VALUES", "Document", "read_document",
+           "read_documents", "read_yaml", "render_path"]
 
 MAX_FILE_BYTES = 1024 * 1024
 
@@ -178,10 +179,16 @@ def _read_text(file: Path, name: str) -> str:
                                     line)) from None
 
 
-def _compose(text: str, name: str) -> yaml.Node | None:
+def _compose(text: str, name: str, many: bool = False) -> Any:
+    """The node of the one document (``many``: the list of every document's node)."""
     loader: Any = None
     try:
         loader = _Loader(text)  # the reader refuses raw control characters here
+        if many:
+            found = []
+            while loader.check_node():
+                found.append(loader.get_node())
+            return found
         return loader.get_single_node()
     except Stop as stop:
         raise SpecFileError(Problem(name, "", stop.message, stop.line)) from None
@@ -217,6 +224,19 @@ def read_document(path: Path | str, name: str | None = None) -> Document:
     root = _compose(_read_text(file, label), label)
     if root is None:
         return Document(label, None)
+    return _document(root, label)
+
+
+def read_documents(path: Path | str, name: str | None = None) -> list[Document]:
+    """Every document of a multi-document file (``---``), each read as strictly as
+    ``read_document`` reads one (empty documents left out)."""
+    label = name or str(path)
+    roots = _compose(_read_text(Path(path), label), label, many=True)
+    return [_document(root, f"{label} (document {i + 1})" if len(roots) > 1 else label)
+            for i, root in enumerate(roots) if root is not None]
+
+
+def _document(root: yaml.Node, label: str) -> Document:
     try:
         values, depth = measure(root)
     except Stop as stop:

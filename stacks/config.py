@@ -1,6 +1,12 @@
 """Read a stack's configuration: from Pulumi's runtime config (``pulumi up``) or from
 ``stacks/Pulumi.<stack>.yaml`` (offline ``tricolor plan``).
 
+Paths resolve from the user's project (``project.find_project``), never from where
+tricolor is installed: a stacks folder not given is the working project's; a spec
+path (``tricolor:spec``) is relative to the root of the project holding the stacks
+folder (else of the working project). Keys written without a namespace belong to the
+project (as Pulumi reads them): ``tricolor:`` only in a project named ``tricolor``.
+
 Stack files are read by the spec's strict YAML reader (``spec.load.read_document``:
 size, UTF-8, depth, alias and duplicate-key bounds, keys are text), every problem of a
 file reported together with its line; problems found later while resolving the stack
@@ -14,32 +20,48 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .. import ROOT, STACKS_DIR
 from ..spec import ServiceSpec, SpecError, Stack, load_spec, resolve_stack
 from ..spec.errors import Problem, SpecFileError, shown
 from ..spec.load import Document, read_document, with_lines
 from ..spec.stack import NAMESPACE, StackConfig
+from .project import ProjectError, find_project, project_of
 
-PROJECT = "tricolor"
+PROJECT = "tricolor"  # the bundled example's Pulumi project (and the mock runtime's)
 SECRET_PLACEHOLDER = "[secret]"
 
 
-def stack_file(name: str, stacks_dir: Path = STACKS_DIR) -> Path:
-    return stacks_dir / f"Pulumi.{name}.yaml"
+def stacks_folder(stacks_dir: Path | None = None) -> Path:
+    """``stacks_dir``, else the working project's stacks folder (``stackConfigDir``)."""
+    return stacks_dir if stacks_dir is not None else find_project().stacks_dir
 
 
-def stack_names(stacks_dir: Path = STACKS_DIR) -> list[str]:
+def project_root(stacks_dir: Path | None = None) -> Path:
+    """The root paths in stack files are relative to: the project holding ``stacks_dir``,
+    else the working project, else (a loose stacks folder) the stacks folder's parent.
+    Without ``stacks_dir``: the working project's (``ProjectError`` outside any)."""
+    if stacks_dir is None:
+        return find_project().root
+    held = project_of(stacks_dir) or project_of(Path.cwd())
+    return held.root if held is not None else stacks_dir.resolve().parent
+
+
+def stack_file(name: str, stacks_dir: Path | None = None) -> Path:
+    return stacks_folder(stacks_dir) / f"Pulumi.{name}.yaml"
+
+
+def stack_names(stacks_dir: Path | None = None) -> list[str]:
     """The stacks that have a config file, staging first, then production, then the rest."""
-    names = [p.name[len("Pulumi."):-len(".yaml")] for p in stacks_dir.glob("Pulumi.*.yaml")]
+    names = [p.name[len("Pulumi."):-len(".yaml")] for p in stacks_folder(stacks_dir).glob("Pulumi.*.yaml")]
     order = {"staging": 0, "prod": 1}
     return sorted(names, key=lambda n: (order.get(n, 2), n))
 
 
-def read_stack_config(name: str, stacks_dir: Path = STACKS_DIR) -> tuple[dict[str, Any], set[str]]:
+def read_stack_config(name: str, stacks_dir: Path | None = None) -> tuple[dict[str, Any], set[str]]:
     """The stack file's config as ``{"ns:key": value}`` and the keys that are secure.
 
     Keys without a namespace belong to the project, as Pulumi reads them.
     """
+    stacks_dir = stacks_folder(stacks_dir)
     path = stack_file(name, stacks_dir)
     if not path.exists():
         known = ", ".join(stack_names(stacks_dir)) or "none"
@@ -53,8 +75,10 @@ def read_stack_config(name: str, stacks_dir: Path = STACKS_DIR) -> tuple[dict[st
         raise SpecError(Problem(str(path), "config", "must be a mapping of config keys", document.line_of("config")))
     config: dict[str, Any] = {}
     secure: set[str] = set()
+    held = project_of(stacks_dir)
+    namespace = held.name if held is not None else PROJECT
     for key, value in (data.get("config") or {}).items():
-        full = key if ":" in key else f"{PROJECT}:{key}"
+        full = key if ":" in key else f"{namespace}:{key}"
         if isinstance(value, dict) and set(value) == {"secure"}:
             secure.add(full)
             value = SECRET_PLACEHOLDER
@@ -62,31 +86,40 @@ def read_stack_config(name: str, stacks_dir: Path = STACKS_DIR) -> tuple[dict[st
     return config, secure
 
 
-def spec_path(configured: str | None, override: Path | None = None) -> Path:
-    """Where the spec is: ``--spec``, else ``tricolor:spec`` from the working directory
-    (as ``pulumi up`` runs) or from the project root."""
+def spec_path(configured: str | None, override: Path | None = None, root: Path | None = None) -> Path:
+    """Where the spec is: ``--spec``, else ``tricolor:spec`` (else the project's spec)
+    relative to the project ``root`` (default: the working project's)."""
     if override is not None:
         return override
-    relative = Path(configured or "service.yaml")
+    if configured is None:
+        held = project_of(root) if root is not None else find_project()
+        if held is not None:
+            return held.spec
+    relative = Path(configured or "service.yaml").expanduser()
     if relative.is_absolute():
         return relative
-    for base in (Path.cwd(), ROOT):
-        if (base / relative).exists():
-            return base / relative
-    return ROOT / relative
+    return (root if root is not None else find_project().root) / relative
 
 
 def resolve(name: str, config: dict[str, Any], spec_file: Path | None = None,
-            file: str | None = None, base: ServiceSpec | None = None) -> Stack:
-    """The stack ``name`` with ``config``, resolved against its spec."""
+            file: str | None = None, base: ServiceSpec | None = None, root: Path | None = None) -> Stack:
+    """The stack ``name`` with ``config``, resolved against its spec (paths from ``root``)."""
     configured = config.get(f"{NAMESPACE}:spec")
-    path = spec_path(configured if isinstance(configured, str) else None, spec_file)
+    path = spec_path(configured if isinstance(configured, str) else None, spec_file, root)
     spec = base or load_spec(path)
-    where = file or str(stack_file(name))
+    where = file or _file_of(name)
     try:
         return resolve_stack(name, config, spec, where)
     except SpecError as exc:
         raise SpecError(locate(exc.problems, Path(where))) from None
+
+
+def _file_of(name: str) -> str:
+    """The running stack's file in the working project (its name outside one)."""
+    try:
+        return str(stack_file(name))
+    except ProjectError:
+        return f"stack {name}"
 
 
 def _line_in(document: Document, path: str) -> int | None:

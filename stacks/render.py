@@ -8,27 +8,20 @@ weights and images); no ledger is read here.
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
+import functools
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pulumi
-from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime.config import set_all_config
-from pulumi.runtime.stack import run_pulumi_func
-
-from .. import STACKS_DIR
 from ..spec import ServiceSpec, SpecError, Stack, load_spec
 from ..spec.errors import Problem
 from ..spec.stack import NAMESPACE
-from .config import PROJECT, read_stack_config, resolve, spec_path, stack_file, to_runtime
-from .program import build
+from .config import PROJECT, project_root, read_stack_config, resolve, spec_path, stack_file, stacks_folder, to_runtime
+from .program import build, export
 from .state import ReleaseState
 
 # Pulumi's marker for a secret value in serialized properties.
@@ -81,53 +74,69 @@ def clean(value: Any) -> Any:
     return value
 
 
-class _Mocks(pulumi.runtime.Mocks):
-    """Resources keep their inputs as state; there are no invokes to answer.
+@functools.cache
+def _mock_classes() -> dict[str, type]:
+    """Pulumi's mock runtime, subclassed for recording: made (and Pulumi imported) when
+    the first render runs, not when this module is imported."""
+    import pulumi
+    from pulumi.runtime import mocks as pulumi_mocks
 
-    The inputs of the registration in progress are kept per thread, so the monitor
-    records them without deserializing the request a second time.
-    """
+    class _Mocks(pulumi.runtime.Mocks):
+        """Resources keep their inputs as state; there are no invokes to answer.
 
-    def __init__(self) -> None:
-        self.current = threading.local()
+        The inputs of the registration in progress are kept per thread, so the monitor
+        records them without deserializing the request a second time.
+        """
 
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        self.current.inputs = args.inputs
-        if not args.typ.startswith("aws:"):
-            return f"{args.name}-id", args.inputs
-        # AWS computes ARNs that other resources read: placeholders, like the ids.
-        module, _, kind = args.typ[len("aws:"):].partition("/")
-        kind = kind.partition(":")[0]
-        state = {"arn": f"arn:aws:{module}:us-east-1:000000000000:{kind}/{args.name}", **args.inputs}
-        if module == "lb":
-            state.setdefault("arnSuffix", f"{kind}/{args.name}/0")
-        return f"{args.name}-id", state
+        def __init__(self) -> None:
+            self.current = threading.local()
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
-        return {}
+        def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+            self.current.inputs = args.inputs
+            if not args.typ.startswith("aws:"):
+                return f"{args.name}-id", args.inputs
+            # AWS computes ARNs that other resources read: placeholders, like the ids.
+            module, _, kind = args.typ[len("aws:"):].partition("/")
+            kind = kind.partition(":")[0]
+            state = {"arn": f"arn:aws:{module}:us-east-1:000000000000:{kind}/{args.name}", **args.inputs}
+            if module == "lb":
+                state.setdefault("arnSuffix", f"{kind}/{args.name}/0")
+            return f"{args.name}-id", state
+
+        def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+            return {}
 
 
-class _RecordingMonitor(pulumi_mocks.MockMonitor):
-    """The mock resource monitor, keeping each registration with its URN and parent."""
+    class _RecordingMonitor(pulumi_mocks.MockMonitor):
+        """The mock resource monitor, keeping each registration with its URN and parent."""
 
-    def __init__(self) -> None:
-        self.mocks: _Mocks = _Mocks()
-        super().__init__(self.mocks)
-        self.records: list[RenderedResource] = []
-        self._lock = threading.Lock()
+        def __init__(self) -> None:
+            self.mocks: _Mocks = _Mocks()
+            super().__init__(self.mocks)
+            self.records: list[RenderedResource] = []
+            self._lock = threading.Lock()
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
-        response = super().RegisterResource(request)
-        if request.type != "pulumi:pulumi:Stack":
-            record = RenderedResource(
-                urn=response.urn, type=request.type, name=request.name,
-                parent=request.parent or None, custom=bool(request.custom),
-                inputs=clean(dict(self.mocks.current.inputs)),
-                ignore_changes=tuple(request.ignoreChanges),
-            )
-            with self._lock:
-                self.records.append(record)
-        return response
+        def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+            response = super().RegisterResource(request)
+            if request.type != "pulumi:pulumi:Stack":
+                record = RenderedResource(
+                    urn=response.urn, type=request.type, name=request.name,
+                    parent=request.parent or None, custom=bool(request.custom),
+                    inputs=clean(dict(self.mocks.current.inputs)),
+                    ignore_changes=tuple(request.ignoreChanges),
+                )
+                with self._lock:
+                    self.records.append(record)
+            return response
+
+    return {"_Mocks": _Mocks, "_RecordingMonitor": _RecordingMonitor}
+
+
+def __getattr__(name: str) -> Any:
+    """``_Mocks`` and ``_RecordingMonitor``, made on first use (tests patch the monitor)."""
+    if name in ("_Mocks", "_RecordingMonitor"):
+        return _mock_classes()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _QUIET = logging.getLogger("tricolor.render")
@@ -140,6 +149,9 @@ def run_program(
 ) -> list[RenderedResource]:
     """Run ``program`` as stack ``stack_name`` under the mock runtime; every resource
     it registers. Call it inside a fresh ``contextvars`` context (``render`` does)."""
+    import asyncio  # (asyncio and Pulumi load when a program runs, not when a command starts)
+    from concurrent.futures import ThreadPoolExecutor
+
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     # The mock monitor runs in worker threads, each of which gets an event loop of its
@@ -151,9 +163,13 @@ def run_program(
         asyncio.set_event_loop(thread_loop)
         thread_loops.append(thread_loop)
 
+    from pulumi.runtime import mocks as pulumi_mocks
+    from pulumi.runtime.config import set_all_config
+    from pulumi.runtime.stack import run_pulumi_func
+
     executor = ThreadPoolExecutor(max_workers=8, initializer=give_thread_a_loop)
     loop.set_default_executor(executor)
-    monitor = _RecordingMonitor()
+    monitor = _mock_classes()["_RecordingMonitor"]()
     pulumi_mocks.set_mocks(monitor.mocks, PROJECT, stack_name, preview=False, logger=_QUIET, monitor=monitor)
     set_all_config(config, secret_keys)
     try:
@@ -181,15 +197,18 @@ class StackInput:
 def load_stacks(
     names: list[str],
     spec_file: Path | None = None,
-    stacks_dir: Path = STACKS_DIR,
+    stacks_dir: Path | None = None,
     configs: dict[str, tuple[dict[str, Any], set[str]]] | None = None,
 ) -> list[StackInput]:
     """Read and validate every named stack; raise one ``SpecError`` with every problem
     of every stack before anything is rendered.
 
     ``configs`` gives the config (and secure keys) of stacks that have no file, such as
-    a preview stack derived from staging; other stacks are read from ``stacks_dir``.
+    a preview stack derived from staging; other stacks are read from ``stacks_dir``
+    (default: the working project's). Spec paths are relative to the project's root.
     """
+    stacks_dir = stacks_folder(stacks_dir)
+    root = project_root(stacks_dir)
     problems: list[Problem] = []
     loaded: list[StackInput] = []
     specs: dict[Path, ServiceSpec] = {}  # each spec file is read once
@@ -201,11 +220,12 @@ def load_stacks(
         if spec_file is not None:
             config[f"{NAMESPACE}:spec"] = str(spec_file.resolve())
         configured = config.get(f"{NAMESPACE}:spec")
-        path = spec_path(configured if isinstance(configured, str) else None, spec_file)
+        path = spec_path(configured if isinstance(configured, str) else None, spec_file, root)
         if path not in specs:
             specs[path] = load_spec(path)  # a broken spec stops here, with all its problems
         try:
-            stack = resolve(name, config, spec_file, base=specs[path], file=str(stack_file(name, stacks_dir)))
+            stack = resolve(name, config, spec_file, base=specs[path], file=str(stack_file(name, stacks_dir)),
+                            root=root)
         except SpecError as exc:
             problems.extend(exc.problems)
             continue
@@ -228,8 +248,7 @@ def render(item: StackInput, state: ReleaseState | None = None) -> Rendered:
         full.setdefault(key, SECRET_TEXT)
         secrets.add(key)
     def program() -> None:
-        for key, value in build(stack, state).items():
-            pulumi.export(key, value)
+        export(build(stack, state))
 
     records = contextvars.copy_context().run(run_program, program, stack.name, to_runtime(full), sorted(secrets))
     # Registration order depends on threads; URN order is stable across runs.

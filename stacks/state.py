@@ -1,5 +1,6 @@
 """The release state a production stack is built with: the weights, the image of each
-color, the color scaled down after its rollback window (if any), and, once releases
+color, the color scaled down after its rollback window (if any), the header routes to
+the new color (``setHeaderRoute``) and its scale (``setCanaryScale``), and, once releases
 record them, the revision each color runs and the one whose shared part is in force.
 
 It is an INPUT of the program (``program.build(stack, state)``): the entry point
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..spec import Color, Stack, Weights
+from ..spec import CanaryScale, Color, HeaderRoute, Stack, Weights
 from ..spec.revision import Revision
 
 __all__ = ["ReleaseState"]
@@ -24,6 +25,8 @@ class ReleaseState:
     weights: Weights
     images: dict[Color, str] = field(default_factory=dict)
     scaled_down: Color | None = None
+    header_routes: tuple[HeaderRoute, ...] = ()
+    canary_scale: CanaryScale | None = None
     revisions: Mapping[Color, Revision] | None = None
     shared: Revision | None = None
 

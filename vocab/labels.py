@@ -81,7 +81,7 @@ def color_of(name: str | None, labels: Mapping[str, Any] | None = None, *more_na
     shared resources."""
     value = labels.get(COLOR) if labels else None
     if value in COLORS:
-        return value  # type: ignore[no-any-return]
+        return value
     for text in (name, *more_names):
         found = color_in(text)
         if found is not None:

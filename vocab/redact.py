@@ -123,14 +123,11 @@ def env_pairs(items: list[Any]) -> dict[str, Any] | None:
 def redact(value: Any, key: str = "", type_: str = "") -> Any:
     """``value`` with every secret replaced by ``[secret]`` (see the module docstring).
 
+    ``key`` is the name ``value`` is found under: a secret-looking one hides it whole.
     ``type_`` (a Pulumi type token) enables per-type rules (Kubernetes Secrets)."""
-    out = _redact(plain(value), key)
-    if type_.endswith(_SECRET_TYPES) and isinstance(out, dict):
-        for field in ("data", "stringData"):
-            if field in out:
-                out[field] = ({k: SECRET_TEXT for k in out[field]} if isinstance(out[field], dict)
-                              else SECRET_TEXT)
-    return out
+    if is_secret_name(key):
+        return _hide(plain(value))
+    return _by_type(_redact(plain(value), key), type_)
 
 
 def mask(value: Any, key: str = "", type_: str = "") -> Any:
@@ -138,7 +135,13 @@ def mask(value: Any, key: str = "", type_: str = "") -> Any:
     named items stays a list (each item judged by its name), Docker ``envs`` stay
     ``NAME=value`` strings. For documents whose shape is a contract (``plan --output
     json``)."""
-    out = _mask(plain(value), key)
+    if is_secret_name(key):
+        return _hide(plain(value))
+    return _by_type(_mask(plain(value), key), type_)
+
+
+def _by_type(out: Any, type_: str) -> Any:
+    """A Kubernetes Secret's ``data`` and ``stringData`` hidden whole (their keys kept)."""
     if type_.endswith(_SECRET_TYPES) and isinstance(out, dict):
         for field in ("data", "stringData"):
             if field in out:

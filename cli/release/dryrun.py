@@ -1,6 +1,8 @@
 """``release start --dry-run``: the schedule with what each step changes (offline), the
 image policy, and a simulated run of the whole release on synthetic traffic with a
-virtual clock, from which the release's duration is estimated.
+virtual clock, from which the release's duration is estimated; per analysis step, how
+long it needs to detect each metric's stated effect at the synthetic traffic (or
+``--rps``) next to how long the schedule gives it (``rollout.duration``).
 
 A dry run always ends: a manual gate (``pause: {}``) is simulated as promoted by a
 person after ``gate_wait`` (marked so in the output), and the simulation stops after a
@@ -10,7 +12,7 @@ simulation runs on an in-memory copy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -21,9 +23,13 @@ from rich.table import Table
 from ...rollout import Engine, InForce, Ledger, LedgerRecord, Services, Status, Stop, VirtualClock
 from ...rollout.appliers.base import ApplierContext
 from ...rollout.appliers.offline import OfflineApplier
+from ...rollout.duration import Estimate, estimates, measure_traffic
 from ...rollout.errors import InvalidRequestError
 from ...rollout.judge import get_judge
 from ...rollout.machine import new_record, target_of, with_
+from ...rollout.migration_state import migration_name
+from ...rollout.migrations.base import MigrationContext, MigrationRelease
+from ...rollout.migrations.offline import OfflineMigrationRunner, where_it_runs
 from ...rollout.plan import StepAction
 from ...rollout.providers.base import ProviderContext
 from ...rollout.providers.registry import get_provider
@@ -32,14 +38,17 @@ from ...rollout.revisions import baseline, choose
 from ...rollout.smoke import SkippedSmoke
 from ...rollout.stores.memory import MemoryStore
 from ...rollout.verbs import Prepared, start
-from ...spec import Stack, format_duration
+from ...spec import Stack, format_duration, other
 from ...spec.revision import Revision
+from ...stacks.config import project_root
 from ..common import console, print_json
 from .checks import ImageCheck
+from .durations import estimate_lines
 
 __all__ = ["DryRun", "dry_run", "show_dry_run"]
 
 BUDGET = 5000  # actions of the simulation, far more than any plan needs
+LOOKBACK = 3600.0
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,7 @@ class DryRun:
     simulation: LedgerRecord
     image: ImageCheck
     gate_wait: float
+    durations: list[Estimate] = field(default_factory=list)
 
     @property
     def ended(self) -> bool:
@@ -83,8 +93,10 @@ class DryRun:
 
     def document(self) -> dict[str, Any]:
         sim = self.simulation
-        return {"steps": [{k: s[k] for k in ("index", "action", "weights", "changes")} for s in self.steps],
+        return {"steps": [{k: s[k] for k in ("index", "action", "weights", "changes", "runs") if k in s}
+                          for s in self.steps],
                 "image_policy": self.image.as_dict(), "estimate": self.estimate(),
+                "durations": [e.as_dict() for e in self.durations],
                 "simulation": {"status": str(sim.status), "reason": sim.reason, "ended": self.ended,
                                "verdicts": [str(v.verdict) for v in sim.verdicts], "simulated_gates": self.gates}}
 
@@ -94,7 +106,7 @@ def _human(seconds: float) -> str:
 
 
 def dry_run(stack: Stack, prepared: Prepared, ledger: Ledger, image: ImageCheck, gate_wait: float,
-            spec_file: Path | None, stacks_dir: Path | None) -> DryRun:
+            spec_file: Path | None, stacks_dir: Path | None, rps: float | None = None) -> DryRun:
     current = ledger.read(stack.name)
     if current is not None and current.status in (Status.RUNNING, Status.PAUSED):
         raise InvalidRequestError(f"stack {stack.name!r} already has release {current.release_id} "
@@ -110,7 +122,7 @@ def dry_run(stack: Stack, prepared: Prepared, ledger: Ledger, image: ImageCheck,
         state, catalog = baseline(state, catalog, prepared.candidate, 0.0)
         revision = choose(state, catalog, prepared.candidate, 0.0)
         catalog[revision.id] = revision
-    applier = OfflineApplier(ApplierContext(stack=stack.name, project=Path.cwd(), spec_file=spec_file,
+    applier = OfflineApplier(ApplierContext(stack=stack.name, project=project_root(stacks_dir), spec_file=spec_file,
                                             stacks_dir=stacks_dir, in_force=state, catalog=catalog))
     steps = _steps(prepared, state, applier, revision, catalog)
     sim_ledger = Ledger(MemoryStore())
@@ -118,13 +130,17 @@ def dry_run(stack: Stack, prepared: Prepared, ledger: Ledger, image: ImageCheck,
         last = current.model_copy(update={"lock": None})  # the simulation is nobody's release
         sim_ledger.update(stack.name, lambda _: last)
     analysis = prepared.settings.analysis
-    services = Services.of(applier, provider=get_provider("synthetic", ProviderContext({"seed": 0})),
+    synthetic = get_provider("synthetic", ProviderContext({"seed": 0}))
+    stable = state.weights.active  # the synthetic traffic of the last hour, as a provider would measure it
+    traffic = measure_traffic(synthetic, analysis.metrics, stable, other(stable), LOOKBACK, LOOKBACK)
+    durations = estimates(prepared.plan, analysis, traffic, rps)
+    services = Services.of(applier, provider=synthetic,
                            judge=get_judge(analysis.judge, analysis.min_samples, analysis.alpha, analysis.looks),
-                           smoke=SkippedSmoke())
+                           smoke=SkippedSmoke(), migrations=OfflineMigrationRunner(MigrationContext(stack=stack)))
     engine = Engine(stack=stack.name, ledger=sim_ledger, services=services, clock=VirtualClock(),
                     gate_wait=gate_wait, budget=BUDGET, poll=60.0)
     start(engine, prepared)
-    return DryRun(steps, engine.run(Stop(active=True)), image, gate_wait)
+    return DryRun(steps, engine.run(Stop(active=True)), image, gate_wait, durations)
 
 
 def _steps(prepared: Prepared, state: InForce, applier: OfflineApplier, revision: Revision | None,
@@ -145,6 +161,15 @@ def _steps(prepared: Prepared, state: InForce, applier: OfflineApplier, revision
         out.append({"index": step.index, "action": str(step.action), "weights": step.weights(rec.canary).as_dict(),
                     "description": step.description, "changes": changes,
                     "manual": step.action == StepAction.PAUSE and step.duration is None})
+        if step.action.migrates:  # what the migration runs, and where
+            migrations = prepared.settings.migrations
+            command = tuple(migrations.command_line(str(step.action))) if migrations is not None else ()
+            release = MigrationRelease(stack=applier.stack, release_id="dry-run", image=image,
+                                       name=migration_name(applier.stack, str(step.action), "dry-run"),
+                                       command=command, timeout=0, source=None if prepared.settings.rolling
+                                       else rec.stable if step.action == StepAction.EXPAND else rec.canary)
+            out[-1]["runs"] = {"command": list(command), "image": (migrations.image if migrations else None)
+                               or image, "where": where_it_runs(applier.item.stack, release)}
         before = after
     return out
 
@@ -170,3 +195,5 @@ def show_dry_run(result: DryRun, as_json: bool) -> None:
                   + (f", {result.gates} manual gate(s) simulated as promoted" if result.gates else "")
                   + ("" if result.ended else " (the simulation stopped: it did not end)"), soft_wrap=True)
     console.print(escape(result.estimate_text()), soft_wrap=True)
+    for line in estimate_lines(result.durations, sim.plan):
+        console.print(escape(line), soft_wrap=True)

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from ..project import reports_default
+
 __all__ = ["ApplierOpt", "DetachOpt", "LedgerOpt", "Output", "OutputOpt", "PollOpt", "ReasonOpt", "ReportOpt",
            "SmokeOpt", "SpecOpt", "StackOpt", "StacksDirOpt", "TimeoutOpt"]
 
@@ -17,17 +19,19 @@ class Output(StrEnum):
     json = "json"
 
 
-StackOpt = Annotated[str, typer.Option("--stack", "-s", metavar="STACK", help="The production stack, e.g. prod.")]
+StackOpt = Annotated[str, typer.Option("--stack", "-s", metavar="STACK", help="The production stack, e.g. prod "
+                                       "(one).")]
 SpecOpt = Annotated[Path | None, typer.Option(
     "--spec", metavar="FILE", help="The spec file (default: the stack's tricolor:spec; later verbs reuse the "
     "one the release started with).")]
 StacksDirOpt = Annotated[Path | None, typer.Option(
-    "--stacks-dir", metavar="DIR", help="The folder of the Pulumi.<stack>.yaml files (default: the project's; "
+    "--stacks-dir", metavar="DIR", help="The folder of the Pulumi.<stack>.yaml files (default: the project's "
+    "stackConfigDir; "
     "later verbs reuse the one the release started with).")]
 LedgerOpt = Annotated[str | None, typer.Option(
     "--ledger", metavar="LOCATION", help="Ledger folder or s3://bucket/prefix (default: $TRICOLOR_LEDGER, else "
-    "the stack's tricolor:ledger, else .tricolor/ledger).")]
-OutputOpt = Annotated[Output, typer.Option("--output", "-o", metavar="FORMAT", help="text or json.")]
+    "the stack's tricolor:ledger, else .tricolor/ledger in the project).")]
+OutputOpt = Annotated[Output, typer.Option("--output", "-o", help="text or json.")]
 ReasonOpt = Annotated[str | None, typer.Option("--reason", metavar="TEXT", help="Why (kept in the ledger).")]
 TimeoutOpt = Annotated[float, typer.Option(
     "--lock-timeout", metavar="SECONDS", help="Seconds without heartbeat before a lock held on another host may "
@@ -40,7 +44,9 @@ ApplierOpt = Annotated[str | None, typer.Option(
 SmokeOpt = Annotated[str | None, typer.Option(
     "--smoke-url", metavar="URL", help="Base URL for smoke tests (default https://<first hostname>; later verbs "
     "reuse the one the release started with).")]
-ReportOpt = Annotated[Path, typer.Option("--report-dir", metavar="DIR", help="Where the release report goes.")]
+ReportOpt = Annotated[Path, typer.Option("--out", "--report-dir", metavar="DIR", callback=reports_default,
+                                         help="Where the release report goes (default: .tricolor/reports in the "
+                                              "project).")]
 DetachOpt = Annotated[bool, typer.Option(
     "--detach-on-pause", help="Exit (keeping the release) when it waits for a person; `release promote` or "
     "`release resume` drives it on.")]

@@ -1,5 +1,6 @@
 """How a driving verb ends: warnings, the report files, the record (text or JSON) and
-the exit code (2 when the release ended aborted or rolled back)."""
+the exit code (2 when the release ended aborted or rolled back, or completed with a
+failed contract migration)."""
 
 from __future__ import annotations
 
@@ -34,5 +35,8 @@ def finish(engine: Engine, rec: LedgerRecord, output: Output, report_dir: Path |
                           "the next release command then scales it down (or `release start --wait`).")
         if paths:
             console.print(f"report: {escape(str(paths[0]))} and {escape(str(paths[1]))}", soft_wrap=True)
-    if rec.status in (Status.ABORTED, Status.ROLLED_BACK):
+    if rec.contract_failed:
+        err_console.print(f"[bold red]error:[/] {escape(rec.reason or 'the contract migration failed')}",
+                          soft_wrap=True)
+    if rec.status in (Status.ABORTED, Status.ROLLED_BACK) or rec.contract_failed:
         raise typer.Exit(ExitCode.FINDING)

@@ -2,28 +2,33 @@
 
 ``status`` exits 0 when the release completed or succeeded (and before the first
 release, showing what the stack config puts in force), 2 when it was aborted or
-rolled back, 3 while it is still running or paused (with ``--watch``: when
-``--timeout`` ran out first).
+rolled back (or completed with a failed contract migration), 3 while it is still
+running or paused (with ``--watch``: when ``--timeout`` ran out first).
 """
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.live import Live
 
+from ...lazy import later
 from ...rollout import InForce, Ledger, LedgerRecord, Status
 from ...rollout.errors import InvalidRequestError
-from ...rollout.stores.base import ledger_location
 from ...spec import parse_duration
 from ..common import console, guarded, print_json
+from ..ledger import ledger_at
 from .app import app
+from .locate import Options, load_stack, open_ledger
 from .options import LedgerOpt, Output, OutputOpt, SpecOpt, StackOpt, StacksDirOpt
 from .view import configured_table, document, history_table, list_table, status_table
-from .wiring import Options, load_stack, open_ledger
+
+if TYPE_CHECKING:
+    import rich.live as live_view
+else:
+    live_view = later("rich.live")  # --watch only
 
 __all__ = ["history_command", "list_command", "status_command"]
 
@@ -46,7 +51,7 @@ def _show(rec: LedgerRecord, output: Output) -> None:
 
 def _watch(store: Ledger, stack: str, rec: LedgerRecord, timeout: float | None) -> LedgerRecord:
     deadline = None if timeout is None else time.monotonic() + timeout
-    with Live(status_table(rec), console=console, refresh_per_second=2) as live:
+    with live_view.Live(status_table(rec), console=console, refresh_per_second=2) as live:
         while rec.status not in SETTLED and (deadline is None or time.monotonic() < deadline):
             time.sleep(0.5 if deadline is None else max(0.0, min(0.5, deadline - time.monotonic())))
             rec = store.read(stack) or rec
@@ -89,7 +94,7 @@ def status_command(
         _show(rec, output)
     else:
         _show(rec, output)
-    raise typer.Exit(rec.status.exit_code)
+    raise typer.Exit(rec.exit_code)
 
 
 @app.command("history")
@@ -111,7 +116,7 @@ def history_command(stack: StackOpt, ledger: LedgerOpt = None, output: OutputOpt
 @guarded
 def list_command(ledger: LedgerOpt = None, output: OutputOpt = Output.text) -> None:
     """Every stack of the ledger with its last release."""
-    store = Ledger.open(ledger_location(ledger))
+    store = Ledger.open(ledger_at(ledger))
     records = [rec for name in store.stacks() if (rec := store.read(name)) is not None]
     if output == Output.json:
         print_json([{"stack": r.stack, "release": r.release_id, "status": str(r.status), "active": r.active,

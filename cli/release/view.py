@@ -16,7 +16,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from ...rollout import InForce, LedgerRecord, Status
+from ...rollout.canary_state import describe_extras
 from ...spec import Color, other
+from ...spec.canary import describe_match
 from ...vocab.redact import redact
 
 __all__ = ["configured_table", "document", "history_table", "iso", "list_table", "status_table"]
@@ -72,6 +74,11 @@ def status_table(rec: LedgerRecord, now: float | None = None) -> Table:
     state = rec.in_force
     table.add_row("active", _color_row(state, rec.active))
     table.add_row("idle", _color_row(state, other(rec.active)))
+    for route in state.header_routes:
+        table.add_row("header route", escape(f"{route.name}: {' or '.join(map(describe_match, route.match))} "
+                                             f"go to {route.color}"))
+    if state.canary_scale is not None:
+        table.add_row("canary scale", escape(describe_extras((), state.canary_scale).removeprefix("; ")))
     if rec.target is not None:
         table.add_row("applying", f"blue {rec.target.weights.blue} %, green {rec.target.weights.green} %")
     step = rec.current_step
@@ -84,6 +91,9 @@ def status_table(rec: LedgerRecord, now: float | None = None) -> Table:
         left = rec.rollback_until - now
         table.add_row("rollback window", f"{_ago(left)} left" if left > 0 else
                       "over: the next release command scales the old color down")
+    for entry in rec.migrations:  # expand/contract runs, by name
+        table.add_row(f"{entry.phase} migration", f"{entry.state}: {escape(entry.name or '-')}"
+                      + (f" ({escape(entry.detail[:120])})" if entry.detail else ""))
     table.add_row("started", f"{iso(rec.started_at)} by {escape(rec.started_by or '?')}")
     if rec.finished_at:
         table.add_row("finished", iso(rec.finished_at))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from rich.markup import escape
@@ -21,63 +20,25 @@ from ...rollout import Engine, Lazy, Ledger, LedgerRecord, Owner, Recorded, Rele
 from ...rollout.appliers.base import Applier, ApplierContext
 from ...rollout.appliers.registry import get_applier
 from ...rollout.judge import Judge, get_judge
+from ...rollout.migrations.base import MigrationContext, MigrationRunner
+from ...rollout.migrations.registry import runner_for
 from ...rollout.notifiers.registry import get_notifier
 from ...rollout.providers.base import MetricsProvider, ProviderContext
 from ...rollout.providers.registry import get_provider
 from ...rollout.settings import AnalysisSettings
 from ...rollout.smoke import SmokeTester
-from ...rollout.stores.base import check_stack, ledger_location
 from ...spec import Stack
-from ...stacks import StackInput, load_stacks, read_stack_config
+from ...stacks.config import project_root
 from ..common import err_console
+from .locate import Options, load_item, load_stack, open_ledger
 from .options import Output
 
 __all__ = ["Options", "engine_for", "load_item", "load_stack", "make_applier", "open_ledger", "recorded_for"]
 
 
-@dataclass(frozen=True)
-class Options:
-    """What a verb was given (``None``: not given, reuse the record or the default)."""
-
-    stack: str
-    spec: Path | None = None
-    stacks_dir: Path | None = None
-    ledger: str | None = None
-    applier: str | None = None
-    smoke_url: str | None = None
-    lock_timeout: float = 60.0
-    poll: float = 1.0
-    output: Output = Output.text
-
-
-def _configured_ledger(stack: str, stacks_dir: Path | None) -> str | None:
-    """``tricolor:ledger`` from the stack's config file (no spec needed), if any."""
-    try:
-        config, _ = read_stack_config(stack, stacks_dir) if stacks_dir else read_stack_config(stack)
-    except TricolorError:
-        return None
-    value = config.get("tricolor:ledger")
-    return value if isinstance(value, str) else None
-
-
-def open_ledger(options: Options) -> Ledger:
-    check_stack(options.stack)
-    configured = _configured_ledger(options.stack, options.stacks_dir)
-    return Ledger.open(ledger_location(options.ledger, configured))
-
-
-def load_item(name: str, spec: Path | None, stacks_dir: Path | None) -> StackInput:
-    (item,) = load_stacks([name], spec, stacks_dir) if stacks_dir else load_stacks([name], spec)
-    return item
-
-
-def load_stack(name: str, spec: Path | None, stacks_dir: Path | None) -> Stack:
-    return load_item(name, spec, stacks_dir).stack
-
-
 def make_applier(options: Options, ledger: Ledger, record: LedgerRecord | None) -> Applier:
     """The applier a new release uses (``--applier``, default ``pulumi``)."""
-    context = ApplierContext(stack=options.stack, project=Path.cwd(), spec_file=options.spec,
+    context = ApplierContext(stack=options.stack, project=project_root(options.stacks_dir), spec_file=options.spec,
                              stacks_dir=options.stacks_dir, ledger=ledger.url, store=ledger.store,
                              in_force=record.in_force if record is not None else None,
                              catalog=record.catalog if record is not None else None)
@@ -118,7 +79,7 @@ def engine_for(options: Options, ledger: Ledger, settings: ReleaseSettings | Non
         return chosen.with_spec(stack().spec.release.analysis) if chosen.from_spec else chosen
 
     def applier() -> Applier:
-        context = ApplierContext(stack=opts.stack, project=Path.cwd(), spec_file=opts.spec,
+        context = ApplierContext(stack=opts.stack, project=project_root(opts.stacks_dir), spec_file=opts.spec,
                                  stacks_dir=opts.stacks_dir, ledger=ledger.url, store=ledger.store,
                                  in_force=record.in_force if record is not None else None,
                                  catalog=record.catalog if record is not None else None)
@@ -142,8 +103,11 @@ def engine_for(options: Options, ledger: Ledger, settings: ReleaseSettings | Non
             raise TricolorError("no smoke-test URL: give --smoke-url (the spec's routing has no hostnames)")
         return SmokeTester(base, header)
 
+    def migrations() -> MigrationRunner:  # the offline applier's companion, else the stack's backend's
+        return runner_for(opts.applier or "pulumi", MigrationContext(stack=stack(), store=ledger.store))
+
     services = Services(applier=Lazy(applier), provider=Lazy(provider), judge=Lazy(judge), smoke=Lazy(smoke),
-                        notifier=get_notifier())
+                        notifier=get_notifier(), migrations=Lazy(migrations))
     engine = Engine(stack=opts.stack, ledger=ledger, services=services, owner=Owner.here(),
                     lock_timeout=opts.lock_timeout, poll=opts.poll)
     if options.output == Output.text:

@@ -18,6 +18,7 @@ from ..aws_common.checks import check_elasticache
 from ..dependencies import dependency_env
 from ..skeleton import child
 from . import alb, task
+from .rolling import deployment_percents
 from .settings import AwsPlan
 from .shared import Shared, any_input
 
@@ -89,10 +90,14 @@ class Environment(skeleton.EnvironmentBase[Shared]):
             tags=tags, opts=child(self, logs))
 
         scaling = spec.autoscaling
-        if args.scaled_down:
-            scaling = None  # a scaled-down color runs no tasks, so no autoscaler may wake it
-        desired = 0 if args.scaled_down else max(spec.replicas, scaling.min_replicas) if scaling else spec.replicas
+        if args.scaled_down or args.replicas is not None:
+            scaling = None  # a scaled-down color runs no tasks (a canary scale: its count), no autoscaler
+        desired = 0 if args.scaled_down else args.replicas if args.replicas is not None else \
+            max(spec.replicas, scaling.min_replicas) if scaling else spec.replicas
         probe = spec.probes.liveness or spec.probes.readiness
+        healthy, maximum = 100, 200
+        if args.rolling:  # production updated in place (release.strategy: rolling)
+            healthy, maximum = deployment_percents(spec.release.rolling_update, desired)
         self.service = aws.ecs.Service(
             f"{name}-service", name=instance, cluster=shared.cluster, task_definition=self.task_definition.arn,
             desired_count=desired, launch_type="FARGATE",
@@ -100,7 +105,7 @@ class Environment(skeleton.EnvironmentBase[Shared]):
                                    "security_groups": [shared.task_security_group.id]},
             load_balancers=[{"target_group_arn": self.target_group.arn, "container_name": spec.name,
                              "container_port": spec.port}],
-            deployment_minimum_healthy_percent=100, deployment_maximum_percent=200,
+            deployment_minimum_healthy_percent=healthy, deployment_maximum_percent=maximum,
             deployment_circuit_breaker={"enable": True, "rollback": True},
             health_check_grace_period_seconds=max(30, probe.initial_delay_seconds * 2),
             propagate_tags="SERVICE", wait_for_steady_state=False, tags=tags,

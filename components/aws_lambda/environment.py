@@ -16,7 +16,9 @@ configuration released to one color reaches the other only when a release brings
 Limits (documented in the README too): the versions are published by this program, so
 a version published by hand is not a color; versions go through ``$LATEST``, so the two
 colors publish one after the other; a scaled-down color keeps its version (a rollback
-target) and loses its provisioned concurrency.
+target) and loses its provisioned concurrency. A canary scale (``setCanaryScale``) sets
+the new color's provisioned concurrency (``concurrency: provisioned`` only: on demand,
+Lambda has no replicas to set).
 """
 
 from __future__ import annotations
@@ -60,6 +62,13 @@ class Environment(skeleton.EnvironmentBase[Shared]):
         check_images([*images, Shared.first_image(stack)])
         check_elasticache(stack)
 
+    @classmethod
+    def replicas_problems(cls, stack: Stack, settings: LambdaPlan, replicas: int) -> list[str]:
+        if settings.settings.concurrency == "provisioned":
+            return []
+        return [f"setCanaryScale ({replicas} replicas): a Lambda function on demand has no replicas; the scale "
+                "sets provisioned concurrency, with tricolor:lambda concurrency: provisioned"]
+
     def build(self, name: str, args: EnvironmentArgs[Shared], shared: Shared) -> pulumi.Input[Any]:
         stack, color, plan = args.stack, args.color, shared.plan
         tags = common_labels(stack, color)
@@ -91,7 +100,7 @@ class Environment(skeleton.EnvironmentBase[Shared]):
                 f"{name}-alias", name=color, function_name=shared.function.name, function_version=self.version,
                 description="a color's own alias: smoke tests invoke the color's version here",
                 opts=child(self, self.published))
-        count = provisioned(stack)
+        count = provisioned(stack) if args.replicas is None else args.replicas
         if plan.settings.concurrency == "provisioned" and count > 0 and not args.scaled_down:
             aws.lambda_.ProvisionedConcurrencyConfig(
                 f"{name}-concurrency", function_name=shared.function.name, qualifier=self.version,

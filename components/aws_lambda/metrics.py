@@ -1,28 +1,10 @@
-"""CloudWatch metrics and alarms of a Lambda color, for the release engine's judges.
+"""CloudWatch alarms of a Lambda color, for the release engine's judges and for people.
 
-Lambda publishes in the ``AWS/Lambda`` namespace, per function, per alias or version
-(``Resource``) and, for invocations through an alias, per version that ran them
-(``ExecutedVersion``). During a canary the production alias splits invocations between
-two versions, so a color's metrics are those of the alias whose ``ExecutedVersion`` is
-the color's version:
-
-==========================  ===========================================================
-metric                      use
-==========================  ===========================================================
-``Invocations`` (Sum)       the total of a rate (requests)
-``Errors`` (Sum)            the events of a rate (function errors)
-``Throttles`` (Sum)         invocations refused for lack of concurrency
-``Duration`` (p99)          a distribution (milliseconds)
-==========================  ===========================================================
-
-dimensions: ``FunctionName=<function>``, ``Resource=<function>:<alias>``,
-``ExecutedVersion=<version of the color>``. Smoke tests invoke a color through its own
-alias (``<function>:blue``); its metrics have ``Resource=<function>:blue``.
-
-The ``BlueGreen`` component registers each color's version (its outputs
-``colors.<color>.version``; ``pair.colors[color].version`` in the program), so a metrics
-provider can fill ``ExecutedVersion`` in; ``metric_queries`` builds the ``GetMetricData``
-queries.
+The metrics and their dimensions (``AWS/Lambda``; ``FunctionName``, ``Resource`` of the
+production alias, ``ExecutedVersion`` of the color) are written once in
+``vocab.lambda_metrics``, which the CloudWatch metrics provider reads too. The
+``BlueGreen`` component registers each color's version (its outputs
+``colors.<color>.version``), so a metrics provider can fill ``ExecutedVersion`` in.
 """
 
 from __future__ import annotations
@@ -31,31 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...spec.backends import Alarms
+from ...vocab.lambda_metrics import DISTRIBUTION, NAMESPACE, RATE, dimensions, metric_queries
 from ..aws_common.alarms import AlarmMetrics
 from ..aws_common.alarms import alarms as shared_alarms
-
-NAMESPACE = "AWS/Lambda"
-RATE = ("Errors", "Invocations")
-DISTRIBUTION = "Duration"
-
-
-def dimensions(function: str, alias: str, version: Any) -> dict[str, Any]:
-    """The dimensions of one color's invocations through the production ``alias``."""
-    return {"FunctionName": function, "Resource": f"{function}:{alias}", "ExecutedVersion": version}
-
-
-def metric_queries(function: str, alias: str, version: str, period: int = 60, statistic: str = "p99"
-                   ) -> list[dict[str, Any]]:
-    """``GetMetricData`` queries of one color: errors, invocations, duration."""
-    dims = [{"Name": k, "Value": str(v)} for k, v in dimensions(function, alias, version).items()]
-
-    def query(qid: str, name: str, stat: str) -> dict[str, Any]:
-        return {"Id": qid, "ReturnData": True, "MetricStat": {
-            "Metric": {"Namespace": NAMESPACE, "MetricName": name, "Dimensions": dims},
-            "Period": period, "Stat": stat}}
-
-    return [query("errors", "Errors", "Sum"), query("invocations", "Invocations", "Sum"),
-            query("duration", DISTRIBUTION, statistic)]
 
 
 def alarm_names(instance: str) -> dict[str, str]:

@@ -4,6 +4,9 @@ the other color's share (``routing.py``). Staging: the alias on the one version,
 
 A weight step of a release changes only this alias. Callers (API Gateway, a function
 URL, an event source) invoke the alias, never a version.
+
+Header routes (``setHeaderRoute``) are refused: an alias splits invocations by weight
+alone and never sees an HTTP header (a function URL or API Gateway would have to route).
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from ...spec import HeaderRoute, Stack
 from .. import skeleton
 from ..args import RouterArgs
+from ..errors import BackendLimitError
 from ..skeleton import child
 from . import routing
 from .shared import Shared
@@ -26,6 +31,15 @@ class TrafficRouter(skeleton.RouterBase[Shared, None]):
 
     def plan(self, args: RouterArgs[Shared], weights: Mapping[str, int] | None) -> None:
         routing.check(list(args.targets), weights)
+        problems = self.route_problems(args.stack, args.header_routes)
+        if problems:
+            raise BackendLimitError("; ".join(problems))
+
+    @classmethod
+    def route_problems(cls, stack: Stack, routes: tuple[HeaderRoute, ...]) -> list[str]:
+        return [f"setHeaderRoute {route.name}: the Lambda router is an alias that splits invocations by weight "
+                "alone; it never sees an HTTP header, so it cannot route on one (use the color's own alias to "
+                "reach the new version)" for route in routes]
 
     def build(self, name: str, args: RouterArgs[Shared], native: None,
               shared: Shared | None) -> pulumi.Input[dict[str, int]]:

@@ -140,15 +140,20 @@ class Environment(skeleton.EnvironmentBase[Shared]):
             labels[keys.VALUE_VERSIONS] = versions_digest(args.revision.secrets)
         image = docker.RemoteImage(f"{name}-image", name=args.image, keep_locally=True, opts=child(self))
         self.alias = alias(stack, color)
-        self._container = container_name(stack, color or "main")
+        self._container = container_name(stack, color or "")  # staging: checkout-staging
+        # One container per color whatever the replicas; a canary scale of 0 stops it.
+        running = not args.scaled_down and args.replicas != 0
         self.container = docker.Container(
             f"{name}-container", name=self._container, image=image.name, envs=envs,
             networks_advanced=[{"name": shared.network.name, "aliases": [self.alias]}],
             healthcheck=healthcheck(stack), restart="unless-stopped", labels=docker_labels(labels),
-            volumes=shared.volumes or None, start=not args.scaled_down, must_run=not args.scaled_down,
+            volumes=shared.volumes or None, start=running, must_run=running,
             memory=memory_mb(limits.memory) if settings.limits else None,
             cpus=cpus(limits.cpu) if settings.limits else None,
-            opts=child(self, shared, ignore_changes=ignored(args.revision, "envs")))
+            # rolling production: recreate (the old container stops before the new one
+            # starts under the same name); the router's upstream is the same address
+            opts=child(self, shared, ignore_changes=ignored(args.revision, "envs"),
+                       delete_before_replace=True if args.rolling else None))
         # The router's upstream address; as an output of the container, the router (whose
         # nginx resolves it at start) is created after the container.
         address = f"{self.alias}:{spec.port}"

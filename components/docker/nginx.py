@@ -1,5 +1,6 @@
-"""The nginx configuration of the local router: a weighted upstream over the colors and
-a header route per color for smoke tests. Pure functions, no Pulumi.
+"""The nginx configuration of the local router: a weighted upstream over the colors, a
+header route per color for smoke tests and the header routes in force
+(``header_routes.py``: a chain of maps after the smoke-test one). Pure functions, no Pulumi.
 
 nginx has no weight 0 (``server ... weight=0`` is an error), so a color at 0 % gets no
 ``server`` line in the weighted upstream at all: it receives no requests. It keeps its
@@ -14,11 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import jinja2
 
+from ...spec import HeaderRoute
 from ...vocab import limits
 from ..errors import BackendLimitError
+from .header_routes import chain
 
 WEIGHTED = "tricolor_weighted"
 LISTEN = "80"
@@ -50,12 +54,19 @@ upstream tricolor_{{ name }} {
 {% if named %}
 
 map $http_{{ variable }} $tricolor_upstream {
-    default {{ weighted }};
+    default {{ '$' + links[0].variable if links else weighted }};
 {% for name, _ in named %}
     {{ name }} tricolor_{{ name }};
 {% endfor %}
 }
 {% endif %}
+{% for link in links %}
+
+map ${{ link.source }} ${{ link.variable }} {
+    default {{ link.fallback }};
+    {{ link.key }} {{ link.upstream }};
+}
+{% endfor %}
 
 server {
     listen {{ listen }};
@@ -83,6 +94,7 @@ class RouterConfig:
     header: str = "x-tricolor-color"
     path: str = "/"
     listen: str = LISTEN
+    routes: tuple[HeaderRoute, ...] = ()  # header routes in force (production only)
 
 
 def weighted_servers(targets: Mapping[str, str], weights: Mapping[str, int] | None) -> list[tuple[str, int]]:
@@ -130,6 +142,13 @@ def check(config: RouterConfig) -> None:
         if not _ADDRESS.match(address):
             raise BackendLimitError(f"target {name}: {address!r} is not a host:port address")
     weighted_servers(config.targets, config.weights)
+    _links(config)
+
+
+def _links(config: RouterConfig) -> list[Any]:
+    if config.weights is None or not config.routes:
+        return []
+    return chain(config.routes, {name: f"tricolor_{name}" for name in config.targets}, WEIGHTED)
 
 
 def render(config: RouterConfig) -> str:
@@ -143,5 +162,5 @@ def render(config: RouterConfig) -> str:
         summary = "weights: " + ", ".join(f"{k} {v}" for k, v in sorted(config.weights.items()))
     return _TEMPLATE.render(
         summary=summary, weighted=WEIGHTED, servers=servers, named=named,
-        variable=config.header.replace("-", "_"), listen=config.listen, path=config.path,
+        variable=config.header.replace("-", "_"), listen=config.listen, path=config.path, links=_links(config),
     )

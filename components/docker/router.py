@@ -9,11 +9,12 @@ from typing import Any
 import pulumi
 import pulumi_docker as docker
 
+from ...spec import HeaderRoute, Stack
 from ...vocab import labels as keys
 from .. import skeleton
 from ..args import RouterArgs
 from ..skeleton import child
-from . import nginx
+from . import header_routes, nginx
 from .environment import Shared, docker_labels
 from .settings import container_name
 
@@ -32,7 +33,8 @@ class TrafficRouter(skeleton.RouterBase[Shared, dict[str, int]]):
         # Limits checked on placeholder addresses before anything is registered; the
         # weights read back from the upstream servers that configuration holds.
         names = {n: f"{n}:1" for n in args.targets}
-        config = nginx.RouterConfig(names, weights, args.stack.spec.routing.header, args.stack.spec.routing.path)
+        config = nginx.RouterConfig(names, weights, args.stack.spec.routing.header, args.stack.spec.routing.path,
+                                    routes=args.header_routes)
         nginx.check(config)
         return nginx.server_weights(config)
 
@@ -41,10 +43,11 @@ class TrafficRouter(skeleton.RouterBase[Shared, dict[str, int]]):
         assert shared is not None
         stack, settings = args.stack, shared.settings
         weights = args.weights.as_dict() if args.weights is not None else None
+        routes = args.header_routes
 
         def config(addresses: Mapping[str, str]) -> str:
             return nginx.render(nginx.RouterConfig(
-                dict(addresses), weights, stack.spec.routing.header, stack.spec.routing.path))
+                dict(addresses), weights, stack.spec.routing.header, stack.spec.routing.path, routes=routes))
 
         self.config = pulumi.Output.from_input(dict(args.targets)).apply(config)
         image = docker.RemoteImage(f"{name}-image", name=settings.nginx_image, keep_locally=True, opts=child(self))
@@ -56,6 +59,10 @@ class TrafficRouter(skeleton.RouterBase[Shared, dict[str, int]]):
             labels=docker_labels({**shared.labels, keys.ROLE: "router"}), opts=child(self, shared))
         self.url = f"http://{settings.bind_address}:{settings.router_port}"
         return native
+
+    @classmethod
+    def route_problems(cls, stack: Stack, routes: tuple[HeaderRoute, ...]) -> list[str]:
+        return header_routes.problems(routes)
 
     def exports(self) -> dict[str, Any]:
         return {"url": self.url}

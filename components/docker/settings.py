@@ -35,7 +35,8 @@ def alias(stack: Stack, color: Color | None) -> str:
 
 
 def container_name(stack: Stack, role: str) -> str:
-    """Unique on the host: ``checkout-local-blue``, ``checkout-local-router``."""
+    """Unique on the host: ``checkout-local-blue``, ``checkout-local-router``; an
+    environment without a color is the stack's alone (``checkout-staging``)."""
     return dns_label(stack.spec.name, stack.name, role)
 
 

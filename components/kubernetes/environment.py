@@ -25,6 +25,7 @@ from ..secrets import secret_values
 from ..skeleton import child
 from . import dependencies as deps
 from . import manifests as m
+from .rolling import rolling_deployment
 
 
 class Shared(skeleton.SharedBase[KubernetesSettings]):
@@ -92,14 +93,16 @@ class Environment(skeleton.EnvironmentBase[Shared]):
         config = k8s.core.v1.ConfigMap(f"{name}-config", **m.config_map(stack, color, ns), opts=child(self, shared))
         secret, secret_name = self._env_secret(name, args, shared)
         revision = args.revision.digest if args.revision is not None else None
-        self.deployment = k8s.apps.v1.Deployment(
-            f"{name}-deployment",
-            **m.deployment(stack, color, args.image, ns, 0 if args.scaled_down else None, shared.settings,
-                           revision=revision, secret_name=secret_name),
-            opts=child(self, config, shared, secret))
+        deployment = m.deployment(stack, color, args.image, ns, 0 if args.scaled_down else args.replicas,
+                                  shared.settings, revision=revision, secret_name=secret_name)
+        if args.rolling:  # production updated in place (release.strategy: rolling)
+            deployment = rolling_deployment(deployment, stack.spec.release.rolling_update)
+        self.deployment = k8s.apps.v1.Deployment(f"{name}-deployment", **deployment,
+                                                 opts=child(self, config, shared, secret))
         self.service = k8s.core.v1.Service(f"{name}-service", **m.service(stack, color, ns), opts=child(self, shared))
-        # A scaled-down color runs no replicas, so no autoscaler may wake it.
-        hpa = None if args.scaled_down else m.autoscaler(stack, color, ns)
+        # A scaled-down color runs no replicas, so no autoscaler may wake it; under a canary
+        # scale (setCanaryScale) the color runs the count the release sets, unscaled.
+        hpa = None if args.scaled_down or args.replicas is not None else m.autoscaler(stack, color, ns)
         if hpa is not None:
             k8s.autoscaling.v2.HorizontalPodAutoscaler(f"{name}-autoscaler", **hpa, opts=child(self, self.deployment))
         pdb = m.disruption_budget(stack, color, ns)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ...spec import Color, Stack, Weights, dns_label, image_tag
+from ...spec import Color, HeaderRoute, Stack, Weights, dns_label, image_tag
 from ...spec.backends import KubernetesSettings
 from ...spec.model import Probe
 from ...vocab import labels as keys
@@ -19,6 +19,7 @@ from ...vocab import limits
 from ..args import common_labels
 from ..errors import BackendLimitError
 from . import dependencies as deps
+from .header_routes import header_rules
 
 SERVICE_PORT = 80
 
@@ -227,9 +228,11 @@ def http_route(
     ns: Any,
     services: dict[str, Any],
     weights: Weights | None,
+    routes: tuple[HeaderRoute, ...] = (),
 ) -> dict[str, Any]:
     """A Gateway API HTTPRoute: per color a header rule that reaches that color alone
-    (for smoke tests), then the weighted rule. ``weight: 0`` is kept, never dropped."""
+    (for smoke tests), the header routes in force (``header_routes.py``), then the
+    weighted rule. ``weight: 0`` is kept, never dropped."""
     routing = stack.spec.routing
     names = Names.of(stack, None)
     path = {"type": "PathPrefix", "value": routing.path}
@@ -245,6 +248,7 @@ def http_route(
                              "headers": [{"type": "Exact", "name": routing.header, "value": color}]}],
                 "backendRefs": [{"name": svc, "port": SERVICE_PORT, "weight": 1}],
             })
+        rules += header_rules(routes, services, path, SERVICE_PORT)
         rules.append({
             "matches": [{"path": path}],
             "backendRefs": [

@@ -1,5 +1,6 @@
 """The Kubernetes TrafficRouter: one Gateway API HTTPRoute with weighted backendRefs
-(``weight: 0`` kept) and a header rule per color for smoke tests."""
+(``weight: 0`` kept), a header rule per color for smoke tests and one rule per header
+route in force (``header_routes.py``)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from ...spec import HeaderRoute, Stack
 from .. import skeleton
 from ..args import RouterArgs
 from ..skeleton import child
+from . import header_routes
 from . import manifests as m
 from .environment import Shared
 
@@ -25,8 +28,12 @@ class TrafficRouter(skeleton.RouterBase[Shared, tuple[dict[str, Any], dict[str, 
     def plan(self, args: RouterArgs[Shared], weights: Mapping[str, int] | None
              ) -> tuple[dict[str, Any], dict[str, int]]:
         ns = m.Names.of(args.stack, None).namespace
-        route = m.http_route(args.stack, ns, dict(args.targets), args.weights)
+        route = m.http_route(args.stack, ns, dict(args.targets), args.weights, args.header_routes)
         return route, m.route_weights(route, list(args.targets))
+
+    @classmethod
+    def route_problems(cls, stack: Stack, routes: tuple[HeaderRoute, ...]) -> list[str]:
+        return header_routes.problems(routes)
 
     def build(self, name: str, args: RouterArgs[Shared], native: tuple[dict[str, Any], dict[str, int]],
               shared: Shared | None) -> pulumi.Input[dict[str, int]]:

@@ -34,18 +34,19 @@ def is_router(urn: str) -> bool:
 
 
 class Purpose(StrEnum):
-    """Why a change is applied; a deploy and a scale-down touch the colors (a full
-    update), every other change only the router (a targeted update)."""
+    """Why a change is applied; a deploy, a scale-down and a canary scale touch the
+    colors (a full update), every other change only the router (a targeted update)."""
 
     DEPLOY = "deploy"
     WEIGHT = "weight"
+    SCALE = "scale"  # setCanaryScale: the new color's replicas
     ABORT = "abort"
     ROLLBACK = "rollback"
     SCALE_DOWN = "scale-down"
 
     @property
     def scope(self) -> Scope:
-        return "full" if self in (Purpose.DEPLOY, Purpose.SCALE_DOWN) else "router"
+        return "full" if self in (Purpose.DEPLOY, Purpose.SCALE_DOWN, Purpose.SCALE) else "router"
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,15 @@ class Change:
     purpose: Purpose
     step: int = 0
     label: str = ""
+    colors: bool = False  # the change also resizes a color (a canary scale ends): a full update
+    #: a ``rolling`` stack: every change updates its one environment in place (a full update)
+    in_place: bool = False
     #: the bodies of the revisions the target names (the record's catalog)
     catalog: Mapping[str, Revision] = field(default_factory=dict)
 
     @property
     def scope(self) -> Scope:
-        return self.purpose.scope
+        return "full" if self.colors or self.in_place else self.purpose.scope
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from ...spec.revision import Revision
 from ...stacks.render import SECRET_TEXT, StackInput, load_stacks, render
 from ...stacks.state import ReleaseState
 from ..errors import ApplyError, LedgerError
+from ..program_state import as_release_state
 from ..record import InForce
-from ..revisions import release_state
 from .base import ApplierContext, ApplyResult, Change, is_router
 
 __all__ = ["OfflineApplier"]
@@ -108,7 +108,7 @@ class OfflineApplier:
         """URN -> canonical JSON of the resource's inputs (and what it ignores), for that state."""
         key = json.dumps(state.model_dump(mode="json"), sort_keys=True)
         if key not in self._cache:
-            rendered = render(self.item, release_state(state, self.catalog))
+            rendered = render(self.item, as_release_state(state, self.catalog))
             self._cache[key] = {r.urn: json.dumps(r.inputs, sort_keys=True) for r in rendered.resources}
         return self._cache[key]
 

@@ -4,7 +4,8 @@ Select the stack (in the project folder, with ``$TRICOLOR_LEDGER`` set to the le
 this release uses, so the program reads the same one), set ``tricolor:weights`` and
 ``tricolor:images`` (so the stack config agrees with the ledger), then ``up``: targeted
 at the router's URNs for a weight change, the whole stack for a deploy or a
-scale-down. ``current`` reads the stack's ``weights``, ``images``, ``scaled_down`` and
+scale-down (or a change of the new color's scale). ``current`` reads the stack's
+``weights``, ``images``, ``scaled_down``, ``header_routes``, ``canary_scale`` and
 ``revisions`` outputs; ``secret_config`` reads the stack's secret config (decrypted by
 Pulumi) so a release records the VERSION of each secret value (never the value). The
 Automation API is imported when first used (it is heavy).
@@ -87,7 +88,9 @@ class PulumiApplier:
             scaled = outputs["scaled_down"].value if "scaled_down" in outputs else None
             revisions = outputs["revisions"].value if "revisions" in outputs else None
             shared = outputs["shared_revision"].value if "shared_revision" in outputs else None
+            extras = {key: outputs[key].value for key in ("header_routes", "canary_scale") if key in outputs}
             return InForce.model_validate({"weights": outputs["weights"].value, "images": outputs["images"].value,
-                                           "scaled_down": scaled, "revisions": revisions, "shared": shared})
+                                           "scaled_down": scaled, "revisions": revisions, "shared": shared,
+                                           **extras})
         except Exception:  # no outputs yet, another shape, the CLI missing: unknown, so re-applied
             return None

@@ -32,10 +32,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-from scipy import stats
-
 from .base import JudgeSettings, MetricVerdict, MetricWindow, Side, worse_sides
+from .lazy import np, stats
 from .power import DEFAULT_POWER, log_spread, required_values
 from .sequential import nominal_alpha
 

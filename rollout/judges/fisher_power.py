@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-from scipy import special, stats
-
 from .base import Side
+from .lazy import np, special, stats
 
 MAX_CELLS = 4_000_000
 _TAIL = 1e-9

@@ -40,11 +40,9 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from scipy import stats
-
 from .base import Direction, worse_sides
 from .fisher_power import fisher_samples
+from .lazy import np, stats
 from .sequential import nominal_alpha
 
 DEFAULT_POWER = 0.8

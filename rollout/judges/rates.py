@@ -27,9 +27,8 @@ from __future__ import annotations
 
 import math
 
-from scipy import stats
-
 from .base import Counts, JudgeSettings, MetricVerdict, MetricWindow, Side, worse_sides
+from .lazy import stats
 from .power import DEFAULT_POWER, required_samples
 from .sequential import nominal_alpha
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import numpy as np
-from scipy import stats
+from .lazy import np, stats
 
 _PATHS = 200_000
 

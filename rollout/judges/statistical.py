@@ -15,10 +15,9 @@ for ``direction: either``; the level of each look follows the O'Brien-Fleming bo
 
 from __future__ import annotations
 
-import numpy as np
-
 from .base import Counts, JudgeSettings, MetricVerdict, MetricWindow, limit_problem, sample_problem
 from .distributions import judge_distribution
+from .lazy import np
 from .rates import judge_rate
 
 

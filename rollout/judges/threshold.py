@@ -13,9 +13,8 @@ measurements (``rollout.analysis``).
 
 from __future__ import annotations
 
-import numpy as np
-
 from .base import Counts, JudgeSettings, MetricVerdict, MetricWindow, limit_problem, sample_problem, worse_sides
+from .lazy import np
 
 _LIMIT = {"higher": "max", "lower": "min"}
 

@@ -22,7 +22,7 @@ import numbers
 from dataclasses import dataclass
 from typing import Literal
 
-from scipy import stats
+from .lazy import stats
 
 ShareStatus = Literal["ok", "mismatch", "not-enough-data"]
 

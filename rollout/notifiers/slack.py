@@ -4,12 +4,16 @@ never printed, not even in a delivery error."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
+from ...lazy import later
 from ..errors import InvalidRequestError
 from .base import WEBHOOK_ENV, NotifierContext
+
+if TYPE_CHECKING:
+    import httpx
+else:
+    httpx = later("httpx")  # heavy: imported when first used
 
 __all__ = ["COLORS", "SlackWebhook", "slack_payload"]
 

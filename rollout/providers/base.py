@@ -33,10 +33,25 @@ class Window:
     canary_version: str = ""
     baseline_version: str = ""
     canary_weight: int = 0
+    #: a ``rolling`` release: the previous version is measured over its own window
+    #: (before the update) and the new one over ``start``..``end`` (``None``: the same)
+    baseline_start: float | None = None
+    baseline_end: float | None = None
 
     @property
     def seconds(self) -> float:
         return max(0.0, self.end - self.start)
+
+    @property
+    def before_after(self) -> bool:
+        """The baseline was measured before the update (no traffic is split)."""
+        return self.baseline_start is not None and self.baseline_end is not None
+
+    def span(self, role: str) -> tuple[float, float]:
+        """(start, end) of ``role`` (``baseline`` or ``canary``)."""
+        if role == "baseline" and self.baseline_start is not None and self.baseline_end is not None:
+            return self.baseline_start, self.baseline_end
+        return self.start, self.end
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

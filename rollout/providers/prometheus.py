@@ -11,20 +11,29 @@ totals when no rate metric is measured).
   ``sum(increase(http_requests_total{color="{{color}}",code=~"5.."}[{{window}}]))``.
 - ``distribution`` metrics: ``query`` is evaluated over the window as a range query;
   every value of every series is a sample.
+
+A ``rolling`` release measures the previous version over its own window (before the
+update): its queries are evaluated at that window's end (``Window.span``). Its one
+environment has no color: ``{{color}}`` is filled in empty, and ``color=""`` selects
+the series without a color label (``{{version}}`` still names each version).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
+from ...lazy import later
 from ...spec.release import Metric
 from ..errors import ProviderError
 from ..judge import Counts, Sample
 from .base import Measurement, ProviderContext, Window, render_query
+
+if TYPE_CHECKING:
+    import httpx
+else:
+    httpx = later("httpx")  # heavy: imported when first used
 
 __all__ = ["PrometheusProvider", "URL_ENV"]
 
@@ -87,17 +96,19 @@ class PrometheusProvider:
         values = [float(v) for series in data.get("result", []) for _, v in series.get("values", [])]
         return values or None
 
-    def _sample(self, metric: Metric, color: str, version: str, window: Window) -> Sample:
+    def _sample(self, metric: Metric, color: str, version: str, window: Window, role: str = "canary") -> Sample:
         if not metric.query:
             raise ProviderError(f"metric {metric.name!r}: the prometheus provider needs a query")
+        color = "" if window.before_after else color  # rolling: the one environment has no color
         query = render_query(metric.query, color, version, window)
+        start, end = window.span(role)
         if metric.kind == "distribution":
-            return self.values(query, window.start, window.end)
+            return self.values(query, start, end)
         if not metric.total_query:
             raise ProviderError(f"metric {metric.name!r}: a rate metric needs totalQuery (the total "
                                 "requests) next to query (the events) for the prometheus provider")
-        events = self.instant(query, window.end)
-        total = self.instant(render_query(metric.total_query, color, version, window), window.end)
+        events = self.instant(query, end)
+        total = self.instant(render_query(metric.total_query, color, version, window), end)
         if total is None:
             return None
         # No matching error series while requests exist means zero errors (a NaN total
@@ -115,6 +126,6 @@ class PrometheusProvider:
 
     def measure(self, metric: Metric, window: Window) -> Measurement:
         return Measurement(
-            baseline=self._sample(metric, window.baseline, window.baseline_version, window),
+            baseline=self._sample(metric, window.baseline, window.baseline_version, window, "baseline"),
             canary=self._sample(metric, window.canary, window.canary_version, window),
         )

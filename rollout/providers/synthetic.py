@@ -8,7 +8,8 @@ Bernoulli probability; latencies are lognormal. Settings (all optional): ``seed`
 (unset; a fraction 0..1: the canary gets this share of the requests WHATEVER its weight,
 a router that does not deliver what it is asked), ``maxValues`` per color for
 distributions (5000). ``totals`` gives the request totals of both colors (the traffic
-check's source when no rate metric is measured).
+check's source when no rate metric is measured). A ``rolling`` window
+(``Window.before_after``) gives each version all the traffic of its own window.
 """
 
 from __future__ import annotations
@@ -16,13 +17,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from ...lazy import later
 from ...spec.release import Metric
 from ..judge import Counts
 from .base import Measurement, ProviderContext, Window
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = later("numpy")  # heavy: imported when first used
 
 __all__ = ["SyntheticProvider", "Traffic", "errors", "latencies", "requests"]
 
@@ -104,6 +109,10 @@ class SyntheticProvider:
         rng = self._rng(metric, window)
         t = self.traffic
         nb, nc = requests(rng, t, window.canary_weight, window.seconds)
+        if window.before_after:  # rolling: each version had all the traffic of its own window
+            start, end = window.span("baseline")
+            nb = int(rng.poisson(t.rps * max(0.0, end - start)))
+            nc = int(rng.poisson(t.rps * window.seconds * t.canary_traffic_factor))
         if metric.kind == "rate":
             return Measurement(baseline=Counts(nb, errors(rng, nb, t.baseline_error_rate)),
                                canary=Counts(nc, errors(rng, nc, t.canary_error_rate)))

@@ -10,14 +10,18 @@ or a list of numbers (distributions), or ``{"verdict": "pass"|"fail"|"inconclusi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
+from ...lazy import later
 from ...spec.release import Metric
 from ..errors import ProviderError
 from ..judge import Counts, Sample
 from .base import Measurement, ProviderContext, Window
+
+if TYPE_CHECKING:
+    import httpx
+else:
+    httpx = later("httpx")  # heavy: imported when first used
 
 __all__ = ["WebhookProvider", "parse_sample"]
 

@@ -241,9 +241,11 @@ def test_staging_is_one_environment_behind_its_own_listener(rendered_with: Calla
     assert len(r.by_type("aws:lb/targetGroup:TargetGroup")) == 1
     assert len(r.by_type("aws:lb/loadBalancer:LoadBalancer")) == 1
     listener = r.find("checkout-router-listener").inputs
-    assert listener["defaultActions"] == [{"type": "forward", "targetGroupArn": listener["defaultActions"][0][
-        "targetGroupArn"]}]
-    assert listener["defaultActions"][0]["targetGroupArn"].endswith("checkout-tg")
+    # the weighted shape production has, one target group at 100: staging lines up with a color
+    (action,) = listener["defaultActions"]
+    assert action["type"] == "forward" and "targetGroupArn" not in action
+    (group,) = action["forward"]["targetGroups"]
+    assert group["weight"] == 100 and group["arn"].endswith("checkout-tg")
     assert r.find("checkout-service").inputs["name"] == "checkout-staging"
 
 

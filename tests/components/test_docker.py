@@ -97,7 +97,7 @@ def test_staging_is_its_own_set(rendered_with: Callable[..., Rendered]) -> None:
     (network,) = r.by_type("docker:index/network:Network")
     assert network.inputs["name"] == "tricolor-checkout-staging"
     names = {c.inputs["name"] for c in r.by_type("docker:index/container:Container")}
-    assert names == {"checkout-staging-main", "checkout-staging-router", "checkout-staging-orders-db",
+    assert names == {"checkout-staging", "checkout-staging-router", "checkout-staging-orders-db",
                      "checkout-staging-sessions"}
     router = r.find("checkout-router-nginx").inputs
     assert router["ports"][0]["external"] == 8081

@@ -97,7 +97,7 @@ def test_missing_stack_and_unreadable_backend_exit_1(cli: Any, backend: Any, tmp
     no_url = cli("drift", "--stacks", "staging,prod")
     assert no_url.exit_code == 1 and "no backend URL" in no_url.stderr
     no_stacks = cli("drift")
-    assert no_stacks.exit_code == 1 and "--stacks" in no_stacks.stderr
+    assert no_stacks.exit_code == 1 and "--stack" in no_stacks.stderr
 
 
 def test_other_bad_input_exits_1(cli: Any, backend: Any, tmp_path: Path) -> None:

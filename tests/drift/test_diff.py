@@ -168,10 +168,25 @@ def test_compare_needs_two_distinct_environments(rendered: dict[str, Any]) -> No
     ("aws:lb/listener:Listener", ("DefaultActions", "0", "ForwardConfig", "TargetGroups", "tg", "Weight"), "weight"),
     ("docker:index/container:Container", ("envs", "LOG_LEVEL"), "env.LOG_LEVEL"),
     ("docker:index/container:Container", ("image",), "image"),
+    # what names the environment itself (its color; staging: its environment) or where it listens on its host
+    ("aws:ecs/taskDefinition:TaskDefinition",
+     ("containerDefinitions", "app", "logConfiguration", "options", "awslogs-stream-prefix"), "color"),
+    ("aws:lb/listenerRule:ListenerRule", ("conditions", "0", "httpHeader", "values"), "color"),
+    ("docker:index/container:Container", ("ports", "0", "external"), "docker.routerPort"),
+    ("docker:index/container:Container", ("ports", "0", "ip"), "docker.bindAddress"),
+    ("docker:index/container:Container", ("uploads",), "weight"),
     ("random:index/randomId:RandomId", ("hex",), None),
 ])
 def test_backend_tables_map_fields_to_spec_paths(type_: str, path: tuple[str, ...], expected: str | None) -> None:
     assert spec_path(type_, path) == expected
+
+
+def test_where_a_docker_router_listens_is_per_environment_and_reported() -> None:
+    from tricolor.drift.mapping import allowed_reason
+
+    assert allowed_reason("docker:index/container:Container", ("ports", "0", "external"), []) == \
+        "per-environment: docker.routerPort (stack config)"
+    assert allowed_reason("docker:index/container:Container", ("ports", "0", "internal"), []) is None  # the spec's
 
 
 def test_difference_json_is_stable() -> None:
@@ -189,3 +204,46 @@ def test_blue_and_green_at_parity_on_every_backend(stack: str) -> None:
     result = compare(snapshots_from_rendered(render_stack(stack)), ALLOWED)
     assert result.counts["drift"] == 0, [d.as_json() for d in result.of_status("drift")]
     assert {d.reason.split(":")[0] for d in result.differences} == {"release-managed"}
+
+
+ECR = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout"
+
+
+def test_lambda_colors_mid_release_differ_only_in_release_managed_ways() -> None:
+    """Each Lambda color's version (the version resource, its alias, its provisioned
+    concurrency, its alarms' ExecutedVersion) moves with its image."""
+    from tricolor.spec import Weights
+    from tricolor.stacks import load_stacks, render
+    from tricolor.stacks.state import ReleaseState
+
+    (item,) = load_stacks(["lambda-prod"])
+    mid = render(item, ReleaseState(weights=Weights(90, 10), images={"blue": f"{ECR}:1.4.2", "green": f"{ECR}:1.5.0"}))
+    result = compare(snapshots_from_rendered(mid), [])
+    assert result.counts["drift"] == 0, [d.as_json() for d in result.of_status("drift")]
+    reasons = {(d.path.split(".")[0], d.reason) for d in result.differences}
+    assert ("functionVersion", "release-managed: image") in reasons
+    assert ("qualifier", "release-managed: image") in reasons
+    assert ("dimensions", "release-managed: image") in reasons
+
+
+def test_lambda_memory_and_env_are_spec_paths(tmp_path) -> None:
+    """A Lambda staging stack and production differ in memory and LOG_LEVEL: allowed by
+    ``resources.*`` and ``env.LOG_LEVEL``; another variable is drift."""
+    from tricolor.stacks import load_stacks, render
+    from tricolor.stacks.config import read_stack_config
+
+    config, secret = read_stack_config("lambda-prod")
+    staging = {k: v for k, v in config.items() if k not in ("tricolor:weights", "tricolor:images")}
+    staging.update({"tricolor:environment": "staging", "tricolor:image": f"{ECR}:1.4.2", "tricolor:overrides": {
+        "env.LOG_LEVEL": "debug", "resources.limits.memory": "1Gi"}})
+    stacks = load_stacks(["lambda-staging", "lambda-prod"], configs={"lambda-staging": (staging, secret)})
+    left, right = (render(item) for item in stacks)
+    result = compare(snapshots_from_rendered(left) + snapshots_from_rendered(right), ALLOWED)
+    function = [d for d in result.differences if d.type == "aws:lambda/function:Function"]
+    paths = {d.path: d.reason for d in function}
+    assert paths["memorySize"] == "parity.allowed: resources.* (spec path resources.limits.memory)"
+    assert paths["environment.variables.LOG_LEVEL"].startswith("parity.allowed: env.LOG_LEVEL")
+    edited = _changed(left, "checkout-shared-function",
+                      lambda i: i["environment"]["variables"].update(PAYMENTS_URL="http://elsewhere"))
+    drift = compare(snapshots_from_rendered(edited) + snapshots_from_rendered(right), ALLOWED).of_status("drift")
+    assert [d.path for d in drift if d.type == "aws:lambda/function:Function"] == ["environment.variables.PAYMENTS_URL"]

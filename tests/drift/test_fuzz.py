@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import gzip
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -120,18 +119,27 @@ def test_malformed_checkpoints_never_compare_as_parity(cli: Any, tmp_path: Path,
     assert "a.json" in result.stderr and "Traceback" not in result.stderr
 
 
+# Linux copies the parent's peak RSS into a child's ``ru_maxrss`` at exec, so a
+# command started straight from a big pytest worker reports the worker's peak.
+# A small launcher (whose own fresh peak is what its child inherits) measures it.
+_LAUNCHER = """
+import os, subprocess, sys
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(process.pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+
+
 def _measured(args: list[str]) -> tuple[int, float, float, str]:
-    """Exit code, wall seconds, peak RSS (MiB, from ``wait4``) and stderr of the real
-    ``tricolor`` command."""
+    """Exit code, wall seconds, peak RSS (MiB, from ``wait4`` in a lean launcher) and
+    stderr of the real ``tricolor`` command."""
     tricolor = Path(sys.executable).parent / "tricolor"
     start = time.monotonic()
-    with tempfile.TemporaryFile() as err:
-        process = subprocess.Popen([str(tricolor), *args], stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
-        err.seek(0)
-        message = err.read().decode()
-    code = os.waitstatus_to_exitcode(status)
-    return code, time.monotonic() - start, usage.ru_maxrss / 1024, message
+    done = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, str(tricolor), *args],
+                          capture_output=True, text=True, check=True)
+    seconds = time.monotonic() - start
+    code, peak_kib = (int(field) for field in done.stdout.split())
+    return code, seconds, peak_kib / 1024, done.stderr
 
 
 @pytest.fixture(scope="module")

@@ -125,6 +125,17 @@ def test_router_view_per_color(rendered: dict[str, Any]) -> None:
     assert blue_route["colorRoute"]["matches"][0]["headers"]["x-tricolor-color"]["value"] == "blue"
 
 
+def test_a_rolling_production_stack_is_one_environment() -> None:
+    """``release.strategy: rolling`` builds one environment: drift shows it once, not as
+    two identical colors."""
+    from tricolor.drift import snapshots_from_rendered
+    from tricolor.stacks import render_stack
+
+    (only,) = snapshots_from_rendered(render_stack("small"))
+    assert only.environment == "small" and only.color is None
+    assert any(role.startswith("kubernetes:apps/v1:Deployment::") for role in only.resources)
+
+
 # -- one test per normalisation rule (README, "Normalisation") ------------------------------
 
 def _form(body: dict[str, Any], affixes: Affixes, type_: str = "") -> Any:
@@ -161,6 +172,19 @@ def test_rule_accounts_and_regions_are_learnt_from_the_stacks_own_arns() -> None
                   "zone": "us-east-2a", "other": "999999999999", "bigger": "1111111111112"}, affixes)
     assert form == {"SourceOwner": "{account}", "principal": "logs.{region}.amazonaws.com", "zone": "{region}a",
                     "other": "999999999999", "bigger": "1111111111112"}
+
+
+def test_rule_an_environments_own_labels_and_descriptions_line_up() -> None:
+    """Docker's list of labels as a map of labels; a description naming its environment
+    ("checkout-qa tasks") as a name."""
+    labels = [{"label": "tricolor.dev/stack", "value": "qa"}, {"label": "tricolor.dev/environment", "value": "staging"},
+              {"label": "tricolor.dev/team", "value": "qa"}]
+    assert _form({"labels": labels, "description": "checkout-qa tasks"}, Affixes("qa")) == {
+        "labels": [{"label": "tricolor.dev/stack", "value": "{stack}"},
+                   {"label": "tricolor.dev/environment", "value": "{environment}"},
+                   {"label": "tricolor.dev/team", "value": "qa"}],
+        "description": "checkout tasks"}
+    assert _form({"description": "qa"}, Affixes("qa")) == {"description": "qa"}  # a whole value: never
 
 
 def test_rule_tokens_only_in_names_never_a_whole_value() -> None:

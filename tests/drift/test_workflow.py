@@ -19,7 +19,7 @@ def test_workflow_is_scheduled_read_only_and_reports(root: Path) -> None:
     assert workflow["permissions"] == {"contents": "read", "id-token": "write", "issues": "write"}
     steps = workflow["jobs"]["drift"]["steps"]
     text = yaml.safe_dump(steps)
-    assert "tricolor drift --stacks" in text and "--format html" in text
+    assert "tricolor drift --stack " in text and "--output html" in text  # the one CLI convention
     assert any(step.get("uses", "").startswith("actions/upload-artifact") for step in steps)
     issue = next(step for step in steps if step.get("name") == "Open or update the drift issue")
     assert issue["if"] == "${{ steps.drift.outputs.code == '2' }}"

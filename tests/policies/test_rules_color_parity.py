@@ -53,3 +53,29 @@ def test_secret_values_are_never_shown(b):
     blue_only = check([blue, b.deployment("green")], ColorParityOptions(), b.PROD)
     assert "[secret]" in blue_only[0].message and "hunter2" not in blue_only[0].message
     assert check([blue, green], ColorParityOptions(), b.PROD) == []  # both redacted: equal as far as shown
+
+
+def test_lambda_mid_release_passes_its_versions_differ_like_images():
+    """Mid-release on Lambda the colors run different versions: each color's alias
+    (``functionVersion``), provisioned concurrency (``qualifier``) and alarms
+    (``ExecutedVersion``) name its own version, as a Deployment names its own image."""
+    from tricolor.policies import check_rendered
+    from tricolor.spec import Weights
+    from tricolor.stacks.render import load_stacks, render
+    from tricolor.stacks.state import ReleaseState
+
+    (item,) = load_stacks(["lambda-prod"])
+    ecr = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout"
+    mid = render(item, ReleaseState(weights=Weights(90, 10), images={"blue": f"{ecr}:1.4.2", "green": f"{ecr}:1.5.0"}))
+    subject = subject_from_rendered(mid)
+    assert check(subject.resources, ColorParityOptions(), subject.context()) == []
+    assert [v for v in check_rendered([mid]) if v.mandatory] == []
+
+
+def test_lambda_versions_still_compared_when_not_ignored(b):
+    blue = b.resource("aws:lambda/alias:Alias", "checkout-blue-alias", {"functionVersion": "7", "name": "blue"})
+    green = b.resource("aws:lambda/alias:Alias", "checkout-green-alias", {"functionVersion": "8", "name": "green"})
+    assert check([blue, green], ColorParityOptions(), b.PROD) == []
+    strict = ColorParityOptions.model_validate({"ignoreKeys": ["image"]})
+    (finding,) = check([blue, green], strict, b.PROD)
+    assert 'functionVersion: blue "7", green "8"' in finding.message

@@ -73,3 +73,41 @@ def test_total_is_an_option(b):
     route = b.http_route(b.good_route_rules(900, 100))
     assert len(check(route, WeightOptions(), b.PROD)) == 1
     assert check(route, WeightOptions.model_validate({"total": 1000}), b.PROD) == []
+
+
+def alias(b, weights, primary="7"):
+    props = {"name": "live", "functionName": "checkout-lambda-prod", "functionVersion": primary}
+    if weights is not None:
+        props["routingConfig"] = {"additionalVersionWeights": weights}
+    return b.resource("aws:lambda/alias:Alias", "checkout-router-alias", props)
+
+
+def test_lambda_alias_weights_at_every_step_of_the_example_pass(b):
+    from tricolor.components.aws_lambda.routing import alias_for
+
+    for green in (0, 10, 25, 50, 100):
+        routing = alias_for({"blue": "7", "green": "8"}, {"blue": 100 - green, "green": green})
+        rendered = alias(b, routing.additional or None, routing.function_version)
+        assert check(rendered, WeightOptions(), b.PROD) == [], green
+    assert check(alias(b, None), WeightOptions(), b.PROD) == []
+
+
+@pytest.mark.parametrize(("weights", "expected"), [
+    ({"8": 1.5}, "is 1.5, outside 0..1 allowed by a AWS Lambda alias"),
+    ({"8": -0.1}, "outside 0..1"),
+    ({"8": 0.125}, "not a whole percentage"),
+    ({"8": "0.1"}, "not a number"),
+    ({"8": True}, "not a number"),
+    ({"8": 0.1, "9": 0.1}, "has 2 versions; a AWS Lambda alias routes to its primary version and at most 1"),
+    ({"7": 0.1}, "is the primary version (functionVersion) itself"),
+])
+def test_lambda_alias_weights_are_checked_against_lambda_limits(b, weights, expected):
+    findings = check(alias(b, weights), WeightOptions(), b.PROD)
+    assert any(expected in f.message for f in findings), [f.message for f in findings]
+    assert all("routingConfig.additionalVersionWeights" in f.message for f in findings)
+
+
+def test_lambda_versions_unknown_offline_are_not_judged(b):
+    unknown = "(version of 123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout:1.5.0, known after deployment)"
+    assert check(alias(b, {unknown: 0.1}, primary="(version of x, known after deployment)"), WeightOptions(),
+                 b.PROD) == []

@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import json
+from datetime import timedelta
 
 import pytest
 
 from tricolor.policies import PolicyInputError, check_rendered, check_state, document, exit_code, run
 from tricolor.policies.registry import RULES
 from tricolor.policies.runner import Subject
+from tricolor.spec.strategies import Migrations
 
 STATE_FILES = ["checkpoint-v3.json", "checkpoint-v4.json", "checkpoint-secrets.json"]
 
@@ -109,6 +111,12 @@ def _violations(b, rendered, rule, config):
             staging, resources=[r for r in staging.resources if not r.type.endswith(":ConfigMap")]
         )
         return [v for v in check_rendered([staging, rendered["prod"]], config) if v.policy == rule]
+    if rule == "release-migrations":  # migrations without a rollback window
+        prod = rendered["prod"]
+        release = prod.stack.spec.release.model_copy(update={"rollback_window": timedelta(0), "migrations": (
+            Migrations.model_validate({"command": ["migrate"], "expand": ["up"]}))})
+        stack = dataclasses.replace(prod.stack, spec=prod.stack.spec.model_copy(update={"release": release}))
+        return [v for v in check_rendered([dataclasses.replace(prod, stack=stack)], config) if v.policy == rule]
     subject = Subject("prod", "production", tuple(_bad_subjects(b)[rule]))
     return [v for v in run([subject], config) if v.policy == rule]
 

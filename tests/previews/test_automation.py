@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tricolor import ROOT
 from tricolor.previews import DestroyerContext, DestroyError, PreviewMeta, PulumiUnavailable, StackRef
 from tricolor.previews.automation import Workspace, project_dir, require_pulumi, up_preview
 from tricolor.previews.automation_destroyer import AutomationDestroyer
+from tricolor.stacks.project import ProjectError
 
 
 def test_without_the_cli_everything_stops_before_acting(no_pulumi, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -26,10 +26,14 @@ def test_without_the_cli_everything_stops_before_acting(no_pulumi, tmp_path: Pat
     assert list(tmp_path.iterdir()) == [tmp_path / "empty-bin"]  # nothing but the fixture's empty PATH
 
 
-def test_project_dir_prefers_a_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_project_dir_is_the_working_project_never_the_installed_package(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    assert project_dir() == ROOT
-    (tmp_path / "Pulumi.yaml").write_text("name: tricolor\nruntime: python\n")
+    with pytest.raises(ProjectError, match="tricolor init"):
+        project_dir()
+    (tmp_path / "Pulumi.yaml").write_text("name: shop\nruntime: python\nconfig:\n  tricolor:spec:\n    value: s.yaml\n")
+    (tmp_path / "deep" / "er").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "deep" / "er")
     assert project_dir() == tmp_path
     assert Workspace().work_dir == tmp_path
     options = Workspace(backend_url="s3://b/p", work_dir=tmp_path).options(None)

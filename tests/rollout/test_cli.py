@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tricolor.spec import SpecError, load_spec
 
@@ -216,3 +217,25 @@ def test_analysis_steps_need_metrics(spec_with, tmp_path):
         load_spec(path)
     ok = spec_with({"preset": "all-at-once"}, metrics=[])
     assert load_spec(ok).release.schedule[0].set_weight == 100
+
+
+def test_dry_run_shows_the_migration_steps_and_what_they_run(cli, base_spec, tmp_path):
+    base_spec["release"]["migrations"] = {"command": ["python", "manage.py", "migrate"], "expand": ["--expand"],
+                                          "contract": ["--contract"]}
+    spec = tmp_path / "service.yaml"  # the example's release, with migrations
+    spec.write_text(yaml.safe_dump(base_spec, sort_keys=False))
+    result = cli("release", "start", "-s", "prod", "-i", "repo/app:v2", "--dry-run", "-o", "json", "--spec",
+                 str(spec), "--ledger", str(tmp_path / "ledger"))
+    assert result.exit_code == 0, result.output
+    steps = json.loads(result.stdout)["steps"]
+    assert steps[0]["action"] == "expand" and steps[1]["action"] == "deploy"
+    assert [s["action"] for s in steps[-2:]] == ["finish", "contract"]
+    expand, contract = steps[0]["runs"], steps[-1]["runs"]
+    assert expand["command"] == ["python", "manage.py", "migrate", "--expand"] and expand["image"] == "repo/app:v2"
+    assert "Kubernetes Job" in expand["where"] and "checkout-prod" in expand["where"] and "blue" in expand["where"]
+    assert contract["command"][-1] == "--contract"
+    simulation = json.loads(result.stdout)["simulation"]
+    assert simulation["status"] == "succeeded", simulation  # expand ran (offline) in the simulation
+    text = cli("release", "start", "-s", "prod", "-i", "repo/app:v2", "--dry-run", "--spec", str(spec),
+               "--ledger", str(tmp_path / "ledger"))
+    assert text.exit_code == 0 and "expand" in text.stdout and "contract" in text.stdout

@@ -59,3 +59,81 @@ def test_cloudwatch_rates_and_latency(aws_env):
 def test_cloudwatch_settings_are_checked(aws_env):
     with pytest.raises(ProviderError, match="targetGroups must map blue and green"):
         get_provider("cloudwatch", ProviderContext({"targetGroups": {"blue": "x"}}))
+
+
+def lambda_datum(function: str, version: str | None, name: str, value: float, at: float) -> dict[str, object]:
+    dims = [{"Name": "FunctionName", "Value": function}, {"Name": "Resource", "Value": f"{function}:live"}]
+    if version is not None:
+        dims.append({"Name": "ExecutedVersion", "Value": version})
+    return {"MetricName": name, "Dimensions": dims, "Timestamp": datetime.fromtimestamp(at, UTC), "Value": value}
+
+
+def lambda_function(function: str) -> tuple[str, str]:
+    """A container-image function with two published versions and the colors' aliases
+    on them, as the lambda backend leaves it (moto's Lambda)."""
+    import json
+
+    role = boto3.client("iam").create_role(
+        RoleName=f"role-{function}", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17",
+                                                                          "Statement": []}))["Role"]["Arn"]
+    lam = boto3.client("lambda")
+    ecr = "123456789012.dkr.ecr.us-east-1.amazonaws.com/checkout"
+    lam.create_function(FunctionName=function, Role=role, PackageType="Image", Code={"ImageUri": f"{ecr}:1.4.2"})
+    blue = lam.publish_version(FunctionName=function)["Version"]
+    lam.update_function_code(FunctionName=function, ImageUri=f"{ecr}:1.5.0")
+    green = lam.publish_version(FunctionName=function)["Version"]
+    lam.create_alias(FunctionName=function, Name="blue", FunctionVersion=blue)
+    lam.create_alias(FunctionName=function, Name="green", FunctionVersion=green)
+    return blue, green
+
+
+def test_cloudwatch_lambda_colors_are_the_alias_invocations_per_executed_version(aws_env):
+    function = f"checkout-{uuid.uuid4().hex[:8]}"
+    blue, green = lambda_function(function)
+    now = time.time()
+    data = []
+    for minute in range(1, 4):
+        at = now - minute * 60
+        data += [lambda_datum(function, blue, "Invocations", 9_000, at),
+                 lambda_datum(function, blue, "Errors", 90, at),
+                 lambda_datum(function, green, "Invocations", 1_000, at),
+                 lambda_datum(function, green, "Errors", 100, at),
+                 lambda_datum(function, blue, "Duration", 120, at),
+                 lambda_datum(function, green, "Duration", 480, at)]
+    boto3.client("cloudwatch").put_metric_data(Namespace="AWS/Lambda", MetricData=data)
+    # the colors' versions read from their own aliases (blue -> 1, green -> 2)
+    provider = get_provider("cloudwatch", ProviderContext({"function": function, "statistic": "Average"}))
+    window = Window(start=now - 3600, end=now + 60, canary="green", baseline="blue", canary_weight=10)
+    m = provider.measure(Metric(name="error-rate", kind="rate", max=0.01), window)
+    assert m.baseline == Counts(total=27_000, events=270) and m.canary == Counts(total=3_000, events=300)
+    latency = provider.measure(Metric(name="latency", kind="distribution"), window)
+    assert latency.canary and all(v == pytest.approx(480) for v in latency.canary)
+    # explicit versions win over the aliases
+    pinned = get_provider("cloudwatch", ProviderContext({"function": function, "versions": {"blue": green,
+                                                                                             "green": blue}}))
+    swapped = pinned.measure(Metric(name="error-rate", kind="rate"), window)
+    assert swapped.canary == Counts(total=27_000, events=270)
+
+
+def test_cloudwatch_lambda_rolling_windows_leave_executed_version_out(aws_env):
+    """A rolling stack: one version at a time behind the alias, told apart by time."""
+    function = f"checkout-{uuid.uuid4().hex[:8]}"
+    now = time.time()
+    update = now - 600
+    data = [lambda_datum(function, None, "Invocations", 1_000, update - 120),
+            lambda_datum(function, None, "Errors", 5, update - 120),
+            lambda_datum(function, None, "Invocations", 1_000, now - 120),
+            lambda_datum(function, None, "Errors", 80, now - 120)]
+    boto3.client("cloudwatch").put_metric_data(Namespace="AWS/Lambda", MetricData=data)
+    provider = get_provider("cloudwatch", ProviderContext({"function": function, "alias": "live"}))
+    window = Window(start=update, end=now + 60, canary="green", baseline="blue", canary_weight=100,
+                    baseline_start=update - 600, baseline_end=update)
+    m = provider.measure(Metric(name="error-rate", kind="rate", max=0.01), window)
+    assert m.baseline == Counts(total=1_000, events=5) and m.canary == Counts(total=1_000, events=80)
+
+
+def test_cloudwatch_lambda_missing_alias_is_a_provider_error(aws_env):
+    provider = get_provider("cloudwatch", ProviderContext({"function": f"none-{uuid.uuid4().hex[:8]}"}))
+    window = Window(start=time.time() - 600, end=time.time(), canary="green", baseline="blue", canary_weight=10)
+    with pytest.raises(ProviderError, match="the version of blue"):
+        provider.measure(Metric(name="error-rate", kind="rate"), window)

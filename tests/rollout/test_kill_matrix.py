@@ -12,7 +12,11 @@ target; no command answers with a traceback.
 
 Kill points: during a weight apply (before and after it took effect), in a pause, in
 an analysis, during an abort apply, during a rollback apply, in the rollback window,
-and in the rollback window with every verb run after it ended.
+and in the rollback window with every verb run after it ended. A rolling release
+(``strategy: rolling``): during its in-place deploy apply and in its analysis. A release
+with migrations: in the middle of its expand migration and of its contract migration;
+the run the killed process started is observed by the next one, never started again,
+and no contract ever runs for a release that did not complete.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from killing import Site, canary_weight, step_action
+from killing import Site, canary_weight, read_json, step_action
 
 NEW_IMAGE = "ghcr.io/acme/checkout:1.6.0"
 IMAGE = "ghcr.io/acme/checkout:1.5.0"
@@ -37,6 +41,21 @@ def release_spec(spec_with: Any, window: str) -> Path:
     return spec_with({"steps": [{"setWeight": 20}, {"pause": "2s"}, {"analysis": {}}, {"setWeight": 100}],
                       "rollbackWindow": window}, judge="threshold", interval="1s", consecutiveSuccessLimit=2,
                      name=f"service-{window}.yaml")
+
+
+MIGRATIONS = {"command": ["python", "manage.py", "migrate"], "expand": ["--expand"], "contract": ["--contract"]}
+
+
+def rolling_spec(spec_with: Any, window: str) -> Path:
+    return spec_with({"strategy": "rolling", "rollingUpdate": {"pause": "1s"}, "rollbackWindow": window,
+                      "smokeTests": []}, judge="threshold", interval="1s", consecutiveSuccessLimit=2,
+                     name=f"service-rolling-{window}.yaml")
+
+
+def migrations_spec(spec_with: Any, window: str) -> Path:
+    return spec_with({"steps": [{"setWeight": 20}, {"pause": "2s"}, {"setWeight": 100}], "rollbackWindow": window,
+                      "migrations": MIGRATIONS}, judge="threshold", interval="1s",
+                     name=f"service-migrations-{window}.yaml")
 
 
 def start(site: Site, *extra: str, **env: str) -> Any:
@@ -86,6 +105,28 @@ def killed_in_window_verbs_after_it(site: Site) -> dict[str, Any]:
     return rec
 
 
+def killed_in_rolling_deploy(site: Site) -> dict[str, Any]:
+    return site.kill_when(start(site, TRICOLOR_TEST_SLOW="deploy", **SLOW),
+                          lambda r: r["step_state"] == "applying" and step_action(r) == "deploy")
+
+
+def running_migration(rec: dict[str, Any], phase: str) -> bool:
+    return any(m["phase"] == phase and m["state"] == "running" for m in rec.get("migrations", []))
+
+
+def killed_in_migration(site: Site, phase: str) -> dict[str, Any]:
+    slow = {"TRICOLOR_TEST_SLOW": phase, "TRICOLOR_TEST_DELAY_MIGRATION": "60"}
+    extra = ("--wait",) if phase == "contract" else ()
+    # killed once the run exists on the platform (the offline runner's record of it)
+    return site.kill_when(start(site, *extra, **slow), lambda r: running_migration(r, phase) and any(
+        run["phase"] == phase for run in (runs(site) or {}).values()))
+
+
+def runs(site: Site) -> dict[str, Any] | None:
+    found = read_json(site.ledger / "offline" / f"{site.stack}.migrations.json")
+    return None if found is None else found["runs"]
+
+
 KILLS: dict[str, tuple[Callable[[Site], dict[str, Any]], str]] = {
     "weight-apply-before-effect": (killed_in_weight_apply, "1h"),
     "weight-apply-after-effect": (lambda s: killed_in_weight_apply(s, after=True), "1h"),
@@ -95,6 +136,14 @@ KILLS: dict[str, tuple[Callable[[Site], dict[str, Any]], str]] = {
     "rollback-apply": (killed_in_rollback_apply, "1h"),
     "rollback-window": (killed_in_window, "1h"),
     "after-rollback-window": (killed_in_window_verbs_after_it, "2s"),
+    "rolling-deploy-apply": (killed_in_rolling_deploy, "1h"),
+    "rolling-analysis": (killed_in_analysis, "1h"),
+    "expand-migration": (lambda s: killed_in_migration(s, "expand"), "1h"),
+    "contract-migration": (lambda s: killed_in_migration(s, "contract"), "2s"),
+}
+SPECS: dict[str, Callable[[Any, str], Path]] = {
+    "rolling-deploy-apply": rolling_spec, "rolling-analysis": rolling_spec, "expand-migration": migrations_spec,
+    "contract-migration": migrations_spec,
 }
 
 
@@ -109,8 +158,7 @@ def consistent(site: Site, rec: dict[str, Any]) -> None:
     applied = site.applied()
     if applied is None:
         return
-    known = [{"weights": rec["weights"], "images": rec["images"], "scaled_down": rec["scaled_down"],
-              "revisions": rec["revisions"], "shared": rec["shared"]}]
+    known = [{key: rec[key] for key in applied}]  # the state in force: weights, images, scaled down, routes...
     if rec["target"] is not None:
         known.append(rec["target"])
     assert applied in known, (applied, known)
@@ -154,22 +202,42 @@ def sequence(killed: Site, left: dict[str, Any], verb: str, folder: Path) -> str
     if verb == "resume" and left["status"] == "running":  # without skipping a step or repeating one
         entered = [e["step"] for e in rec["events"] if e["kind"] == "step"]
         applied = [e["step"] for e in rec["events"] if e["kind"] == "apply"]
-        assert entered == list(range(1, len(rec["plan"]))) and len(applied) == len(set(applied)), rec["events"]
+        finish = next(i for i, step in enumerate(rec["plan"]) if step["action"] == "finish")
+        assert entered == list(range(1, entered[-1] + 1)) and entered[-1] >= finish, rec["events"]
+        assert len(applied) == len(set(applied)), rec["events"]
     if verb == "status":
         assert done.returncode == {"completed": 0, "succeeded": 0, "aborted": 2, "rolled-back": 2}.get(
             rec["status"], 3)
     final = rec if rec["status"] in SETTLED else close(site, rec)
     consistent(site, final)
     ended(site, final)
+    migrated_once(site, left, final)
     if final["status"] == "aborted":
         assert (site.applied() or {})["weights"][final["canary"]] == 0
     return f"{verb}: {rec['status']} -> {final['status']}"
 
 
+def migrated_once(site: Site, left: dict[str, Any], final: dict[str, Any]) -> None:
+    """The run the killed process started was observed by the next one, never started
+    again; no contract ran for a release that did not complete."""
+    started = runs(site) or {}
+    done = {m["name"]: m for m in final.get("migrations", [])}
+    for entry in left.get("migrations", []):
+        if entry["state"] != "running" or entry["name"] not in started:
+            continue
+        run = started[entry["name"]]
+        assert run["created_by"] == left["lock"]["pid"]  # never created again
+        if done.get(entry["name"], {}).get("state") == "succeeded":
+            assert run.get("observed_by"), run  # finished by observing the run that existed
+    for run in started.values():
+        if run["phase"] == "contract" and run["release"] == final["release_id"]:
+            assert final["status"] == "completed", (final["status"], run)
+
+
 @pytest.mark.parametrize("kill", list(KILLS))
 def test_kill_matrix(kill, spec_with, tmp_path):
     make, window = KILLS[kill]
-    killed = Site(tmp_path / "killed" / "ledger", release_spec(spec_with, window))
+    killed = Site(tmp_path / "killed" / "ledger", SPECS.get(kill, release_spec)(spec_with, window))
     left = make(killed)
     assert left["lock"] is not None or left["status"] in SETTLED  # it was killed holding the release
     consistent(killed, left)

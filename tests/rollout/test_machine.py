@@ -310,3 +310,93 @@ def test_a_record_naming_a_revision_it_does_not_keep_is_refused():
     rec = fresh_revision()
     with pytest.raises(ValueError, match="r9 named but not in the catalog"):
         machine.with_(rec, revisions={"blue": "r1", "green": "r9"})
+# --- the step alphabet with setHeaderRoute and setCanaryScale (issue #14) ----------------
+
+_ROUTE_MATCH = [{"headerName": "X-Beta", "headerValue": {"exact": "on"}}]
+
+
+@st.composite
+def schedules(draw: Any) -> list[dict[str, Any]]:
+    """A valid step list drawn from every step kind: weights that never go down, analysis
+    only while both colors have traffic, route removals of routes set, nothing after 100."""
+    steps: list[dict[str, Any]] = []
+    weight, routes = 0, set()
+    for _ in range(draw(st.integers(1, 9))):
+        kind = draw(st.sampled_from(["setWeight", "pause", "analysis", "route", "unroute", "scale"]))
+        if kind == "setWeight":
+            weight = draw(st.integers(weight, 99))
+            steps.append({"setWeight": weight})
+        elif kind == "pause":
+            steps.append({"pause": draw(st.sampled_from(["1s", "30s", {}]))})
+        elif kind == "analysis" and 0 < weight < 100:
+            steps.append({"analysis": {}})
+        elif kind == "route":
+            name = draw(st.sampled_from(["a", "b"]))
+            routes.add(name)
+            steps.append({"setHeaderRoute": {"name": name, "match": _ROUTE_MATCH}})
+        elif kind == "unroute" and routes:
+            name = draw(st.sampled_from(sorted(routes)))
+            routes.discard(name)
+            steps.append({"setHeaderRoute": {"name": name}})
+        elif kind == "scale":
+            steps.append({"setCanaryScale": draw(st.sampled_from(
+                [{"replicas": 0}, {"replicas": 2}, {"weight": 25}, {"matchTrafficWeight": True}]))})
+    if draw(st.booleans()):
+        steps.append({"setWeight": 100})
+    return steps
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(schedules(), st.lists(st.tuples(EVENTS, st.integers(0, 400)), min_size=1, max_size=60))
+def test_random_schedules_with_routes_and_scales_keep_the_invariants(steps: list, events: list) -> None:
+    """... and revisions move with them (a release of r2 over r1: issue 17)."""
+    release = Release.model_validate({"steps": steps, "analysis": {"metrics": [{"name": "error-rate", "max": 0.01}]}})
+    state = InForce(weights=Weights(100, 0), images=V1, revisions={"blue": "r1", "green": "r1"}, shared="r1")
+    rec = machine.new_record(stack="prod", release_id="r1", image="repo/app:v2", plan=build_plan(release),
+                             state=state, settings=SETTINGS, now=0.0, lock=None, revision=R2, catalog={"r1": R1})
+    now, finished = 0.0, None
+    for event, dt in events:
+        now += dt
+        before = rec
+        rec = step(rec, event, now)
+        revisions_hold(rec)
+        if before.status == Status.ABORTING and rec.status in (Status.ABORTING, Status.ABORTED):
+            assert rec.weights.of(before.canary) <= before.weights.of(before.canary)
+        if rec.status in (Status.ABORTED, Status.ROLLED_BACK, Status.SUCCEEDED, Status.COMPLETED):
+            assert rec.header_routes == () and rec.canary_scale is None  # over: no route, full replicas
+        if rec.status == Status.ABORTED:
+            assert rec.weights.of(rec.canary) == 0
+        for route in rec.header_routes:  # a route only ever sends to the new color
+            assert route.color == rec.canary and rec.weights.of(rec.canary) < 100
+        if rec.canary_scale is not None:  # a scale only while the new color has less than all the traffic
+            assert rec.canary_scale.color == rec.canary and rec.weights.of(rec.canary) < 100
+        if rec.target is not None and rec.status == Status.RUNNING:
+            step_now = rec.current_step
+            assert step_now is not None
+            if step_now.action != "setWeight":  # a route or a scale never moves the weights
+                assert rec.target.weights == rec.weights
+        if finished is not None:
+            assert rec == finished
+        if rec.terminal:
+            finished = rec
+
+
+def test_extend_until_counts_inconclusive_only_after_the_extension() -> None:
+    """The exact rule (``analysis.py``): interval 60 s, inconclusiveLimit 2, extendUntil
+    300 s: looks at 0..240 s into the step are not counted, those at 300, 360 and 420 s
+    are; the third counted one exceeds the limit and aborts (at 420 s)."""
+    extended = SETTINGS.model_copy(update={"analysis": SETTINGS.analysis.model_copy(update={"extend_until": 300.0})})
+    rec = machine.advance(apply(machine.smoke_result(apply(fresh(), 0), 0, True, ""), 0), 1000)
+    rec = rec.model_copy(update={"settings": extended})
+    start = rec.step_started_at
+    assert start == 1000
+    for at in range(0, 420, 60):
+        rec = verdict(rec, "inconclusive", start + at)
+        assert rec.status == Status.RUNNING, at
+    assert rec.counters.extended == 5 and rec.counters.inconclusive == 2
+    assert "not counted: within extendUntil" in rec.events[-3].detail
+    rec = verdict(rec, "inconclusive", start + 420)
+    assert rec.status == Status.ABORTING and "3 inconclusive measurement(s), limit 2" in (rec.reason or "")
+    failed = machine.advance(apply(machine.smoke_result(apply(fresh(), 0), 0, True, ""), 0), 1000)
+    failed = verdict(failed.model_copy(update={"settings": extended}), "fail", 1060)
+    assert failed.status == Status.ABORTING  # a failure counts inside the extension

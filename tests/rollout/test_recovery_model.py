@@ -13,7 +13,11 @@ Invariants, after every rule:
 - from the state reached, a terminal state is reachable through the verbs the CLI runs
   (tried on a fork of the world: ``abort``, or ``rollback`` after a success, from a new
   owner); an abort always ends with the canary at 0, in the ledger and in the
-  infrastructure.
+  infrastructure;
+- the releases are blue-green or rolling with expand/contract migrations (a kill may
+  also come in the middle of a migration): each migration run is started once, never
+  again by the process that resumes it, and no contract runs for a release that was
+  aborted or rolled back.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from tricolor.rollout.appliers.base import ApplyResult, Change
 from tricolor.rollout.errors import ApplyError, LockedError, RolloutError
 from tricolor.rollout.judge import get_judge
 from tricolor.rollout.lock import Owner
+from tricolor.rollout.migrations.base import MigrationRelease, MigrationResult
 from tricolor.rollout.plan import build_plan
 from tricolor.rollout.providers.base import Measurement
 from tricolor.rollout.record import InForce, LedgerRecord, StepState
@@ -45,6 +50,12 @@ RELEASE = Release.model_validate({
               {"setWeight": 100}],
     "smokeTests": [{"path": "/health"}], "rollbackWindow": "10m",
     "analysis": {"interval": "1m", "metrics": [{"name": "error-rate", "max": 0.01}]},
+})
+ROLLING = Release.model_validate({
+    "strategy": "rolling", "rollingUpdate": {"pause": "1m"}, "smokeTests": [{"path": "/health"}],
+    "rollbackWindow": "10m",
+    "analysis": {"interval": "1m", "metrics": [{"name": "error-rate", "max": 0.01}]},
+    "migrations": {"command": ["migrate"], "expand": ["--expand"], "contract": ["--contract"]},
 })
 CONFIGURED = InForce(weights=Weights(100, 0), images={"blue": "repo/app:v0", "green": "repo/app:v0"})
 HOST = socket.gethostname()
@@ -63,12 +74,14 @@ class World:
         # first release records for both colors (their image on the spec as it is)
         self.state = CONFIGURED.model_copy(update={"revisions": {"blue": "r1", "green": "r1"}, "shared": "r1"})
         self.fail_next: str | None = None  # an apply purpose whose next apply fails
-        self.kill_next: str | None = None  # "before", "after" (an apply), "measure"
+        self.kill_next: str | None = None  # "before", "after" (an apply), "measure", "migrate"
         self.verdict = "pass"
+        self.runs: dict[str, dict[str, Any]] = {}  # migration runs by name: phase, release, times started
 
     def fork(self) -> World:
         twin = World()
         twin.state, twin.verdict = self.state, "pass"
+        twin.runs = {name: dict(run) for name, run in self.runs.items()}
         return twin
 
 
@@ -114,6 +127,26 @@ class ModelProvider:
         return Measurement(verdict=self.world.verdict, reason="model")  # type: ignore[arg-type]
 
 
+class ModelMigrations:
+    """The platform's one-off tasks: a run of a known name is observed, never started again."""
+
+    name = "model"
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    def run(self, phase: str, release: MigrationRelease) -> MigrationResult:
+        world = self.world
+        if release.name in world.runs:
+            return MigrationResult(world.runs[release.name]["ok"], "observed", created=False)
+        world.runs[release.name] = {"phase": phase, "release": release.release_id, "started": 1,
+                                    "ok": world.verdict != "fail"}
+        if world.kill_next == "migrate":
+            world.kill_next = None
+            raise Killed()
+        return MigrationResult(world.runs[release.name]["ok"], "model")
+
+
 class ModelSmoke:
     def __init__(self, world: World) -> None:
         self.world = world
@@ -127,7 +160,7 @@ def engine(ledger: Ledger, world: World, clock: VirtualClock) -> Engine:
     pid = next(DEAD_PIDS)
     owner = Owner(id=f"model@{HOST}:{pid}", host=HOST, pid=pid, actor=f"model@{HOST}")
     services = Services.of(ModelApplier(world), provider=ModelProvider(world), judge=get_judge("threshold"),
-                           smoke=ModelSmoke(world))
+                           smoke=ModelSmoke(world), migrations=ModelMigrations(world))
     return Engine(stack="prod", ledger=ledger, services=services, clock=clock, owner=owner, lock_timeout=60,
                   poll=30.0, budget=200)
 
@@ -174,6 +207,18 @@ class Recovery(RuleBasedStateMachine):
                             configured=CONFIGURED, candidate=candidate)
         self._run(lambda eng: (start(eng, prepared), eng.run(Stop(active=True, person=True))))
 
+    @rule()
+    def start_a_rolling_release_with_migrations(self) -> None:
+        """Rolling: the release's revision goes to the other slot, which the one
+        environment then runs."""
+        n = next(self.images)
+        image = f"repo/app:v{n}"
+        candidate = Candidate(image=image, spec={"env": {"N": str(n)}}, secrets={}, digest=f"config-{n}",
+                              shared="shared")
+        prepared = Prepared(image=image, plan=build_plan(ROLLING), settings=ReleaseSettings.of(ROLLING),
+                            configured=CONFIGURED, candidate=candidate)
+        self._run(lambda eng: (start(eng, prepared), eng.run(Stop(active=True, person=True))))
+
     @rule(action=st.sampled_from(list(RequestAction)), full=st.booleans())
     def steer_it(self, action: RequestAction, full: bool) -> None:
         self._run(lambda eng: steer(eng, action, reason="model", full=full, detach=True))
@@ -195,7 +240,7 @@ class Recovery(RuleBasedStateMachine):
     def an_apply_will_fail(self, purpose: str) -> None:
         self.world.fail_next = purpose
 
-    @rule(where=st.sampled_from(["before", "after", "measure"]))
+    @rule(where=st.sampled_from(["before", "after", "measure", "migrate"]))
     def a_kill_will_come(self, where: str) -> None:
         self.world.kill_next = where
 
@@ -230,6 +275,17 @@ class Recovery(RuleBasedStateMachine):
         if rec.revision is not None and rec.step_index == 0 and rec.step_state != StepState.APPLYING \
                 and rec.status in (Status.RUNNING, Status.PAUSED):
             assert world.revisions[rec.canary] == rec.revisions[rec.canary]
+
+    @invariant()
+    def migrations_run_once_and_never_contract_a_failed_release(self) -> None:
+        if not hasattr(self, "ledger"):
+            return
+        assert all(run["started"] == 1 for run in self.world.runs.values())
+        releases = {r.release_id: r for r in self.ledger.history("prod")}
+        for run in self.world.runs.values():
+            rec = releases.get(run["release"])
+            if run["phase"] == "contract" and rec is not None:
+                assert rec.status in (Status.SUCCEEDED, Status.COMPLETED), (rec.status, run)
 
     @invariant()
     def an_end_is_always_reachable(self) -> None:

@@ -118,8 +118,8 @@ def test_a_user_cannot_write_implicit(spec_data: dict) -> None:
     ({"experiment": {"templates": []}}, ["experiment: not supported", "extra ReplicaSets"]),
     ({"setMirrorRoute": {"name": "m"}}, ["setMirrorRoute: not supported", "cannot mirror"]),
     ({"plugin": {"name": "x"}}, ["plugin: not supported", "no plugin runtime"]),
-    ({"setHeaderRoute": {"name": "h"}}, ["setHeaderRoute: not supported yet", "later version"]),
-    ({"setCanaryScale": {"replicas": 3}}, ["setCanaryScale: not supported yet", "later version"]),
+    ({"replicaProgressThreshold": {"type": "Pod", "value": 1}}, ["replicaProgressThreshold: not supported",
+                                                                 "every replica"]),
     ({"setweight": 30}, ["unknown step kind 'setweight'", "did you mean 'setWeight'?"]),
     ({"sleep": "5m"}, ["unknown step kind 'sleep'", "{setWeight: N}"]),
     ({"setWeight": 20, "pause": "1m"}, ["exactly one kind", "has 2: 'setWeight', 'pause'"]),
@@ -187,9 +187,7 @@ def test_argo_step_lists_run_the_schedule_argo_would(spec_data: dict, source: st
 @pytest.mark.parametrize(("source", "refused"), [
     ("examples/rollout-analysis-step.yaml", {"release.steps[1].analysis": "Argo Rollouts' analysis shape"}),
     ("examples/rollout-experiment-step.yaml", {"release.steps[1]": "experiment: not supported"}),
-    ("examples/istio/istio-mirror.yaml", {"release.steps[0]": "setCanaryScale: not supported yet",
-                                          "release.steps[1]": "setMirrorRoute: not supported"}),
-    ("docs/features/canary.md#dynamic-canary-scale", {f"release.steps[{i}]": "setCanaryScale" for i in range(3)}),
+    ("examples/istio/istio-mirror.yaml", {"release.steps[1]": "setMirrorRoute: not supported"}),
 ])
 def test_argo_step_lists_with_kinds_tricolor_lacks(spec_data: dict, source: str, refused: dict[str, str]) -> None:
     spec_data["release"]["steps"] = ARGO[source]

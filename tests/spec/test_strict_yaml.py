@@ -236,6 +236,17 @@ def test_every_problem_of_a_stack_file_at_once(cli, stacks_dir, refused) -> None
     assert "did you mean 'replicas'?" in flat and "did you mean 'tricolor:databasePassword'?" in flat
 
 
+def test_nested_backend_settings_get_their_line_and_a_suggestion_in_the_same_pass(cli, stacks_dir, refused) -> None:
+    stacks = stacks_dir("config:\n  tricolor:environment: production\n  tricolor:backend: docker\n"
+                        "  tricolor:docker:\n    routerPrt: 8080\n    bindAddress: 127.0.0.1\n    limit: true\n"
+                        "  tricolor:wieghts: {blue: 100, green: 0}\n")
+    flat = refused(cli("plan", "--stacks-dir", str(stacks)), "3 problems")
+    assert "Pulumi.prod.yaml:5: config.tricolor:docker.routerPrt: unknown key 'routerPrt'; did you mean " \
+           "'routerPort'?" in flat
+    assert "Pulumi.prod.yaml:7: config.tricolor:docker.limit: unknown key 'limit'; did you mean 'limits'?" in flat
+    assert "Pulumi.prod.yaml:8: config.tricolor:wieghts: unknown key; did you mean 'tricolor:weights'?" in flat
+
+
 def test_keys_without_the_namespace_get_their_line(cli, stacks_dir, refused) -> None:
     stacks = stacks_dir("config:\n  environment: production\n  backend: nomad\n")
     refused(cli("plan", "--stacks-dir", str(stacks)), "Pulumi.prod.yaml:3: config.tricolor:backend: unknown backend")

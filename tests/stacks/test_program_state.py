@@ -18,7 +18,7 @@ from tricolor.rollout.record import StepState
 from tricolor.rollout.settings import ReleaseSettings
 from tricolor.rollout.stores.base import LEDGER_ENV
 from tricolor.spec import SpecError, Weights
-from tricolor.stacks import load_stacks, read_stack_config, render, render_stack
+from tricolor.stacks import load_stacks, read_stack_config, render
 from tricolor.stacks.config import to_runtime
 from tricolor.stacks.render import run_program
 
@@ -56,7 +56,7 @@ def run_main(folder: Path) -> list:
     """The real entry point, as `pulumi up -s prod` runs it (under the mock runtime)."""
     config, secrets = read_stack_config("prod", folder)
     config.setdefault("tricolor:spec", str(ROOT / "service.yaml"))
-    (item,) = load_stacks(["prod"], None, folder)
+    (item,) = load_stacks(["prod"], ROOT / "service.yaml", folder)  # a loose stacks folder: the spec is given
     for ref in item.stack.spec.secrets.values():  # placeholders, as a render gives them
         key = ref.config if ":" in ref.config else f"tricolor:{ref.config}"
         config.setdefault(key, "[secret]")
@@ -102,7 +102,8 @@ def test_a_plain_render_never_reads_a_ledger(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Ledger.open(str(tmp_path / ".tricolor" / "ledger")).update("prod", lambda _: canary_record(Weights(50, 50)))
     monkeypatch.setenv(LEDGER_ENV, str(tmp_path / ".tricolor" / "ledger"))
-    assert sorted(route_weights(render_stack("prod").resources).values()) == [0, 100]
+    (item,) = load_stacks(["prod"], None, ROOT / "stacks")
+    assert sorted(route_weights(render(item).resources).values()) == [0, 100]
 
 
 def test_a_render_takes_the_state_as_a_parameter():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -54,3 +55,12 @@ def test_mask_keeps_the_shape_and_redacts_like_redact() -> None:
 def test_kubernetes_secret_data_masked_whole() -> None:
     out = mask({"data": {"password": "c2VjcmV0"}, "stringData": "x"}, type_="kubernetes:core/v1:Secret")
     assert out == {"data": {"password": SECRET}, "stringData": SECRET}
+
+
+@pytest.mark.parametrize("value", ["hunter2", 12345, ["a", "b"], {"x": "y"}, None, True])
+@pytest.mark.parametrize("key", ["DB_PASSWORD", "apiKey", "STRIPE_KEY", "connection_string", "token"])
+def test_a_value_is_hidden_by_the_key_it_is_found_under(key: str, value: object) -> None:
+    for hide in (redact, mask):
+        shown = json.dumps(hide(value, key))
+        assert "hunter2" not in shown and "12345" not in shown and '"y"' not in shown and '"a"' not in shown
+    assert redact("visible", "secretName") == "visible"  # a reference to a secret, not one

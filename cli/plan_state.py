@@ -1,0 +1,62 @@
+"""The release state ``tricolor plan`` renders production stacks with, and the check
+that a team's production stacks share their ledger.
+
+A plain ``plan`` renders what the stack config says (a render never reads a ledger,
+so a stale ``.tricolor/`` in a checkout changes nothing). ``plan --ledger LOCATION``
+renders each production stack with the state in force recorded there (the weights,
+images and scaled-down color a release left), as ``pulumi up`` would.
+
+A production stack whose Pulumi state is shared (``backend.url`` in ``Pulumi.yaml`` or
+``$PULUMI_BACKEND_URL``, other than a local folder) but whose ledger is not
+(``tricolor:ledger`` unset or a folder) is warned about: a teammate's plain
+``pulumi up`` would not see the weights of a release in progress and would undo it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..rollout.ledger import Ledger, state_in_force
+from ..rollout.program_state import as_release_state
+from ..rollout.stores.base import scheme_of
+from ..stacks import ReleaseState, StackInput
+from ..stacks.config import stacks_folder
+from ..stacks.project import project_of, shared_backend
+from .ledger import ledger_at
+from .project import working_project
+
+__all__ = ["ledger_warnings", "states_in_force"]
+
+
+def states_in_force(location: str, inputs: list[StackInput], stacks_dir: Path | None) -> dict[str, ReleaseState]:
+    """Per production stack, the state in force in the ledger at ``location`` (stacks
+    it has no release of keep their config's)."""
+    ledger = Ledger.open(ledger_at(location, None, stacks_dir))
+    states = {}
+    for item in inputs:
+        if item.stack.environment != "production":
+            continue
+        record = ledger.read(item.stack.name)
+        if record is not None:
+            states[item.stack.name] = as_release_state(state_in_force(record))
+    return states
+
+
+def ledger_warnings(inputs: list[StackInput], stacks_dir: Path | None) -> list[str]:
+    """A warning per production stack on a shared state backend without a shared ledger."""
+    project = project_of(stacks_folder(stacks_dir)) or working_project()
+    backend = shared_backend(project) if project is not None else None
+    if backend is None:
+        return []
+    out = []
+    for item in inputs:
+        stack = item.stack
+        ledger = stack.config.ledger
+        if stack.environment != "production" or (ledger is not None and scheme_of(ledger) != "file"):
+            continue
+        where = f"a local folder ({ledger})" if ledger else "not set (.tricolor/ledger on each machine)"
+        out.append(f"stack {stack.name} is production on the shared state backend {backend[:120]}, but its "
+                   f"release ledger is {where}: a teammate's `pulumi up` would not see a release in progress and "
+                   "would undo its weights. Set tricolor:ledger to shared storage (s3://bucket/prefix) in "
+                   f"Pulumi.{stack.name}.yaml.")
+    return out
