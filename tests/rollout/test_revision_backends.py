@@ -28,7 +28,8 @@ ECR = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout:1.5.0"  # Lambda ru
 
 
 def k8s_env(rendered: Rendered, color: str, _: Mapping[str, Revision]) -> dict[str, str]:
-    return dict(rendered.find(f"checkout-{color}-config").inputs["data"])
+    """The ConfigMap of ``color`` (``""``: the one environment of a rolling stack)."""
+    return dict(rendered.find(f"checkout-{color}-config" if color else "checkout-config").inputs["data"])
 
 
 def docker_env(rendered: Rendered, color: str, catalog: Mapping[str, Revision]) -> dict[str, str]:
@@ -102,3 +103,27 @@ def test_each_color_is_built_from_its_revision_after_a_spec_edit(tmp_path, backe
     rendered, catalog = program(site), rec.catalog
     assert env(rendered, "green", catalog)[FLAG] == "false"  # the live color, until the cutover
     assert env(rendered, "blue", catalog)[FLAG] == "true"
+
+
+def test_a_rolling_release_runs_the_revision_of_the_slot_in_force(tmp_path):
+    """``strategy: rolling`` (the ``small`` stack): the one environment is built from the
+    revision of the slot in force; a config-only release that fails its analysis applies
+    the old slot's revision (configuration included) again, one that passes keeps the new."""
+    site = Site(tmp_path, copy.deepcopy(FAST_RELEASE), stack="small")
+    site.config(ledger=str(tmp_path / "ledger"))
+    first, _ = site.release("ghcr.io/acme/checkout:1.5.0")
+    assert first.status == Status.COMPLETED and first.settings.rolling, first.reason
+    old = first.revision
+    assert first.revisions is not None and first.revisions[first.active] == old
+    site.edit(lambda d: d["env"].__setitem__(FLAG, "true"))
+    assert k8s_env(program(site), "", {})[FLAG] == "false"  # a plain `pulumi up`: the slot's revision
+
+    failed, _ = site.release(None, canaryErrorRate=0.5)
+    assert failed.status == Status.ABORTED and failed.revisions is not None
+    assert failed.revisions[failed.active] == old and failed.revisions[failed.canary] == failed.revision != old
+    assert k8s_env(program(site), "", {})[FLAG] == "false"  # the old configuration is applied again
+
+    passed, _ = site.release(None)
+    assert passed.status == Status.COMPLETED and passed.revisions is not None, passed.reason
+    assert passed.revisions[passed.active] == passed.revision != old
+    assert k8s_env(program(site), "", {})[FLAG] == "true"
