@@ -23,12 +23,13 @@ from release_support import IMAGE
 from tricolor.rollout import Engine, Ledger, LedgerRecord, Services, Status, VirtualClock
 from tricolor.rollout.errors import ConflictError, InvalidRequestError, LedgerError, LockedError
 from tricolor.rollout.lock import Owner, actor_name, check_takeover, stale
-from tricolor.rollout.record import SCHEMA, LockInfo
+from tricolor.rollout.program_state import as_release_state
+from tricolor.rollout.record import SCHEMA, LockInfo, upgrade
 from tricolor.rollout.stores.base import LEDGER_ENV, StoreContext, ledger_location
 from tricolor.rollout.stores.memory import MemoryStore
 from tricolor.rollout.stores.registry import open_store
 from tricolor.rollout.verbs import prepare, start
-from tricolor.spec import Weights
+from tricolor.spec import CanaryScale, HeaderRoute, Weights
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_1 = Path(__file__).with_name("ledger-schema1")
@@ -190,6 +191,29 @@ def test_records_of_schema_1_still_load(name):
         assert rec.target is not None and rec.target.weights == Weights(100, 0)
         assert rec.target.images["green"] == "ghcr.io/acme/checkout:1.5.0"
     assert LedgerRecord.from_json(rec.to_json(), name) == rec  # and round-trips in the new schema
+
+
+@pytest.mark.parametrize("canary", [False, True])
+def test_records_of_schema_2_load_with_or_without_header_routes_and_canary_scale(canary):
+    """Schema 2 (before revisions) was written with and without the header routes and the
+    canary scale (setHeaderRoute, setCanaryScale): both load as schema 3, recording no
+    revisions, their routes and scale kept in the record, its target and the program's input."""
+    # a schema-2 record: schema 1 upgraded (2 -> 3 adds fields, all defaulted)
+    old = {**upgrade(json.loads((SCHEMA_1 / "aborting.json").read_bytes()), "aborting"), "schema_version": 2}
+    assert "revisions" not in old and "header_routes" not in old
+    route = HeaderRoute(name="beta", color="green", match=({"headerName": "X-Beta", "headerValue": {"exact": "on"}},))
+    extras = {"header_routes": [route.model_dump(mode="json", by_alias=True)],
+              "canary_scale": {"color": "green", "replicas": 2}} if canary else {}
+    raw = {**old, **extras, "target": {**old["target"], **extras}}
+    rec = LedgerRecord.from_json(json.dumps(raw).encode(), "schema-2")
+    assert rec.schema_version == SCHEMA == 3 and rec.revisions is None and rec.catalog == {}
+    assert rec.target is not None and rec.target.revisions is None
+    assert rec.header_routes == rec.target.header_routes == ((route,) if canary else ())
+    assert rec.canary_scale == rec.target.canary_scale == (CanaryScale(color="green", replicas=2) if canary else None)
+    state = as_release_state(rec.in_force, rec.catalog)
+    assert state.header_routes == rec.header_routes and state.canary_scale == rec.canary_scale
+    assert state.revisions is None  # the program builds both colors from the spec
+    assert LedgerRecord.from_json(rec.to_json(), "schema-3") == rec
 
 
 def test_a_schema_1_abort_is_finished_by_this_version(tmp_path, spec_with, load_prod, harness):
