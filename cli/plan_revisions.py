@@ -31,6 +31,7 @@ from ..spec.revision import config_key
 from ..stacks import Rendered, StackInput, render
 from ..stacks.render import SECRET_TEXT
 from .ledger import ledger_at
+from .plan_output import property_line, resource_line
 from .progress import each
 
 __all__ = ["RevisionNotice", "fenced", "render_all", "text_lines", "with_ledger"]
@@ -116,8 +117,6 @@ def render_all(items: list[StackInput], location: str | None,
 
 def text_lines(found: list[RevisionNotice]) -> list[tuple[str, str]]:
     """(line, style) pairs: the notice, then per color and shared its changes."""
-    from .plan_output import property_line, resource_line
-
     lines: list[tuple[str, str]] = []
     for notice in found:
         lines.append((notice.message, "heading" if notice.differs else "plain"))

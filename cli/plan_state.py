@@ -4,7 +4,8 @@ that a team's production stacks share their ledger.
 A plain ``plan`` renders what the stack config says (a render never reads a ledger,
 so a stale ``.tricolor/`` in a checkout changes nothing). ``plan --ledger LOCATION``
 renders each production stack with the state in force recorded there (the weights,
-images and scaled-down color a release left), as ``pulumi up`` would.
+images, scaled-down color, header routes and revisions a release left), as ``pulumi up``
+would (``plan_revisions.render_all``).
 
 A production stack whose Pulumi state is shared (``backend.url`` in ``Pulumi.yaml`` or
 ``$PULUMI_BACKEND_URL``, other than a local folder) but whose ledger is not
@@ -16,30 +17,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..rollout.ledger import Ledger, state_in_force
-from ..rollout.program_state import as_release_state
 from ..rollout.stores.base import scheme_of
-from ..stacks import ReleaseState, StackInput
+from ..stacks import StackInput
 from ..stacks.config import stacks_folder
 from ..stacks.project import project_of, shared_backend
-from .ledger import ledger_at
 from .project import working_project
 
-__all__ = ["ledger_warnings", "states_in_force"]
-
-
-def states_in_force(location: str, inputs: list[StackInput], stacks_dir: Path | None) -> dict[str, ReleaseState]:
-    """Per production stack, the state in force in the ledger at ``location`` (stacks
-    it has no release of keep their config's)."""
-    ledger = Ledger.open(ledger_at(location, None, stacks_dir))
-    states = {}
-    for item in inputs:
-        if item.stack.environment != "production":
-            continue
-        record = ledger.read(item.stack.name)
-        if record is not None:
-            states[item.stack.name] = as_release_state(state_in_force(record))
-    return states
+__all__ = ["ledger_warnings"]
 
 
 def ledger_warnings(inputs: list[StackInput], stacks_dir: Path | None) -> list[str]:

@@ -91,7 +91,7 @@ def test_a_plain_pulumi_up_keeps_the_route_in_force(spec_with, load_prod, harnes
     rec = h.run(person=True)  # waits at the manual gate with the route in force
     assert rec.status == Status.RUNNING and [r.name for r in rec.header_routes] == ["beta"]
     (item,) = load_stacks(["prod"], spec)
-    program = {r.name: r.inputs for r in render(item, as_release_state(state_in_force(rec))).resources}
+    program = {r.name: r.inputs for r in render(item, as_release_state(state_in_force(rec), rec.catalog)).resources}
     rules = program["checkout-router-route"]["spec"]["rules"]
     assert rules[2]["matches"][0]["headers"] == [{"type": "Exact", "name": "X-Beta", "value": "on"}]
     assert rules[2]["backendRefs"][0]["name"] == "checkout-green"
