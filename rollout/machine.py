@@ -174,7 +174,7 @@ def next_action(rec: LedgerRecord, now: float) -> Next:
 def target_of(rec: LedgerRecord) -> InForce:
     """The state the next apply must put in force."""
     images = dict(rec.images)
-    kept = {"revisions": rec.revisions, "shared": rec.shared}
+    kept: dict[str, Any] = {"revisions": rec.revisions, "shared": rec.shared}
     if rec.status.closing:  # abort or rollback: all traffic on the stable color (its own revision), both up
         return InForce(weights=Weights.all_on(rec.stable), images=images, scaled_down=None, **kept)
     if rec.status == Status.SUCCEEDED:  # after the flip ``canary`` names the old color: the new revision
@@ -369,8 +369,10 @@ def _promote(rec: LedgerRecord, now: float, request: Request) -> LedgerRecord:
         if step.action == StepAction.DEPLOY:
             return log(base, now, "ignored", f"promote --full by {request.by}: the new image is not deployed yet; "
                        "promote again once it is", by=request.by)
+        # the last step in force: a step not applied yet (the last setWeight, say) is not skipped
+        done = rec.step_index if rec.step_state == StepState.APPLIED else rec.step_index - 1
         return advance(base, now, f"{who}: --full, every remaining step skipped",
-                       to=full_promotion_index(rec.plan, rec.step_index))
+                       to=full_promotion_index(rec.plan, done))
     if step.action.waits:
         return advance(base, now, who)
     return log(base, now, "ignored", f"promote by {request.by}: {_where(rec)} is not a pause or an analysis",

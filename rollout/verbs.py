@@ -201,9 +201,9 @@ def check_verb(rec: LedgerRecord | None, action: RequestAction, stack: str, now:
     if rec is None:
         raise NoReleaseError(f"no release on stack {stack!r}: nothing to {action}")
     if rec.terminal:
-        refusal = rollback_refusal(rec) if action == RequestAction.ROLLBACK else ""
+        hint = rollback_refusal(rec) if action == RequestAction.ROLLBACK else ""
         raise NoReleaseError(f"no release running on stack {stack!r} (release {rec.release_id} is {rec.status}): "
-                             f"nothing to {action}{refusal}")
+                             f"nothing to {action}{hint}")
     if _window_over(rec, now):
         return  # every verb completes it first
     status = rec.status
@@ -220,9 +220,9 @@ def check_verb(rec: LedgerRecord | None, action: RequestAction, stack: str, now:
         RequestAction.PAUSE: (status.closing or status == Status.SUCCEEDED) and
         f"release {rec.release_id} is {status}: nothing to pause",
     }
-    refusal = refusals.get(action)
-    if refusal:
-        raise InvalidRequestError(str(refusal))
+    refused = refusals.get(action)
+    if refused:
+        raise InvalidRequestError(str(refused))
 
 
 def steer(engine: Engine, action: RequestAction, reason: str | None = None, full: bool = False,

@@ -400,3 +400,17 @@ def test_extend_until_counts_inconclusive_only_after_the_extension() -> None:
     failed = machine.advance(apply(machine.smoke_result(apply(fresh(), 0), 0, True, ""), 0), 1000)
     failed = verdict(failed.model_copy(update={"settings": extended}), "fail", 1060)
     assert failed.status == Status.ABORTING  # a failure counts inside the extension
+
+
+def test_promote_full_before_the_last_weight_is_applied_still_applies_it():
+    """Found by the schedule property test: ``promote --full`` while the last
+    ``setWeight`` (100) is pending jumped past it to the finish, so the release
+    "succeeded" with all traffic (and a header route) still on the old color."""
+    route = {"setHeaderRoute": {"name": "a", "match": [{"headerName": "X-Beta", "headerValue": {"exact": "on"}}]}}
+    release = Release.model_validate({"steps": [route], "analysis": {"metrics": [{"name": "error-rate", "max": 0.01}]}})
+    rec = machine.new_record(stack="prod", release_id="r1", image="repo/app:v2", plan=build_plan(release),
+                             state=InForce(weights=Weights(100, 0), images=V1), settings=SETTINGS, now=0.0, lock=None)
+    for event in ("tick", "tick", "promote-full", "tick", "tick", "tick"):
+        rec = step(rec, event, 0.0)
+    assert rec.status in (Status.SUCCEEDED, Status.COMPLETED)
+    assert rec.weights.of(rec.stable) == 100 and rec.stable == "green" and rec.header_routes == ()
