@@ -2,7 +2,8 @@
 
 Each apply renders the program with the change's target state (the release state is a
 parameter of the render) and compares every resource's inputs with the render of the
-state before: the URNs whose inputs differ are what the change would update. A
+state before: the URNs whose inputs differ are what the change would update (the
+properties a resource ignores, ``ignore_changes``, aside, as Pulumi updates it). A
 router-scoped change that would touch anything but the router is an ``ApplyError``: a
 weight step updates the router alone. It powers ``release --dry-run`` and the tests.
 
@@ -53,6 +54,7 @@ class OfflineApplier:
         self.state: InForce = recorded or context.in_force or InForce(weights=configured.weights,
                                                                       images=dict(configured.images))
         self._cache: dict[str, dict[str, str]] = {}
+        self._ignored: dict[str, dict[str, tuple[str, ...]]] = {}
         self.history: list[tuple[Change, list[str]]] = []
         self.catalog: dict[str, Revision] = {**self._catalog(), **dict(context.catalog or {})}
 
@@ -105,16 +107,22 @@ class OfflineApplier:
         return {k: self.item.config.get(k, SECRET_TEXT) for k in keys}
 
     def render(self, state: InForce) -> dict[str, str]:
-        """URN -> canonical JSON of the resource's inputs (and what it ignores), for that state."""
+        """URN -> canonical JSON of the resource's inputs, for that state."""
         key = json.dumps(state.model_dump(mode="json"), sort_keys=True)
         if key not in self._cache:
             rendered = render(self.item, as_release_state(state, self.catalog))
             self._cache[key] = {r.urn: json.dumps(r.inputs, sort_keys=True) for r in rendered.resources}
+            self._ignored[key] = {r.urn: r.ignore_changes for r in rendered.resources if r.ignore_changes}
         return self._cache[key]
 
     def diff(self, before: InForce, after: InForce) -> list[str]:
+        """The URNs an update from ``before`` to ``after`` changes: as Pulumi updates an
+        existing resource, the properties the new program ignores (``ignore_changes``: a
+        color keeping the secret values it runs, a Lambda function its variables) do not
+        count."""
         old, new = self.render(before), self.render(after)
-        return sorted(urn for urn in set(old) | set(new) if old.get(urn) != new.get(urn))
+        ignored = self._ignored.get(json.dumps(after.model_dump(mode="json"), sort_keys=True), {})
+        return sorted(urn for urn in set(old) | set(new) if _differs(old.get(urn), new.get(urn), ignored.get(urn)))
 
     def preflight(self) -> None:
         self.render(self.state)  # the program renders with the state in force
@@ -135,3 +143,12 @@ class OfflineApplier:
         self._save(change)
         self.history.append((change, changed))
         return ApplyResult(changed, f"{len(changed)} resource(s) changed")
+
+
+def _differs(old: str | None, new: str | None, ignored: tuple[str, ...] | None) -> bool:
+    """Do the inputs differ, the top-level properties in ``ignored`` aside (a resource
+    created or deleted always differs)?"""
+    if old is None or new is None or not ignored:
+        return old != new
+    before, after = json.loads(old), json.loads(new)
+    return {k: v for k, v in before.items() if k not in ignored} != {k: v for k, v in after.items() if k not in ignored}

@@ -100,6 +100,7 @@ def test_each_color_is_built_from_its_revision_after_a_spec_edit(tmp_path, backe
     assert rec.status == Status.RUNNING and rec.canary == "blue" and rec.weights.of("blue") > 0, rec.reason
     assert rec.revisions == {"green": old, "blue": rec.revision} and rec.revision != old
     assert all("green" not in parts(urns) for _, urns in applier.history)
+    assert parts(applier.history[0][1]) == {"blue"}  # the deploy: the idle color's objects alone
     rendered, catalog = program(site), rec.catalog
     assert env(rendered, "green", catalog)[FLAG] == "false"  # the live color, until the cutover
     assert env(rendered, "blue", catalog)[FLAG] == "true"
