@@ -22,8 +22,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from release_bench import Recording  # the same recording applier (bench/ is on sys.path)
+
 from tricolor.rollout import Engine, Ledger, Services, Stop, VirtualClock
-from tricolor.rollout.appliers.base import ApplierContext, ApplyResult, Change
+from tricolor.rollout.appliers.base import ApplierContext
 from tricolor.rollout.appliers.offline import OfflineApplier
 from tricolor.rollout.costs import strategy_costs
 from tricolor.rollout.judge import get_judge
@@ -40,23 +42,6 @@ from tricolor.spec.strategies import Migrations
 from tricolor.stacks import load_stacks, stack_names
 
 MIGRATIONS = Migrations.model_validate({"command": ["migrate"], "expand": ["up"], "contract": ["down"]})
-
-
-class Recording:
-    name = "recording"
-
-    def __init__(self) -> None:
-        self.state: InForce | None = None
-
-    def preflight(self) -> None:
-        pass
-
-    def current(self, stack: str) -> InForce | None:
-        return self.state
-
-    def apply(self, change: Change) -> ApplyResult:
-        self.state = change.target
-        return ApplyResult()
 
 
 def with_migrations(stack: Any) -> Any:
