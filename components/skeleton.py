@@ -18,6 +18,7 @@ back (``plan``/``build``). The skeleton keeps the conventions for all of them:
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -38,7 +39,7 @@ def child(parent: pulumi.Resource, *depends_on: pulumi.Resource | None, **option
     return pulumi.ResourceOptions(parent=parent, depends_on=[d for d in depends_on if d is not None], **options)
 
 
-class SharedBase(pulumi.ComponentResource, Generic[T]):
+class SharedBase(pulumi.ComponentResource, ABC, Generic[T]):
     """What both colors of a stack share, declared exactly once.
 
     Subclasses set ``backend``, implement ``settings_of`` (pure validation) and create
@@ -57,9 +58,9 @@ class SharedBase(pulumi.ComponentResource, Generic[T]):
         self.namespace: str | None = None
 
     @classmethod
+    @abstractmethod
     def settings_of(cls, stack: Stack) -> T:
         """The backend's settings for ``stack``, validated; raises before anything exists."""
-        raise NotImplementedError
 
     @property
     def shared(self) -> SharedBase[T]:
@@ -71,7 +72,7 @@ class SharedBase(pulumi.ComponentResource, Generic[T]):
         return {}
 
 
-class EnvironmentBase(pulumi.ComponentResource, Generic[S]):
+class EnvironmentBase(pulumi.ComponentResource, ABC, Generic[S]):
     """One running copy of the service. Staging and previews have no color and create
     their own ``Shared``; blue and green get the ``BlueGreen``'s.
 
@@ -105,8 +106,9 @@ class EnvironmentBase(pulumi.ComponentResource, Generic[S]):
         checked before a release starts and before anything is registered."""
         return []
 
+    @abstractmethod
     def build(self, name: str, args: EnvironmentArgs[S], shared: S) -> pulumi.Input[Any]:
-        raise NotImplementedError
+        """Register the environment's resources; returns what routers send traffic to."""
 
     def exports(self) -> dict[str, Any]:
         return {}
@@ -150,7 +152,7 @@ class BlueGreen(pulumi.ComponentResource, Generic[S, E]):
                                "colors": {color: env.exports() for color, env in self.colors.items()}})
 
 
-class RouterBase(pulumi.ComponentResource, Generic[S, T]):
+class RouterBase(pulumi.ComponentResource, ABC, Generic[S, T]):
     """The TrafficRouter skeleton: ``plan`` turns the weights into the backend's own
     structure (raising ``BackendLimitError`` before anything is registered), ``build``
     creates the resources from it and returns the ``weights`` output: the percentages
@@ -174,8 +176,9 @@ class RouterBase(pulumi.ComponentResource, Generic[S, T]):
             self.build(name, args, native, shared))
         self.register_outputs({**self.exports(), "weights": self.weights})
 
+    @abstractmethod
     def plan(self, args: RouterArgs[S], weights: Mapping[str, int] | None) -> T:
-        raise NotImplementedError
+        """The router's native description at ``weights`` (pure; refuses what it cannot do)."""
 
     @classmethod
     def route_problems(cls, stack: Stack, routes: tuple[HeaderRoute, ...]) -> list[str]:
@@ -183,8 +186,9 @@ class RouterBase(pulumi.ComponentResource, Generic[S, T]):
         release starts; ``plan`` refuses the same with ``BackendLimitError``)."""
         return []
 
+    @abstractmethod
     def build(self, name: str, args: RouterArgs[S], native: T, shared: S | None) -> pulumi.Input[dict[str, int]]:
-        raise NotImplementedError
+        """Register the router's resources from ``native``; returns the weights it configured."""
 
     def exports(self) -> dict[str, Any]:
         return {}
