@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from ..spec.release import HttpCheck
-from . import machine, migration_steps
+from . import machine, migration_steps, steering
 from .appliers.base import Applier, Change, Purpose
 from .clock import Clock, SystemClock
 from .errors import ApplyError, LockedError, NoReleaseError, RolloutError
@@ -247,7 +247,7 @@ class Engine:
 
     def _act(self, rec: LedgerRecord, action: Next, now: float) -> None:
         if action.kind == Act.REQUEST:
-            self._write(lambda r: machine.handle_request(r, self.clock.now()))
+            self._write(lambda r: steering.handle_request(r, self.clock.now()))
         elif action.kind == Act.APPLY:
             self._apply(rec)
         elif action.kind == Act.SMOKE:
@@ -274,7 +274,7 @@ class Engine:
         self.clock.sleep(wait)
         request = Request(action=RequestAction.PROMOTE, by="a simulated person", at=self.clock.now(),
                           reason=f"dry run: the manual gate is simulated as promoted after {wait:g}s")
-        self._write(lambda r: machine.handle_request(
+        self._write(lambda r: steering.handle_request(
             machine.log(r.model_copy(update={"request": request}), self.clock.now(), "simulated", request.reason or ""),
             self.clock.now()))
 

@@ -42,7 +42,7 @@ from .canary_state import carried, describe_extras
 from .errors import InvalidRequestError
 from .events import describe_target, step_label
 from .migration_state import contract_index, contract_skipped, rollback_refusal
-from .plan import PlanStep, StepAction, full_promotion_index
+from .plan import PlanStep, StepAction
 from .record import (
     Counters,
     Event,
@@ -50,8 +50,6 @@ from .record import (
     LedgerRecord,
     LockInfo,
     MigrationState,
-    Request,
-    RequestAction,
     Status,
     StepState,
     Verdict,
@@ -60,7 +58,7 @@ from .record import (
 from .settings import ReleaseSettings
 
 __all__ = ["Act", "Next", "new_record", "next_action", "target_of", "begin_apply", "end_apply", "advance",
-           "finish", "window_over", "abort", "rollback", "supersede", "handle_request", "add_request", "smoke_result",
+           "finish", "window_over", "abort", "rollback", "supersede", "smoke_result",
            "measurement", "canary_weight", "log", "with_", "close"]
 
 
@@ -336,94 +334,6 @@ def rollback(rec: LedgerRecord, now: float, reason: str, by: str | None = None) 
     # After the flip ``stable`` is the new color; rolling back puts all traffic on the old one.
     out = with_(rec, status=Status.ROLLING_BACK, stable=rec.canary, canary=rec.stable, reason=reason)
     return log(out, now, "rollback", f"rollback: {reason}", by=by)
-
-
-def _pause(rec: LedgerRecord, now: float, request: Request) -> LedgerRecord:
-    if rec.status != Status.RUNNING:
-        return log(rec, now, "ignored", f"pause by {request.by}: the release is {rec.status}", by=request.by)
-    out = with_(rec, status=Status.PAUSED, paused_by=request.by)
-    return log(out, now, "pause", f"paused by {request.by}" + _why(request), by=request.by)
-
-
-def _resume(rec: LedgerRecord, now: float, request: Request) -> LedgerRecord:
-    if rec.status != Status.PAUSED:
-        return log(rec, now, "resume", f"resumed by {request.by}{_why(request)}: continues at "
-                   f"{_where(rec)}", by=request.by)
-    out = with_(rec, status=Status.RUNNING, paused_by=None)
-    step = out.current_step
-    if step is not None and step.action == StepAction.PAUSE and step.duration is not None:
-        # the time already paused on this step is kept: the pause ends when it would have
-        started = now if out.step_started_at is None else out.step_started_at
-        out = with_(out, step_started_at=started + now - _paused_at(rec, now))
-    return log(out, now, "resume", f"resumed by {request.by}{_why(request)} at {_where(out)}", by=request.by)
-
-
-def _promote(rec: LedgerRecord, now: float, request: Request) -> LedgerRecord:
-    """Skip the pause or analysis in progress (``full``: every remaining step)."""
-    step = rec.current_step
-    base = with_(rec, status=Status.RUNNING, paused_by=None) if rec.status == Status.PAUSED else rec
-    who = f"promoted by {request.by}{_why(request)}"
-    if rec.status not in (Status.RUNNING, Status.PAUSED) or step is None:
-        return log(rec, now, "ignored", f"promote by {request.by}: the release is {rec.status}", by=request.by)
-    if request.full:
-        if step.action == StepAction.DEPLOY:
-            return log(base, now, "ignored", f"promote --full by {request.by}: the new image is not deployed yet; "
-                       "promote again once it is", by=request.by)
-        # the last step in force: a step not applied yet (the last setWeight, say) is not skipped
-        done = rec.step_index if rec.step_state == StepState.APPLIED else rec.step_index - 1
-        return advance(base, now, f"{who}: --full, every remaining step skipped",
-                       to=full_promotion_index(rec.plan, done))
-    if step.action.waits:
-        return advance(base, now, who)
-    return log(base, now, "ignored", f"promote by {request.by}: {_where(rec)} is not a pause or an analysis",
-               by=request.by)
-
-
-def _why(request: Request) -> str:
-    return f" ({request.reason})" if request.reason else ""
-
-
-def _where(rec: LedgerRecord) -> str:
-    step = rec.current_step
-    return f"{step_label(rec, step)} {step.description}" if step is not None else "the end"
-
-
-def _paused_at(rec: LedgerRecord, now: float) -> float:
-    return next((e.at for e in reversed(rec.events) if e.kind == "pause"), now)
-
-
-def handle_request(rec: LedgerRecord, now: float) -> LedgerRecord:
-    """Apply the pending request (and clear it); a request that does not fit is logged."""
-    request = rec.request
-    if request is None:
-        return rec
-    cleared = rec.model_copy(update={"request": None})
-    by = request.by
-    if rec.status == Status.SUCCEEDED and rec.rollback_until is not None and now > rec.rollback_until:
-        return log(cleared, now, "ignored", f"{request.action} by {by}: the rollback window is over; "
-                   f"the release completes first{rollback_refusal(rec)}", by=by)
-    if request.action == RequestAction.ABORT:
-        if rec.status.closing:
-            return log(cleared, now, "abort", f"abort by {by}: already {rec.status}; finishing it", by=by)
-        if rec.status == Status.SUCCEEDED:
-            return log(cleared, now, "ignored", f"abort by {by}: the release succeeded; use rollback", by=by)
-        return abort(cleared, now, request.reason or f"aborted by {by}", by=by)
-    if request.action == RequestAction.ROLLBACK:
-        if rec.status.closing:
-            return log(cleared, now, "rollback", f"rollback by {by}: already {rec.status}; finishing it", by=by)
-        try:
-            return rollback(cleared, now, request.reason or f"rolled back by {by}", by=by)
-        except InvalidRequestError as exc:
-            return log(cleared, now, "ignored", str(exc), by=by)
-    handler = {RequestAction.PAUSE: _pause, RequestAction.RESUME: _resume, RequestAction.PROMOTE: _promote}
-    return handler[request.action](cleared, now, request)
-
-
-def add_request(rec: LedgerRecord, request: Request) -> LedgerRecord:
-    if rec.terminal:
-        raise InvalidRequestError(f"release {rec.release_id} on {rec.stack} is {rec.status}: nothing to "
-                                  f"{request.action}")
-    return rec.model_copy(update={"request": request})
 
 
 def smoke_result(rec: LedgerRecord, now: float, ok: bool, detail: str) -> LedgerRecord:

@@ -34,7 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..spec import Stack, image_problem
-from . import machine
+from . import machine, steering
 from .canary_checks import canary_problems
 from .engine import Engine, Stop
 from .errors import InvalidRequestError, LockedError, NoReleaseError
@@ -240,7 +240,7 @@ def steer(engine: Engine, action: RequestAction, reason: str | None = None, full
         decided[:] = [live]
         if live and action == RequestAction.RESUME and current.status == Status.RUNNING:
             return current  # it is being driven: nothing to resume
-        return machine.add_request(current if live else engine.take(current, now), request)
+        return steering.add_request(current if live else engine.take(current, now), request)
 
     rec = engine.ledger.update(engine.stack, decide)
     if decided and decided[0]:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tricolor.rollout import machine
+from tricolor.rollout import machine, steering
 from tricolor.rollout.errors import InvalidRequestError
 from tricolor.rollout.machine import Act
 from tricolor.rollout.plan import build_plan
@@ -47,7 +47,7 @@ def verdict(rec: LedgerRecord, v: str, now: float) -> LedgerRecord:
 
 def ask(rec: LedgerRecord, action: str, now: float, **kw: Any) -> LedgerRecord:
     request = Request(action=RequestAction(action), by="x@host", at=now, **kw)
-    return machine.handle_request(machine.add_request(rec, request), now)
+    return steering.handle_request(steering.add_request(rec, request), now)
 
 
 def test_plan_of_presets():
@@ -135,16 +135,16 @@ def test_requests_keep_who_and_why():
     assert rec.status == Status.ABORTING and rec.reason == "bad feeling"
     rec = apply(rec, 1)
     with pytest.raises(InvalidRequestError):
-        machine.add_request(rec, Request(action=RequestAction.RESUME, by="a", at=0))
+        steering.add_request(rec, Request(action=RequestAction.RESUME, by="a", at=0))
 
 
 def test_an_interrupted_apply_is_finished_before_any_request():
     rec = machine.begin_apply(machine.smoke_result(apply(fresh(), 0), 0, True, ""), 1)  # 10 % in flight
-    rec = machine.add_request(rec, Request(action=RequestAction.ABORT, by="x", at=2))
+    rec = steering.add_request(rec, Request(action=RequestAction.ABORT, by="x", at=2))
     assert machine.next_action(rec, 2).kind == Act.APPLY  # the weights stay known
     rec = machine.end_apply(rec, 2)
     assert machine.next_action(rec, 2).kind == Act.REQUEST
-    rec = apply(machine.handle_request(rec, 3), 3)
+    rec = apply(steering.handle_request(rec, 3), 3)
     assert rec.status == Status.ABORTED and rec.weights == Weights(100, 0)
 
 
@@ -223,11 +223,11 @@ def step(rec: LedgerRecord, event: str, now: float) -> LedgerRecord:
         except InvalidRequestError:
             return rec
     if event in ("pause", "resume", "promote", "abort", "rollback", "promote-full"):
-        return machine.add_request(rec, Request(action=RequestAction(event.split("-")[0]), by="x", at=now,
+        return steering.add_request(rec, Request(action=RequestAction(event.split("-")[0]), by="x", at=now,
                                                 full=event == "promote-full"))
     action = machine.next_action(rec, now)
     if action.kind == Act.REQUEST:
-        return machine.handle_request(rec, now)
+        return steering.handle_request(rec, now)
     if action.kind == Act.APPLY and event in ("apply", "tick"):
         return apply(rec, now)
     if action.kind == Act.APPLY and event == "crash-mid-apply":
