@@ -27,11 +27,15 @@ from pydantic import ValidationError
 from tricolor.rollout.duration import Traffic, estimates
 from tricolor.rollout.plan import build_plan
 from tricolor.rollout.settings import AnalysisSettings
-from tricolor.spec import HeaderRoute, Release, Weights
 from tricolor.spec.argo import convert_rollout
 from tricolor.spec.argo_steps import convert_steps
+from tricolor.spec.canary import HeaderRoute
+from tricolor.spec.release import Release
+from tricolor.spec.weights import Weights
 from tricolor.spec.yamlfile import read_documents
-from tricolor.stacks import ReleaseState, load_stacks, render
+from tricolor.stacks.config import load_stacks
+from tricolor.stacks.render import render
+from tricolor.stacks.state import ReleaseState
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests/fixtures/argo-rollouts"

@@ -26,7 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 from tricolor.components.docker.nginx import RouterConfig, render
-from tricolor.stacks import render_stack
+from tricolor.stacks.render import render_stack
 
 STACKS = {"kubernetes": "prod", "aws": "aws-prod", "docker": "local", "lambda": "lambda-prod"}
 MAIN = """worker_processes 1;

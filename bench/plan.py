@@ -26,9 +26,8 @@ from pathlib import Path
 
 import pulumi
 
-from tricolor.spec import load_spec, parse_spec
-from tricolor.stacks import read_stack_config, resolve
-from tricolor.stacks.config import to_runtime
+from tricolor.spec.load import load_spec, parse_spec
+from tricolor.stacks.config import read_stack_config, resolve, to_runtime
 from tricolor.stacks.program import build
 from tricolor.stacks.render import run_program
 

@@ -21,7 +21,8 @@ from pulumi_policy.policy import _PolicyAnalyzerServicer
 
 from tricolor.policies import PACK_VERSION, Resource, Subject, check_rendered, check_state, run
 from tricolor.policies.pack import pack_arguments
-from tricolor.stacks import load_stacks, render, stack_names
+from tricolor.stacks.config import load_stacks, stack_names
+from tricolor.stacks.render import render
 
 ROOT = Path(__file__).resolve().parents[1]
 STATES = ROOT / "tests" / "fixtures" / "pulumi-state"  # vendored: nothing reads ../shared

@@ -14,7 +14,11 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from tricolor.previews import PreviewMeta, decide, decide_one, list_stacks, open_backend, preview_names, reread
+from tricolor.previews.backends import open_backend
+from tricolor.previews.listing import list_stacks, reread
+from tricolor.previews.naming import preview_names
+from tricolor.previews.reaper import decide, decide_one
+from tricolor.previews.tags import PreviewMeta
 from tricolor.previews.ttl import utcnow
 
 

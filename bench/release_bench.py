@@ -19,16 +19,18 @@ import threading
 import time
 from pathlib import Path
 
-from tricolor.rollout import Engine, Ledger, Services, Stop, VirtualClock
 from tricolor.rollout.appliers.base import ApplyResult, Change
+from tricolor.rollout.clock import VirtualClock
+from tricolor.rollout.engine import Engine, Services, Stop
 from tricolor.rollout.judge import get_judge
+from tricolor.rollout.ledger import Ledger
 from tricolor.rollout.providers.base import ProviderContext
 from tricolor.rollout.providers.registry import get_provider
 from tricolor.rollout.record import InForce
 from tricolor.rollout.smoke import SkippedSmoke
 from tricolor.rollout.stores.memory import MemoryStore
 from tricolor.rollout.verbs import prepare, start
-from tricolor.stacks import load_stacks
+from tricolor.stacks.config import load_stacks
 
 ROOT = Path(__file__).resolve().parents[1]
 

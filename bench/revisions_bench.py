@@ -25,16 +25,19 @@ from typing import Any
 
 import yaml
 
-from tricolor.rollout import Engine, Ledger, Services, Stop, VirtualClock
 from tricolor.rollout.appliers.base import ApplierContext
 from tricolor.rollout.appliers.offline import OfflineApplier
+from tricolor.rollout.clock import VirtualClock
+from tricolor.rollout.engine import Engine, Services, Stop
 from tricolor.rollout.judge import get_judge
+from tricolor.rollout.ledger import Ledger
 from tricolor.rollout.providers.base import ProviderContext
 from tricolor.rollout.providers.registry import get_provider
 from tricolor.rollout.revisions import config_versions, part_of, render_state
 from tricolor.rollout.verbs import prepare, start
 from tricolor.spec.revision import secret_version
-from tricolor.stacks.render import load_stacks, render
+from tricolor.stacks.config import load_stacks
+from tricolor.stacks.render import render
 
 ROOT = Path(__file__).resolve().parents[1]
 RELEASE: dict[str, Any] = {

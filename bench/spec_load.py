@@ -26,7 +26,9 @@ from typing import Any
 
 import yaml
 
-from tricolor.spec import SpecError, load_spec, parse_spec, yamlfile
+from tricolor.spec import yamlfile
+from tricolor.spec.errors import SpecError
+from tricolor.spec.load import load_spec, parse_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = (ROOT / "service.yaml").read_text()

@@ -24,11 +24,13 @@ from typing import Any
 
 from release_bench import Recording  # the same recording applier (bench/ is on sys.path)
 
-from tricolor.rollout import Engine, Ledger, Services, Stop, VirtualClock
 from tricolor.rollout.appliers.base import ApplierContext
 from tricolor.rollout.appliers.offline import OfflineApplier
+from tricolor.rollout.clock import VirtualClock
 from tricolor.rollout.costs import strategy_costs
+from tricolor.rollout.engine import Engine, Services, Stop
 from tricolor.rollout.judge import get_judge
+from tricolor.rollout.ledger import Ledger
 from tricolor.rollout.migrations.base import MigrationContext
 from tricolor.rollout.migrations.offline import OfflineMigrationRunner
 from tricolor.rollout.plan import build_plan
@@ -39,7 +41,7 @@ from tricolor.rollout.smoke import SkippedSmoke
 from tricolor.rollout.stores.memory import MemoryStore
 from tricolor.rollout.verbs import prepare, start
 from tricolor.spec.strategies import Migrations
-from tricolor.stacks import load_stacks, stack_names
+from tricolor.stacks.config import load_stacks, stack_names
 
 MIGRATIONS = Migrations.model_validate({"command": ["migrate"], "expand": ["up"], "contract": ["down"]})
 

@@ -5,25 +5,55 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from ..errors import ExitCode, TricolorError
+from ..lazy import later
+
+if TYPE_CHECKING:
+    import rich.console as rich_console
+    import rich.markup as rich_markup
+else:
+    rich_console = later("rich.console")
+    rich_markup = later("rich.markup")
+
+
+class LazyConsole:
+    """A rich ``Console`` made when first used: a command that prints only JSON (``preview
+    name``, ``judge``) never imports rich, which is a good part of its start-up."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+
+    @functools.cached_property
+    def real(self) -> rich_console.Console:
+        return rich_console.Console(**self._options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    # rich's Live and Progress enter their console (``with console:``), which looks up
+    # the special methods on the type, not through ``__getattr__``
+    def __enter__(self) -> rich_console.Console:
+        return self.real.__enter__()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.real.__exit__(*exc_info)
+
 
 # Data is never markup: no emoji codes (``:fire:``), no highlighting. Values printed
 # inside markup strings go through ``escape``; whole values are printed as ``Text``.
-console = Console(highlight=False, emoji=False)
-err_console = Console(stderr=True, highlight=False, emoji=False)
+console = cast("rich_console.Console", LazyConsole(highlight=False, emoji=False))
+err_console = cast("rich_console.Console", LazyConsole(stderr=True, highlight=False, emoji=False))
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail(message: str, code: int = ExitCode.ERROR) -> typer.Exit:
     """Print ``message`` as an error and return the ``typer.Exit`` to raise."""
-    err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {rich_markup.escape(message)}", soft_wrap=True)
     return typer.Exit(code)
 
 

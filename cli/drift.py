@@ -34,7 +34,7 @@ from ..drift.run import run
 from ..drift.source import SourceContext
 from ..drift.sources import get_source
 from ..drift.text_report import lines
-from ..spec import load_spec
+from ..spec.load import load_spec
 from ..spec.naming import STACK_NAME_MAX, dns_label, stack_name_problem
 from ..stacks.config import read_stack_config, stack_file
 from ..stacks.project import Project, find_project

@@ -23,8 +23,8 @@ import yaml
 from rich.markup import escape
 
 from ..errors import ExitCode
-from ..spec import SpecFileError
 from ..spec.argo import convert_rollout
+from ..spec.errors import SpecFileError
 from ..spec.yamlfile import read_documents
 from .common import console, err_console, guarded, print_json
 from .group import TricolorGroup

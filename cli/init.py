@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 
 from ..policies.rules_images import ImageOptions, image_finding
-from ..spec import dns_label_problem
+from ..spec.naming import dns_label_problem
 from ..stacks.project import ProjectError
 from ..stacks.scaffold import INIT_BACKENDS, Scaffold, example_project, render_project, write_project
 from .common import console, guarded

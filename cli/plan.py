@@ -28,9 +28,9 @@ from ..drift.report import json_bytes
 from ..errors import ExitCode
 from ..policies import check_rendered, violations_renderable
 from ..policies import document as policy_document
-from ..previews import preview_plan_config
-from ..stacks import Rendered, load_stacks, stack_names
-from ..stacks.config import stack_file, stacks_folder
+from ..previews.config import preview_plan_config
+from ..stacks.config import load_stacks, stack_file, stack_names, stacks_folder
+from ..stacks.render import Rendered
 from ..vocab.redact import mask
 from .common import console, err_console, guarded
 from .plan_base import Base, read_base, render_stacks

@@ -31,8 +31,8 @@ from ..drift.changes import Planned, planned
 from ..drift.errors import PlanBaseError, SourceError
 from ..drift.pulumi_state import read_state_bytes
 from ..errors import TricolorError
-from ..stacks import load_stacks, render
-from ..stacks.config import project_root, read_stack_config, spec_path, stack_file
+from ..stacks.config import load_stacks, project_root, read_stack_config, spec_path, stack_file
+from ..stacks.render import render
 from ..vocab import checkpoint
 from ..vocab.wire import Urn
 

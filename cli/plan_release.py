@@ -21,8 +21,9 @@ from rich.text import Text
 from ..rollout.costs import strategy_costs
 from ..rollout.migrations.registry import migration_problem
 from ..rollout.plan import PlanStep, build_plan
-from ..spec import Stack, format_duration
-from ..stacks import Rendered
+from ..spec.durations import format_duration
+from ..spec.stack import Stack
+from ..stacks.render import Rendered
 
 __all__ = ["cost_table", "release_document", "schedule_tables"]
 

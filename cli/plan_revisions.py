@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from ..drift.changes import StackChanges
-from ..rollout import Ledger, LedgerRecord, state_in_force
+from ..rollout.ledger import Ledger, state_in_force
 from ..rollout.program_state import as_release_state
+from ..rollout.record import LedgerRecord
 from ..rollout.revisions import candidate_of, changes_by_part, config_versions, prepare_state, render_state
 from ..spec.revision import config_key
-from ..stacks import Rendered, StackInput, render
-from ..stacks.render import SECRET_TEXT
+from ..stacks.config import StackInput
+from ..stacks.render import SECRET_TEXT, Rendered, render
 from .ledger import ledger_at
 from .plan_output import property_line, resource_line
 from .progress import each

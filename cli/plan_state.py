@@ -18,8 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..rollout.stores.base import scheme_of
-from ..stacks import StackInput
-from ..stacks.config import stacks_folder
+from ..stacks.config import StackInput, stacks_folder
 from ..stacks.project import project_of, shared_backend
 from .project import working_project
 

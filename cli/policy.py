@@ -30,8 +30,9 @@ from ..policies import (
     subject_of_state,
     violations_renderable,
 )
-from ..spec import ENVIRONMENTS
-from ..stacks import load_stacks, render, stack_names
+from ..spec.stack import ENVIRONMENTS
+from ..stacks.config import load_stacks, stack_names
+from ..stacks.render import render
 from .common import console, guarded, print_json
 from .group import TricolorGroup
 from .progress import each

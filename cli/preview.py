@@ -12,45 +12,34 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 
 from ..errors import ExitCode
-from ..previews import (
-    DEFAULT_TTL,
-    BackendStore,
-    Decision,
-    DestroyerContext,
-    PreviewMeta,
-    ReapReport,
-    StackRecord,
-    decide,
-    decide_down,
-    decide_one,
-    get_destroyer,
-    list_previews,
-    list_stacks,
-    open_backend,
-    parse_pr,
-    parse_ttl,
-    pr_states,
-    preview_config,
-    preview_names,
-    reap,
-    reread,
-    secrets_from_env,
-)
+from ..lazy import later
 from ..previews.automation import Workspace, require_pulumi, up_preview
-from ..previews.config import base_spec
-from ..previews.github import DEFAULT_API, GitHubPulls
-from ..previews.ttl import age, describe, expires_at, format_time, is_expired, remaining, utcnow
+from ..previews.backends import open_backend
+from ..previews.config import base_spec, preview_config, secrets_from_env
+from ..previews.destroy import DestroyerContext
+from ..previews.destroyers import get_destroyer
+from ..previews.github import DEFAULT_API, GitHubPulls, pr_states
+from ..previews.listing import StackRecord, list_previews, list_stacks, reread
+from ..previews.naming import parse_pr, preview_names
+from ..previews.reaper import Decision, ReapReport, decide, decide_down, decide_one, reap
+from ..previews.store import BackendStore
+from ..previews.tags import PreviewMeta
+from ..previews.ttl import DEFAULT_TTL, age, describe, expires_at, format_time, is_expired, parse_ttl, remaining, utcnow
 from .common import console, err_console, guarded, print_json
 from .group import TricolorGroup
 from .project import pulumi_project
+
+if TYPE_CHECKING:
+    import rich.markup as rich_markup
+    import rich.table as rich_table
+    import rich.text as rich_text
+else:  # only the verbs that print tables import rich (``preview name`` prints JSON: start-up)
+    rich_markup, rich_table, rich_text = later("rich.markup"), later("rich.table"), later("rich.text")
 
 app = typer.Typer(name="preview", cls=TricolorGroup,
                   help="Ephemeral staging per pull request: name, up, down, list, reap.", no_args_is_help=True)
@@ -129,7 +118,7 @@ def up(
     derived = preview_config(names, meta, image, stacks_dir, spec)  # validated like the program will
     secrets = secrets_from_env(derived.spec)
     for note in derived.dropped:
-        err_console.print(f"[yellow]note:[/] preview override not applied: {escape(note)}")
+        err_console.print(f"[yellow]note:[/] preview override not applied: {rich_markup.escape(note)}")
     workspace = Workspace(backend_url=backend, secrets_provider=secrets_provider, on_output=_stderr_line)
     outputs = up_preview(names.stack, meta, derived.config, secrets, workspace)
     print_json({**names.as_dict(), "url": _url(names.host, domain), "ttl": describe(lifetime),
@@ -162,7 +151,7 @@ def down(
     decisions = [decide_down(r, number, wanted) for r in list_stacks(store, project)]
     mine = [d for d in decisions if d.action != "skip"]
     if not mine:
-        err_console.print(Text(f"no preview of pull request #{number} in {backend}"))
+        err_console.print(rich_text.Text(f"no preview of pull request #{number} in {backend}"))
         return
     if any(d.action == "destroy" for d in mine):
         require_pulumi()
@@ -171,7 +160,7 @@ def down(
         line = f"{outcome.status} {outcome.decision.qualified}"
         if outcome.status != "destroyed":
             line += f": {outcome.error or outcome.decision.reason}"
-        (console if outcome.status == "destroyed" else err_console).print(Text(line), soft_wrap=True)
+        (console if outcome.status == "destroyed" else err_console).print(rich_text.Text(line), soft_wrap=True)
     if any(o.status != "destroyed" for o in report.outcomes):
         raise typer.Exit(ExitCode.ERROR)
 
@@ -193,8 +182,8 @@ def _pr_states(records: list[StackRecord], repo: str | None, token: str | None, 
     with GitHubPulls(repo, token, api) as lookup:
         states, problems = pr_states([r.meta.pr for r in records if r.meta], lookup)
     for pr, problem in problems.items():
-        err_console.print(f"[yellow]warning:[/] PR #{pr}: state unknown, TTL alone applies ({escape(problem)})",
-                          soft_wrap=True)
+        err_console.print(f"[yellow]warning:[/] PR #{pr}: state unknown, TTL alone applies "
+                          f"({rich_markup.escape(problem)})", soft_wrap=True)
     return states
 
 
@@ -225,11 +214,11 @@ def _shown_name(stack: str, project: str | None) -> str:
     return stack if project else f"{stack} (unscoped)"
 
 
-def _table(title: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> Table:
+def _table(title: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> rich_table.Table:
     """A table whose every cell is plain text (``Text``), never markup."""
-    table = Table(*columns, title=Text(title), title_justify="left")
+    table = rich_table.Table(*columns, title=rich_text.Text(title), title_justify="left")
     for row in rows:
-        table.add_row(*(Text("-" if cell is None else str(cell)) for cell in row))
+        table.add_row(*(rich_text.Text("-" if cell is None else str(cell)) for cell in row))
     return table
 
 
@@ -250,7 +239,7 @@ def list_(backend: Backend, project: Project = None, output: OutputOpt = Output.
     cells = [(_shown_name(r["stack"], r["project"]), r["pr"] or "?", r["branch"], r["age"], r["ttlLeft"],
               r["status"] + (f" ({r['problem']})" if r["problem"] else "")) for r in rows]
     if not rows:
-        console.print(Text("no previews"))
+        console.print(rich_text.Text("no previews"))
         return
     console.print(_table(f"previews in {backend}", ("stack", "pr", "branch", "age", "ttl left", "status"), cells))
 
@@ -261,7 +250,8 @@ def _print_report(report: ReapReport, dry_run: bool) -> None:
               o.decision.reason + (f": {o.error}" if o.error else ""))
              for o in report.outcomes if o.status != "skipped"]
     console.print(_table(title, ("stack", "pr", "status", "reason"), cells))
-    console.print(Text(f"{len(report.with_status('skipped'))} stack(s) without the preview marker left alone"))
+    skipped = len(report.with_status("skipped"))
+    console.print(rich_text.Text(f"{skipped} stack(s) without the preview marker left alone"))
 
 
 @app.command("reap")

@@ -24,7 +24,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
-from ..spec import COLORS, CanaryScale, Color, HeaderRoute, Stack, Weights, scaled_replicas
+from ..spec.canary import CanaryScale, HeaderRoute, scaled_replicas
+from ..spec.stack import Stack
+from ..spec.weights import COLORS, Color, Weights
 from ..vocab import labels as keys
 
 S = TypeVar("S")

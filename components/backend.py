@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..spec import HeaderRoute, Stack
+from ..spec.canary import HeaderRoute
+from ..spec.stack import Stack
 from .args import BlueGreenArgs, EnvironmentArgs, RouterArgs
 
 if TYPE_CHECKING:  # annotations only: the protocols import no Pulumi

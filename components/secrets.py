@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
-from ..spec import Stack
-from ..spec.stack import NAMESPACE
+from ..spec.stack import NAMESPACE, Stack
 from .errors import ComponentError
 
 

@@ -24,7 +24,9 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 import pulumi
 
-from ..spec import Color, HeaderRoute, Stack
+from ..spec.canary import HeaderRoute
+from ..spec.stack import Stack
+from ..spec.weights import Color
 from .args import BlueGreenArgs, EnvironmentArgs, RouterArgs, SharedArgs, color_args, common_labels
 from .errors import ComponentError
 

@@ -23,7 +23,8 @@ from typing import Any, cast
 
 from pydantic import ValidationError
 
-from ..spec import SpecError, read_yaml
+from ..spec.errors import SpecError
+from ..spec.load import read_yaml
 from .errors import PolicyConfigError
 from .model import ENFORCEMENTS, Enforcement, Options, Rule
 from .registry import RULES, rule_names

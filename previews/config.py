@@ -23,9 +23,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..spec import ServiceSpec, image_problem, is_allowed, load_spec, resolve_stack
-from ..spec.parity import get_path
-from ..spec.stack import NAMESPACE
+from ..spec.load import load_spec
+from ..spec.model import ServiceSpec, image_problem
+from ..spec.parity import get_path, is_allowed
+from ..spec.stack import NAMESPACE, resolve_stack
 from ..stacks.config import project_root, read_stack_config, spec_path, stack_file, stacks_folder
 from .errors import PreviewInputError
 from .naming import PreviewNames, names_of_stack

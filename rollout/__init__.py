@@ -10,71 +10,8 @@ command does in each state. Strategies: ``plan`` (blue-green) and ``rolling``;
 
 Each integration point is a package: the protocol in ``base``, one module per
 implementation, the name -> class registry in ``registry`` (import it where a name is
-chosen; this module stays light so commands that only read the ledger start fast).
+chosen). This module re-exports nothing: import from the module that defines a name
+(``rollout.engine.Engine``, ``rollout.record.LedgerRecord``, ``rollout.ledger.Ledger``),
+so a command that only reads the ledger never loads the engine, the judges or the
+appliers (start-up, bench/startup.py).
 """
-
-from __future__ import annotations
-
-from .clock import Clock, SystemClock, VirtualClock
-from .engine import Engine, Lazy, Services, Stop
-from .errors import (
-    ApplyError,
-    ConflictError,
-    InvalidRequestError,
-    JudgeInputError,
-    LedgerError,
-    LockedError,
-    NoReleaseError,
-    ProviderError,
-    RolloutError,
-    UnknownNameError,
-)
-from .judge import JUDGES, Counts, Judge, Judgement, MetricVerdict, MetricWindow, get_judge, judge_all
-from .ledger import Ledger, state_in_force
-from .lock import Owner
-from .plan import PlanStep, StepAction, build_plan
-from .record import InForce, LedgerRecord, RequestAction, Status, StepState, Verdict
-from .settings import AnalysisSettings, Recorded, ReleaseSettings
-
-__all__ = [
-    "JUDGES",
-    "AnalysisSettings",
-    "ApplyError",
-    "Clock",
-    "ConflictError",
-    "Counts",
-    "Engine",
-    "InForce",
-    "InvalidRequestError",
-    "Judge",
-    "JudgeInputError",
-    "Judgement",
-    "Lazy",
-    "Ledger",
-    "LedgerError",
-    "LedgerRecord",
-    "LockedError",
-    "MetricVerdict",
-    "MetricWindow",
-    "NoReleaseError",
-    "Owner",
-    "PlanStep",
-    "ProviderError",
-    "Recorded",
-    "ReleaseSettings",
-    "RequestAction",
-    "RolloutError",
-    "Services",
-    "Status",
-    "StepAction",
-    "StepState",
-    "Stop",
-    "SystemClock",
-    "UnknownNameError",
-    "Verdict",
-    "VirtualClock",
-    "build_plan",
-    "get_judge",
-    "judge_all",
-    "state_in_force",
-]

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from ..components import get_backend
 from ..components.args import full_replicas
-from ..spec import CanaryScale, Color, HeaderRoute, Stack, scaled_replicas
+from ..spec.canary import CanaryScale, HeaderRoute, scaled_replicas
+from ..spec.stack import Stack
+from ..spec.weights import Color
 from .plan import PlanStep, StepAction
 
 __all__ = ["canary_problems"]

@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..spec import CanaryScaleSpec, SetCanaryScale, SetHeaderRoute, SetWeight, Step, describe_step
+from ..spec.canary import CanaryScaleSpec
+from ..spec.release import SetCanaryScale, SetHeaderRoute, SetWeight, Step, describe_step
 
 __all__ = ["Row", "Scales", "rows"]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..spec import CanaryScale, HeaderRoute
+from ..spec.canary import CanaryScale, HeaderRoute
 from .plan import PlanStep, StepAction
 from .record import LedgerRecord
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..components.quantities import cores, memory_mib
-from ..spec import ServiceSpec
+from ..spec.model import ServiceSpec
 from ..spec.strategies import STRATEGIES, surge_of
 
 __all__ = ["Footprint", "StrategyCost", "rolling_surge", "running_replicas", "strategy_costs"]

@@ -27,8 +27,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
-from ..spec import Color
 from ..spec.release import Metric
+from ..spec.weights import Color
 from .judge import Counts
 from .judges.distributions import DISTRIBUTION_TOLERANCE
 from .judges.power import DEFAULT_POWER, log_spread, plan_distribution, plan_rate

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from ..spec import Weights, other
 from ..spec.revision import Revision
+from ..spec.weights import Weights, other
 from . import traffic
 from .analysis import decide, extending, tally
 from .canary_state import carried, describe_extras

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from ..spec import dns_label
+from ..spec.naming import dns_label
 from .plan import StepAction
 from .record import LedgerRecord, MigrationEntry, MigrationState
 

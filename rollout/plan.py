@@ -24,17 +24,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..spec import (
-    AnalysisStep,
-    CanaryScaleSpec,
-    Color,
-    HeaderRouteSpec,
-    Pause,
-    Release,
-    SetWeight,
-    Weights,
-    describe_step,
-)
+from ..spec.canary import CanaryScaleSpec, HeaderRouteSpec
+from ..spec.release import AnalysisStep, Pause, Release, SetWeight, describe_step
+from ..spec.weights import Color, Weights
 from . import canary_plan
 from .rolling import migration_text, rolling_rows
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..spec import Stack
 from ..spec.revision import Revision
+from ..spec.stack import Stack
 from ..stacks.state import ReleaseState
 from .ledger import Ledger, state_in_force
 from .record import InForce

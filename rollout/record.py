@@ -27,8 +27,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from ..spec import CanaryScale, Color, HeaderRoute, Weights
+from ..spec.canary import CanaryScale, HeaderRoute
 from ..spec.revision import Revision
+from ..spec.weights import Color, Weights
 from ..vocab.labels import COLORS
 from .errors import LedgerError
 from .plan import PlanStep

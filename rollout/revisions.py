@@ -23,7 +23,6 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from ..drift.changes import StackChanges, diff_stack, planned
-from ..spec import COLORS, Color, Stack
 from ..spec.revision import (
     Revision,
     config_key,
@@ -34,7 +33,10 @@ from ..spec.revision import (
     shared_digest,
     spec_data,
 )
-from ..stacks.render import SECRET_TEXT, Rendered, StackInput, render
+from ..spec.stack import Stack
+from ..spec.weights import COLORS, Color
+from ..stacks.config import StackInput
+from ..stacks.render import SECRET_TEXT, Rendered, render
 from ..stacks.state import ReleaseState
 from ..vocab.labels import color_in
 from ..vocab.wire import Urn

@@ -29,8 +29,8 @@ returned) at 10:02:00; measured at 10:07:00 the new version is judged over
 
 from __future__ import annotations
 
-from ..spec import Release
 from ..spec.durations import format_duration
+from ..spec.release import Release
 from ..spec.strategies import Migrations
 
 __all__ = ["before_after", "migration_text", "rolling_rows"]

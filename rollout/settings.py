@@ -18,13 +18,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..spec import Release
-from ..spec.release import Analysis, HttpCheck, Metric
+from ..spec.release import Analysis, HttpCheck, Metric, Release
 from ..spec.strategies import Migrations
 
 __all__ = ["AnalysisSettings", "Recorded", "ReleaseSettings"]
 
-_ANALYSIS = Analysis.model_validate({})
+# the spec's defaults, read without validating (a validation at import builds validators: start-up)
+_ANALYSIS = Analysis.model_construct()
 _RELEASE_FIELDS = Release.model_fields
 
 

@@ -33,7 +33,8 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..spec import Stack, image_problem
+from ..spec.model import image_problem
+from ..spec.stack import Stack
 from . import machine, steering
 from .canary_checks import canary_problems
 from .engine import Engine, Stop

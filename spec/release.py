@@ -25,6 +25,7 @@ keeps growing); from then on they count as usual. FAIL and ERROR always count.
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
@@ -49,7 +50,7 @@ from .suggest import did_you_mean
 
 __all__ = ["PRESETS", "Analysis", "AnalysisStep", "Duration", "HttpCheck", "Metric", "Migrations", "Pause", "PauseSpec",
            "Release", "RollingUpdate", "SetCanaryScale", "SetHeaderRoute", "SetWeight", "Step", "Strict",
-           "describe_step"]
+           "describe_step", "preset_steps"]
 
 Count = Annotated[StrictInt, Field(ge=0, le=INT32_MAX)]
 #: a count of at least 1 (a ``ge`` given to ``Field`` next to ``Count`` does not tighten it)
@@ -154,29 +155,23 @@ class Analysis(Strict):
         return self
 
 
-PRESETS: dict[str, tuple[Step, ...]] = {
-    "all-at-once": (SetWeight(setWeight=100),),
-    "blue-green": (SetWeight(setWeight=100),),
-    "canary-10-5m": (
-        SetWeight(setWeight=10),
-        Pause(pause=PauseSpec(duration=timedelta(minutes=5))),
-        AnalysisStep(),
-        SetWeight(setWeight=100),
-    ),
-    "linear-10-every-1m": tuple(
-        step
-        for weight in range(10, 101, 10)
-        for step in (
-            (SetWeight(setWeight=weight),)
-            if weight == 100
-            else (
-                SetWeight(setWeight=weight),
-                Pause(pause=PauseSpec(duration=timedelta(minutes=1))),
-                AnalysisStep(),
-            )
-        )
-    ),
-}
+PRESETS = ("all-at-once", "blue-green", "canary-10-5m", "linear-10-every-1m")
+
+
+@functools.cache
+def preset_steps(name: str) -> tuple[Step, ...]:
+    """The steps of a preset. Made when first asked for, not at import: validating
+    models at import builds their validators, which costs every command's start-up."""
+    if name in ("all-at-once", "blue-green"):
+        return (SetWeight(setWeight=100),)
+    if name == "canary-10-5m":
+        return (SetWeight(setWeight=10), Pause(pause=PauseSpec(duration=timedelta(minutes=5))), AnalysisStep(),
+                SetWeight(setWeight=100))
+    if name == "linear-10-every-1m":
+        return tuple(step for weight in range(10, 100, 10)
+                     for step in (SetWeight(setWeight=weight), Pause(pause=PauseSpec(duration=timedelta(minutes=1))),
+                                  AnalysisStep())) + (SetWeight(setWeight=100),)
+    raise KeyError(name)
 
 Where = tuple[int | str, ...]
 
@@ -327,7 +322,7 @@ class Release(Strict):
         """The steps to walk: the explicit ones or the preset's, ending at 100 (Argo
         promotes fully when the steps run out: an implicit ``setWeight: 100`` is added)."""
         if self.steps is None:
-            return PRESETS.get(self.preset or "", ())
+            return preset_steps(self.preset) if self.preset in PRESETS else ()
         weights = [s.set_weight for s in self.steps if isinstance(s, SetWeight)]
         if weights and weights[-1] == 100:
             return tuple(self.steps)

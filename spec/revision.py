@@ -53,7 +53,7 @@ ITERATIONS = 100_000
 class Revision(BaseModel):
     """One revision of a stack, as the ledger keeps it (``r8``: the 8th of the stack)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when first used (start-up)
 
     id: str
     number: int = Field(ge=0)

@@ -18,7 +18,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..components import RevisionArgs
-from ..spec import COLORS, Color, Stack
 from ..spec.revision import (
     Revision,
     config_key,
@@ -29,6 +28,8 @@ from ..spec.revision import (
     spec_data,
     stack_at,
 )
+from ..spec.stack import Stack
+from ..spec.weights import COLORS, Color
 from .state import ReleaseState
 
 __all__ = ["Colors", "colors_of", "current_args"]

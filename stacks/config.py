@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..spec import ServiceSpec, SpecError, Stack, load_spec, resolve_stack
-from ..spec.errors import Problem, SpecFileError, shown
-from ..spec.load import Document, read_document, with_lines
-from ..spec.stack import NAMESPACE, StackConfig
+from ..spec.errors import Problem, SpecError, SpecFileError, shown
+from ..spec.load import Document, load_spec, read_document, with_lines
+from ..spec.model import ServiceSpec
+from ..spec.stack import NAMESPACE, Stack, StackConfig, resolve_stack
 from .project import ProjectError, find_project, project_of
 
 PROJECT = "tricolor"  # the bundled example's Pulumi project (and the mock runtime's)
@@ -169,3 +170,53 @@ def runtime_config() -> dict[str, Any]:
 def to_runtime(config: dict[str, Any]) -> dict[str, str]:
     """Config values as the Pulumi runtime holds them: strings, objects as JSON."""
     return {k: v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}
+
+
+@dataclass(frozen=True)
+class StackInput:
+    """A validated stack with the config it was resolved from."""
+
+    stack: Stack
+    config: dict[str, Any]
+    secret_keys: frozenset[str] = frozenset()
+
+
+def load_stacks(
+    names: list[str],
+    spec_file: Path | None = None,
+    stacks_dir: Path | None = None,
+    configs: dict[str, tuple[dict[str, Any], set[str]]] | None = None,
+) -> list[StackInput]:
+    """Read and validate every named stack; raise one ``SpecError`` with every problem
+    of every stack before anything is rendered.
+
+    ``configs`` gives the config (and secure keys) of stacks that have no file, such as
+    a preview stack derived from staging; other stacks are read from ``stacks_dir``
+    (default: the working project's). Spec paths are relative to the project's root.
+    """
+    stacks_dir = stacks_folder(stacks_dir)
+    root = project_root(stacks_dir)
+    problems: list[Problem] = []
+    loaded: list[StackInput] = []
+    specs: dict[Path, ServiceSpec] = {}  # each spec file is read once
+    for name in names:
+        if configs and name in configs:
+            config, secret_keys = dict(configs[name][0]), set(configs[name][1])
+        else:
+            config, secret_keys = read_stack_config(name, stacks_dir)
+        if spec_file is not None:
+            config[f"{NAMESPACE}:spec"] = str(spec_file.resolve())
+        configured = config.get(f"{NAMESPACE}:spec")
+        path = spec_path(configured if isinstance(configured, str) else None, spec_file, root)
+        if path not in specs:
+            specs[path] = load_spec(path)  # a broken spec stops here, with all its problems
+        try:
+            stack = resolve(name, config, spec_file, base=specs[path], file=str(stack_file(name, stacks_dir)),
+                            root=root)
+        except SpecError as exc:
+            problems.extend(exc.problems)
+            continue
+        loaded.append(StackInput(stack, config, frozenset(secret_keys)))
+    if problems:
+        raise SpecError(problems)
+    return loaded

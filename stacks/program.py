@@ -20,7 +20,7 @@ from typing import Any
 
 from ..components import BlueGreenArgs, EnvironmentArgs, RouterArgs, get_backend
 from ..components.backend import Backend
-from ..spec import Stack
+from ..spec.stack import Stack
 from .colors import colors_of, current_args
 from .config import resolve, runtime_config
 from .state import ReleaseState

@@ -17,10 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..spec import ServiceSpec, SpecError, Stack, load_spec
-from ..spec.errors import Problem
-from ..spec.stack import NAMESPACE
-from .config import PROJECT, project_root, read_stack_config, resolve, spec_path, stack_file, stacks_folder, to_runtime
+from ..spec.stack import NAMESPACE, Stack
+from .config import PROJECT, StackInput, load_stacks, to_runtime
 from .program import build, export
 from .state import ReleaseState
 
@@ -183,56 +181,6 @@ def run_program(
         loop.close()
         asyncio.set_event_loop(None)
     return monitor.records
-
-
-@dataclass(frozen=True)
-class StackInput:
-    """A validated stack with the config it was resolved from."""
-
-    stack: Stack
-    config: dict[str, Any]
-    secret_keys: frozenset[str] = frozenset()
-
-
-def load_stacks(
-    names: list[str],
-    spec_file: Path | None = None,
-    stacks_dir: Path | None = None,
-    configs: dict[str, tuple[dict[str, Any], set[str]]] | None = None,
-) -> list[StackInput]:
-    """Read and validate every named stack; raise one ``SpecError`` with every problem
-    of every stack before anything is rendered.
-
-    ``configs`` gives the config (and secure keys) of stacks that have no file, such as
-    a preview stack derived from staging; other stacks are read from ``stacks_dir``
-    (default: the working project's). Spec paths are relative to the project's root.
-    """
-    stacks_dir = stacks_folder(stacks_dir)
-    root = project_root(stacks_dir)
-    problems: list[Problem] = []
-    loaded: list[StackInput] = []
-    specs: dict[Path, ServiceSpec] = {}  # each spec file is read once
-    for name in names:
-        if configs and name in configs:
-            config, secret_keys = dict(configs[name][0]), set(configs[name][1])
-        else:
-            config, secret_keys = read_stack_config(name, stacks_dir)
-        if spec_file is not None:
-            config[f"{NAMESPACE}:spec"] = str(spec_file.resolve())
-        configured = config.get(f"{NAMESPACE}:spec")
-        path = spec_path(configured if isinstance(configured, str) else None, spec_file, root)
-        if path not in specs:
-            specs[path] = load_spec(path)  # a broken spec stops here, with all its problems
-        try:
-            stack = resolve(name, config, spec_file, base=specs[path], file=str(stack_file(name, stacks_dir)),
-                            root=root)
-        except SpecError as exc:
-            problems.extend(exc.problems)
-            continue
-        loaded.append(StackInput(stack, config, frozenset(secret_keys)))
-    if problems:
-        raise SpecError(problems)
-    return loaded
 
 
 def render(item: StackInput, state: ReleaseState | None = None) -> Rendered:

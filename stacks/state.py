@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..spec import CanaryScale, Color, HeaderRoute, Stack, Weights
+from ..spec.canary import CanaryScale, HeaderRoute
 from ..spec.revision import Revision
+from ..spec.stack import Stack
+from ..spec.weights import Color, Weights
 
 __all__ = ["ReleaseState"]
 

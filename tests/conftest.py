@@ -114,6 +114,6 @@ def cli() -> Callable[..., object]:
 @pytest.fixture(scope="session")
 def rendered_k8s() -> dict[str, object]:
     """The shipped Kubernetes stacks (staging, prod) rendered under the mock runtime."""
-    from tricolor.stacks import render_stack
+    from tricolor.stacks.render import render_stack
 
     return {name: render_stack(name) for name in ("staging", "prod")}

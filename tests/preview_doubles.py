@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from tricolor.previews import BackendError, BackendStore, DestroyError, StackRef
+from tricolor.previews.destroy import StackRef
+from tricolor.previews.errors import BackendError, DestroyError
+from tricolor.previews.store import BackendStore
 
 
 class RecordingDestroyer:

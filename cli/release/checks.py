@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from ...policies.environment import Inferred, Signal, applies
 from ...policies.rules_images import ImageOptions, image_finding
-from ...spec import Stack, image_digest, image_tag
+from ...spec.model import image_digest, image_tag
+from ...spec.stack import Stack
 
 __all__ = ["ImageCheck", "check_image", "repository"]
 

@@ -18,13 +18,14 @@ import typer
 from rich.markup import escape
 
 from ...errors import ExitCode
-from ...rollout import Engine, Lazy, LedgerRecord, RequestAction, Status, Stop
 from ...rollout.duration import estimates, warnings
+from ...rollout.engine import Engine, Lazy, Stop
 from ...rollout.errors import InvalidRequestError
 from ...rollout.plan import StepAction
+from ...rollout.record import LedgerRecord, RequestAction, Status
 from ...rollout.revisions import stale_secrets
 from ...rollout.verbs import Prepared, prepare, retry_of, start, steer
-from ...spec import parse_duration
+from ...spec.durations import parse_duration
 from ..common import err_console, guarded, print_json
 from ..progress import working
 from .app import app

@@ -20,12 +20,14 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
-from ...rollout import Engine, InForce, Ledger, LedgerRecord, Services, Status, Stop, VirtualClock
 from ...rollout.appliers.base import ApplierContext
 from ...rollout.appliers.offline import OfflineApplier
+from ...rollout.clock import VirtualClock
 from ...rollout.duration import Estimate, estimates, measure_traffic
+from ...rollout.engine import Engine, Services, Stop
 from ...rollout.errors import InvalidRequestError
 from ...rollout.judge import get_judge
+from ...rollout.ledger import Ledger
 from ...rollout.machine import new_record, target_of, with_
 from ...rollout.migration_state import migration_name
 from ...rollout.migrations.base import MigrationContext, MigrationRelease
@@ -33,13 +35,15 @@ from ...rollout.migrations.offline import OfflineMigrationRunner, where_it_runs
 from ...rollout.plan import StepAction
 from ...rollout.providers.base import ProviderContext
 from ...rollout.providers.registry import get_provider
-from ...rollout.record import StepState
+from ...rollout.record import InForce, LedgerRecord, Status, StepState
 from ...rollout.revisions import baseline, choose
 from ...rollout.smoke import SkippedSmoke
 from ...rollout.stores.memory import MemoryStore
 from ...rollout.verbs import Prepared, start
-from ...spec import Stack, format_duration, other
+from ...spec.durations import format_duration
 from ...spec.revision import Revision
+from ...spec.stack import Stack
+from ...spec.weights import other
 from ...stacks.config import project_root
 from ..common import console, print_json
 from .checks import ImageCheck

@@ -27,7 +27,9 @@ from ...rollout.plan import PlanStep, StepAction, build_plan
 from ...rollout.providers.base import MetricsProvider, ProviderContext
 from ...rollout.providers.registry import get_provider
 from ...rollout.settings import AnalysisSettings
-from ...spec import Color, Stack, Weights, other, parse_duration
+from ...spec.durations import parse_duration
+from ...spec.stack import Stack
+from ...spec.weights import Color, Weights, other
 from ..common import console, guarded, print_json
 from .app import app
 from .options import LedgerOpt, Output, OutputOpt, SpecOpt, StackOpt, StacksDirOpt

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import TricolorError
-from ...rollout import Ledger
+from ...rollout.ledger import Ledger
 from ...rollout.stores.base import check_stack
-from ...spec import Stack
-from ...stacks import StackInput, load_stacks, read_stack_config
+from ...spec.stack import Stack
+from ...stacks.config import StackInput, load_stacks, read_stack_config
 from ..ledger import ledger_at
 from .options import Output
 

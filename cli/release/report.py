@@ -10,7 +10,8 @@ import typer
 from rich.markup import escape
 
 from ...errors import ExitCode
-from ...rollout import Engine, LedgerRecord, Status
+from ...rollout.engine import Engine
+from ...rollout.record import LedgerRecord, Status
 from ...rollout.report import write_report
 from ..common import console, err_console, print_json
 from .options import Output

@@ -21,7 +21,7 @@ from typing import Any
 from rich.markup import escape
 from rich.text import Text
 
-from ...rollout import Ledger
+from ...rollout.ledger import Ledger
 from ...rollout.revisions import (
     Candidate,
     candidate_of,
@@ -31,8 +31,8 @@ from ...rollout.revisions import (
     with_changes,
 )
 from ...rollout.verbs import Prepared
-from ...spec import Stack
-from ...stacks.render import StackInput
+from ...spec.stack import Stack
+from ...stacks.config import StackInput
 from ..common import err_console
 from ..plan_output import text_lines
 

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ...lazy import later
-from ...rollout import InForce, Ledger, LedgerRecord, Status
 from ...rollout.errors import InvalidRequestError
-from ...spec import parse_duration
+from ...rollout.ledger import Ledger
+from ...rollout.record import InForce, LedgerRecord, Status
+from ...spec.durations import parse_duration
 from ..common import console, guarded, print_json
 from ..ledger import ledger_at
 from .app import app

@@ -15,10 +15,10 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
-from ...rollout import InForce, LedgerRecord, Status
 from ...rollout.canary_state import describe_extras
-from ...spec import Color, other
+from ...rollout.record import InForce, LedgerRecord, Status
 from ...spec.canary import describe_match
+from ...spec.weights import Color, other
 from ...vocab.redact import redact
 
 __all__ = ["configured_table", "document", "history_table", "iso", "list_table", "status_table"]

@@ -16,18 +16,21 @@ from pathlib import Path
 from rich.markup import escape
 
 from ...errors import TricolorError
-from ...rollout import Engine, Lazy, Ledger, LedgerRecord, Owner, Recorded, ReleaseSettings, Services
 from ...rollout.appliers.base import Applier, ApplierContext
 from ...rollout.appliers.registry import get_applier
+from ...rollout.engine import Engine, Lazy, Services
 from ...rollout.judge import Judge, get_judge
+from ...rollout.ledger import Ledger
+from ...rollout.lock import Owner
 from ...rollout.migrations.base import MigrationContext, MigrationRunner
 from ...rollout.migrations.registry import runner_for
 from ...rollout.notifiers.registry import get_notifier
 from ...rollout.providers.base import MetricsProvider, ProviderContext
 from ...rollout.providers.registry import get_provider
-from ...rollout.settings import AnalysisSettings
+from ...rollout.record import LedgerRecord
+from ...rollout.settings import AnalysisSettings, Recorded, ReleaseSettings
 from ...rollout.smoke import SmokeTester
-from ...spec import Stack
+from ...spec.stack import Stack
 from ...stacks.config import project_root
 from ..common import err_console
 from .locate import Options, load_item, load_stack, open_ledger

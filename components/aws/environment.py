@@ -9,7 +9,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from ...spec import Color, Stack
+from ...spec.stack import Stack
+from ...spec.weights import Color
 from ...vocab.labels import REVISION
 from .. import skeleton
 from ..args import EnvironmentArgs, common_labels

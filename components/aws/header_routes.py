@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...spec import HeaderMatch, HeaderRoute
+from ...spec.canary import HeaderMatch, HeaderRoute
 from ..errors import BackendLimitError
 
 __all__ = ["ALB_HEADER_NAME_MAX", "ALB_RULES_MAX", "ALB_VALUE_MAX", "condition", "problems", "rules"]

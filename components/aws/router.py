@@ -13,7 +13,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from ...spec import HeaderRoute, Stack
+from ...spec.canary import HeaderRoute
+from ...spec.stack import Stack
 from ...vocab import limits
 from .. import skeleton
 from ..args import RouterArgs

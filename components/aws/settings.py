@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...spec import Stack
 from ...spec.backends import Alarms, AwsSettings
 from ...spec.errors import Problem, SpecError
-from ...spec.stack import NAMESPACE
+from ...spec.stack import NAMESPACE, Stack
 from ..aws_common.checks import common_problems, stack_file
 from .fargate import TaskSize, task_size
 

@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from ...spec import Stack
+from ...spec.stack import Stack
 from .. import skeleton
 from ..args import SharedArgs
 from ..aws_common import Dependencies, Network, assume_role, base_name, secret_table, secrets_policy

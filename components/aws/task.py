@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...spec import ServiceSpec
-from ...spec.model import Probe
+from ...spec.model import Probe, ServiceSpec
 from ..aws_common.dependencies import Mount
 from .fargate import TaskSize
 

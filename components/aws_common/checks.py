@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...spec import Stack
 from ...spec.backends import AwsCommon
 from ...spec.errors import Problem
+from ...spec.stack import Stack
 from ..errors import ComponentError
 
 

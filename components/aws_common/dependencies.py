@@ -17,9 +17,10 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from ...spec import Stack, dns_label
 from ...spec.backends import AwsCommon
 from ...spec.model import Dependency
+from ...spec.naming import dns_label
+from ...spec.stack import Stack
 from ...vocab import labels as keys
 from .. import dependencies as table
 from ..quantities import memory_mib

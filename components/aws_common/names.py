@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ...spec import Stack, dns_label
+from ...spec.naming import dns_label
+from ...spec.stack import Stack
 
 # What a value computed by AWS (an address, an ARN, a version) shows under the offline
 # renderer, where no provider computes anything. Never seen by a deployment.

@@ -16,7 +16,8 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from ...spec import Color, Stack
+from ...spec.stack import Stack
+from ...spec.weights import Color
 from ...vocab.labels import VALUE_VERSIONS
 from ..args import RevisionArgs
 from ..revisions import ignored, versions_digest

@@ -28,7 +28,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from ...spec import Stack
+from ...spec.stack import Stack
 from .. import skeleton
 from ..args import EnvironmentArgs, common_labels
 from ..aws_common import UNKNOWN, base_name, color_secret_table, secrets_policy

@@ -17,7 +17,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from ...spec import HeaderRoute, Stack
+from ...spec.canary import HeaderRoute
+from ...spec.stack import Stack
 from .. import skeleton
 from ..args import RouterArgs
 from ..errors import BackendLimitError

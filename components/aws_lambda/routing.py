@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ...spec import COLORS
+from ...spec.weights import COLORS
 from ...vocab import limits
 from ..errors import BackendLimitError
 

@@ -16,10 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ...spec import Stack
 from ...spec.backends import LAMBDA_MEMORY_MB, LambdaSettings
 from ...spec.errors import SpecError
-from ...spec.stack import NAMESPACE
+from ...spec.stack import NAMESPACE, Stack
 from ..aws_common import base_name
 from ..aws_common.checks import common_problems, stack_file
 from ..errors import BackendLimitError

@@ -18,9 +18,9 @@ from typing import Any
 import pulumi
 import pulumi_docker as docker
 
-from ...spec import Stack
 from ...spec.backends import DockerSettings
 from ...spec.model import Dependency
+from ...spec.stack import Stack
 from ...vocab import labels as keys
 from .. import dependencies as table
 from .. import skeleton

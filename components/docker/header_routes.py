@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ...spec import HeaderMatch, HeaderRoute
+from ...spec.canary import HeaderMatch, HeaderRoute
 from ..errors import BackendLimitError
 
 __all__ = ["Link", "chain", "map_key", "problems"]

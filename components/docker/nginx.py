@@ -19,7 +19,7 @@ from typing import Any
 
 import jinja2
 
-from ...spec import HeaderRoute
+from ...spec.canary import HeaderRoute
 from ...vocab import limits
 from ..errors import BackendLimitError
 from .header_routes import chain

@@ -9,7 +9,8 @@ from typing import Any
 import pulumi
 import pulumi_docker as docker
 
-from ...spec import HeaderRoute, Stack
+from ...spec.canary import HeaderRoute
+from ...spec.stack import Stack
 from ...vocab import labels as keys
 from .. import skeleton
 from ..args import RouterArgs

@@ -12,8 +12,10 @@ Pure: no Pulumi resources here.
 
 from __future__ import annotations
 
-from ...spec import Color, Stack, dns_label
 from ...spec.backends import DockerSettings
+from ...spec.naming import dns_label
+from ...spec.stack import Stack
+from ...spec.weights import Color
 from ..quantities import cores, memory_mib
 
 DOCKER_MIN_MEMORY_MB = 6  # Docker's minimum memory limit

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...spec import Stack, dns_label
 from ...spec.backends import KubernetesSettings
 from ...spec.model import Amounts, Dependency, Resources
+from ...spec.naming import dns_label
+from ...spec.stack import Stack
 from ...vocab import labels as keys
 from .. import dependencies as table
 from ..args import common_labels

@@ -15,8 +15,8 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from ...spec import Stack
 from ...spec.backends import KubernetesSettings
+from ...spec.stack import Stack
 from .. import skeleton
 from ..args import EnvironmentArgs, SharedArgs
 from ..errors import ComponentError

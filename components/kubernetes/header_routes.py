@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...spec import HeaderMatch, HeaderRoute
+from ...spec.canary import HeaderMatch, HeaderRoute
 from ..errors import BackendLimitError
 
 __all__ = ["MAX_MATCHES", "MAX_RULES", "gateway_match", "header_rules", "problems", "regex_literal"]

@@ -11,9 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ...spec import Color, HeaderRoute, Stack, Weights, dns_label, image_tag
 from ...spec.backends import KubernetesSettings
-from ...spec.model import Probe
+from ...spec.canary import HeaderRoute
+from ...spec.model import Probe, image_tag
+from ...spec.naming import dns_label
+from ...spec.stack import Stack
+from ...spec.weights import Color, Weights
 from ...vocab import labels as keys
 from ...vocab import limits
 from ..args import common_labels

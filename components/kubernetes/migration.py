@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...spec import Color, Stack
 from ...spec.backends import KubernetesSettings
+from ...spec.stack import Stack
+from ...spec.weights import Color
 from ...vocab import labels as keys
 from .manifests import Names, container, labels, metadata, pod_spec
 

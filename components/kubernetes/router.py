@@ -10,7 +10,8 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from ...spec import HeaderRoute, Stack
+from ...spec.canary import HeaderRoute
+from ...spec.stack import Stack
 from .. import skeleton
 from ..args import RouterArgs
 from ..skeleton import child

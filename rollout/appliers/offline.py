@@ -24,7 +24,8 @@ import time
 from collections.abc import Mapping
 
 from ...spec.revision import Revision
-from ...stacks.render import SECRET_TEXT, StackInput, load_stacks, render
+from ...stacks.config import StackInput, load_stacks
+from ...stacks.render import SECRET_TEXT, render
 from ...stacks.state import ReleaseState
 from ..errors import ApplyError, LedgerError
 from ..program_state import as_release_state

@@ -17,7 +17,8 @@ import json
 import os
 from typing import Any
 
-from ...stacks.render import load_stacks, render
+from ...stacks.config import load_stacks
+from ...stacks.render import render
 from ..errors import ApplyError
 from ..record import InForce
 from ..stores.base import LEDGER_ENV, ledger_location

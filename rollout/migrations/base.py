@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ...spec import Color, Stack
+from ...spec.stack import Stack
+from ...spec.weights import Color
 from ..stores.base import LedgerStore
 
 __all__ = ["MigrationContext", "MigrationRelease", "MigrationResult", "MigrationRunner", "PHASES"]

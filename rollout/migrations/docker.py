@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 from ...components.docker.settings import container_name, network_name
-from ...spec import Stack
+from ...spec.stack import Stack
 from ...vocab import labels as keys
 from ..errors import MigrationError
 from .base import MigrationContext, MigrationRelease, MigrationResult

@@ -27,7 +27,7 @@ from typing import Any
 from ...components.aws.settings import plan_of
 from ...components.aws_common.names import base_name
 from ...errors import TricolorError
-from ...spec import Stack
+from ...spec.stack import Stack
 from ..errors import MigrationError
 from .base import MigrationContext, MigrationRelease, MigrationResult
 

@@ -27,7 +27,7 @@ import orjson
 from ...components.kubernetes.migration import job
 from ...drift.errors import SourceError
 from ...drift.kubernetes_live import load_client
-from ...spec import Stack
+from ...spec.stack import Stack
 from ..errors import MigrationError
 from .base import MigrationContext, MigrationRelease, MigrationResult
 

@@ -21,7 +21,8 @@ import os
 import time
 from typing import Any
 
-from ...spec import Stack, dns_label
+from ...spec.naming import dns_label
+from ...spec.stack import Stack
 from ..errors import LedgerError
 from ..stores.base import LedgerStore
 from .base import MigrationContext, MigrationRelease, MigrationResult

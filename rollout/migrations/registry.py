@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import cast
 
 from ...errors import UnknownNameError
-from ...spec import Stack
+from ...spec.stack import Stack
 from ..errors import MigrationError
 from .base import MigrationContext, MigrationRunner
 

@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
-from ...spec import Color
 from ...spec.release import Metric
+from ...spec.weights import Color
 from ..judge import Sample, Verdict
 
 __all__ = ["Measurement", "MetricsProvider", "ProviderContext", "ProviderType", "Window", "render_query",

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from ...spec import stack_name_problem
+from ...spec.naming import stack_name_problem
 from ..errors import InvalidRequestError
 
 __all__ = ["LEDGER_ENV", "DEFAULT_FOLDER", "LedgerStore", "StoreContext", "check_key", "check_stack",

@@ -192,13 +192,14 @@ def test_the_lazy_release_group_lists_every_verb_its_modules_register() -> None:
 
 
 def test_a_command_imports_only_what_it_needs() -> None:
-    """Start-up: `release status` does not import the driving verbs, the policies, Pulumi
-    or scipy; `--help` imports no command and no rich help renderer."""
+    """Start-up: `release status` does not import the driving verbs, the engine, the
+    program and its components, the policies, Pulumi or scipy; `preview name` and `judge`
+    (JSON out) do not import rich; `--help` imports no command and no rich help renderer."""
     probe = ("import sys; from tricolor.cli.app import main; sys.argv = ['tricolor', *sys.argv[1:]]\n"
              "try:\n    main()\nexcept SystemExit:\n    pass\n"
              "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
              "('tricolor', 'pulumi', 'scipy', 'numpy', 'httpx', 'boto3', 'matplotlib', 'jinja2', 'deepdiff') "
-             "or m in ('typer.rich_utils', 'rich.live'))))")
+             "or m in ('typer.rich_utils', 'rich.live', 'rich.console'))))")
 
     def loaded(*args: str) -> set[str]:
         done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120,
@@ -210,8 +211,13 @@ def test_a_command_imports_only_what_it_needs() -> None:
     heavy = {"tricolor.cli.release.commands", "tricolor.cli.release.wiring", "tricolor.policies", "pulumi", "scipy",
              "numpy", "httpx", "boto3", "matplotlib", "jinja2", "deepdiff", "rich.live",
              "tricolor.rollout.appliers.registry", "tricolor.rollout.providers.registry",
-             "tricolor.rollout.notifiers.registry", "tricolor.rollout.migrations.registry"}
+             "tricolor.rollout.notifiers.registry", "tricolor.rollout.migrations.registry",
+             "tricolor.rollout.engine", "tricolor.rollout.machine", "tricolor.rollout.judges", "tricolor.stacks.render",
+             "tricolor.stacks.program", "tricolor.components"}
     assert not status & heavy, status & heavy
+    named = loaded("preview", "name", "--pr", "12", "--branch", "feat/cart")
+    assert "tricolor.previews.naming" in named
+    assert not named & {"rich.console", "tricolor.rollout.ledger", "pulumi", "tricolor.stacks.render"}, named
     helped = loaded("--help")
     assert not {m for m in helped if m.startswith("tricolor.cli.") and m not in ("tricolor.cli.app",
                                                                               "tricolor.cli.group")}
@@ -247,7 +253,7 @@ def _table(section: str) -> dict[str, tuple[str, str]]:
 
 
 def test_the_readme_marks_exactly_the_required_spec_keys() -> None:
-    from tricolor.spec import ServiceSpec
+    from tricolor.spec.model import ServiceSpec
     from tricolor.spec.release import Release
 
     rows = _table("The spec")

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from support import FIXTURES
 
-from tricolor.spec import parse_spec
 from tricolor.spec.argo_analysis import condition_limit, convert_template, split_ratio
+from tricolor.spec.load import parse_spec
 
 MANIFESTS = FIXTURES / "argo-rollouts/manifests"
 

@@ -13,14 +13,14 @@ from typing import Any
 
 import pytest
 
-from tricolor.rollout import InForce, Ledger
+from tricolor.rollout.ledger import Ledger
 from tricolor.rollout.machine import new_record, with_
 from tricolor.rollout.plan import PlanStep, StepAction
+from tricolor.rollout.record import InForce
 from tricolor.rollout.settings import ReleaseSettings
 from tricolor.rollout.stores.base import LEDGER_ENV
-from tricolor.spec import Weights
-from tricolor.stacks import load_stacks, read_stack_config
-from tricolor.stacks.config import to_runtime
+from tricolor.spec.weights import Weights
+from tricolor.stacks.config import load_stacks, read_stack_config, to_runtime
 from tricolor.stacks.render import run_program
 
 OLD, NEW = "registry.example.com/shop:0.1.0", "registry.example.com/shop:0.2.0"

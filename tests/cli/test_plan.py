@@ -118,7 +118,7 @@ def test_the_real_command_exits_non_zero_without_traceback(tmp_path: Path) -> No
 
 
 def test_plan_renders_a_preview_stack_offline(cli) -> None:
-    from tricolor.previews import preview_names
+    from tricolor.previews.naming import preview_names
 
     name = preview_names(42, "feat/new-cart", "checkout").stack
     result = cli("plan", "--stack", name, "--output", "json")

@@ -13,7 +13,8 @@ from rich.console import Console
 
 from tricolor.cli.plan_release import cost_table, schedule_tables
 from tricolor.rollout.costs import strategy_costs
-from tricolor.stacks import Rendered, load_stacks
+from tricolor.stacks.config import load_stacks
+from tricolor.stacks.render import Rendered
 
 MIGRATIONS = {"command": ["python", "manage.py", "migrate"], "expand": ["--expand"], "contract": ["--contract"]}
 

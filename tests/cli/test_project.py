@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tricolor.spec import SpecError
+from tricolor.spec.errors import SpecError
 from tricolor.stacks.config import read_stack_config, spec_path
 from tricolor.stacks.project import ProjectError, find_project, project_of, shared_backend, uses_tricolor
 

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from support import free_port, port_open, require_binary, stop, wait_until
 
-from tricolor.stacks import Rendered, load_stacks, read_stack_config, render
+from tricolor.stacks.config import load_stacks, read_stack_config
+from tricolor.stacks.render import Rendered, render
 
 render_module = importlib.import_module("tricolor.stacks.render")
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -23,8 +23,8 @@ from tricolor.components.aws import (
     task_size,
 )
 from tricolor.components.aws.fargate import MAX_CPU, MAX_MEMORY, cpu_units, fit, memory_mib
-from tricolor.spec import SpecError
-from tricolor.stacks import Rendered
+from tricolor.spec.errors import SpecError
+from tricolor.stacks.render import Rendered
 
 STACK = "aws-prod"
 
@@ -114,7 +114,7 @@ def test_forward_action_keeps_a_zero_weight() -> None:
 # ---- bad settings: errors before any resource is registered -------------------------
 
 def _aws(rendered_with: Callable[..., Rendered], **changes: Any) -> Rendered:
-    from tricolor.stacks import read_stack_config
+    from tricolor.stacks.config import read_stack_config
 
     settings = dict(read_stack_config(STACK)[0]["tricolor:aws"])
     for key, value in changes.items():
@@ -166,7 +166,7 @@ def test_region_is_required(rendered_with: Callable[..., Rendered]) -> None:
 
 @pytest.fixture(scope="module")
 def prod() -> Rendered:
-    from tricolor.stacks import render_stack
+    from tricolor.stacks.render import render_stack
 
     return render_stack(STACK)
 
@@ -233,7 +233,7 @@ def test_header_rules_reach_one_color(prod: Rendered) -> None:
 
 
 def test_staging_is_one_environment_behind_its_own_listener(rendered_with: Callable[..., Rendered]) -> None:
-    from tricolor.stacks import read_stack_config
+    from tricolor.stacks.config import read_stack_config
 
     prod_config = read_stack_config(STACK)[0]
     r = rendered_with("staging", {"tricolor:backend": "aws", "tricolor:aws": prod_config["tricolor:aws"],

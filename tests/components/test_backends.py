@@ -13,8 +13,8 @@ import pytest
 
 from tricolor.components import UnknownBackendError, get_backend, known_backends
 from tricolor.errors import UnknownNameError
-from tricolor.spec import BACKENDS
-from tricolor.stacks import Rendered, RenderedResource
+from tricolor.spec.stack import BACKENDS
+from tricolor.stacks.render import Rendered, RenderedResource
 
 STACKS = {"kubernetes": "prod", "aws": "aws-prod", "docker": "local", "lambda": "lambda-prod"}
 # What each backend's resources are registered as (Lambda versions: a dynamic provider).

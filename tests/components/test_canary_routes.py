@@ -15,9 +15,11 @@ from support import FIXTURES
 
 from tricolor.components import BackendLimitError, ComponentError, get_backend
 from tricolor.components.docker.nginx import RouterConfig, render
-from tricolor.spec import CanaryScale, HeaderRoute, Weights
-from tricolor.stacks import ReleaseState, load_stacks, read_stack_config
-from tricolor.stacks import render as render_stack
+from tricolor.spec.canary import CanaryScale, HeaderRoute
+from tricolor.spec.weights import Weights
+from tricolor.stacks.config import load_stacks, read_stack_config
+from tricolor.stacks.render import render as render_stack
+from tricolor.stacks.state import ReleaseState
 
 MATCHES = [
     {"headerName": "Custom-Header1", "headerValue": {"exact": "Mozilla"}},

@@ -15,8 +15,10 @@ import kubernetes_validate
 import pytest
 
 from tricolor.components import ComponentError
-from tricolor.spec import SpecError, parse_spec
-from tricolor.stacks import Rendered, load_stacks, render
+from tricolor.spec.errors import SpecError
+from tricolor.spec.load import parse_spec
+from tricolor.stacks.config import load_stacks
+from tricolor.stacks.render import Rendered, render
 
 KUBERNETES_VERSION = kubernetes_validate.utils.latest_version()
 SECRET = "checkout-secrets"  # the stack's Secret: the dependencies' credentials
@@ -221,7 +223,7 @@ def test_a_missing_secret_value_names_its_config_key(spec_data: dict[str, Any], 
     """Outside the offline renderer (which fills placeholders), a secret config that is not
     set stops the program with the key and the command that sets it."""
     from tricolor.components.secrets import secret_values
-    from tricolor.spec import resolve_stack
+    from tricolor.spec.stack import resolve_stack
 
     spec = parse_spec(spec_with(spec_data, DEPENDENCIES[:1]))
     stack = resolve_stack("deps", {"tricolor:environment": "staging", "tricolor:backend": "kubernetes"}, spec, "f")
@@ -272,7 +274,7 @@ def test_docker_without_credentials_starts_a_laptop_database(spec_data: dict[str
 
 def test_aws_reads_the_rds_managed_password_by_reference(spec_data: dict[str, Any],
                                                           write_spec: Callable[..., Path]) -> None:
-    from tricolor.stacks import read_stack_config
+    from tricolor.stacks.config import read_stack_config
 
     aws = read_stack_config("aws-prod")[0]["tricolor:aws"]
     deps = [DEPENDENCIES[0], DEPENDENCIES[4]]

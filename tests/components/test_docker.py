@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from tricolor.components import BackendLimitError
 from tricolor.components.docker import RouterConfig, render, weighted_servers
-from tricolor.spec import SpecError
-from tricolor.stacks import Rendered
+from tricolor.spec.errors import SpecError
+from tricolor.stacks.render import Rendered
 
 TARGETS = {"blue": "checkout-blue:8080", "green": "checkout-green:8080"}
 
@@ -65,7 +65,7 @@ def test_header_nginx_cannot_route_on() -> None:
 
 @pytest.fixture(scope="module")
 def local() -> Rendered:
-    from tricolor.stacks import render_stack
+    from tricolor.stacks.render import render_stack
 
     return render_stack("local")
 

@@ -96,7 +96,8 @@ def test_route_weights_keep_zero_and_headers_reach_each_color(rendered_k8s: dict
 
 
 def test_router_weights_follow_the_stack_config(tmp_path, root) -> None:
-    from tricolor.stacks import load_stacks, read_stack_config, render
+    from tricolor.stacks.config import load_stacks, read_stack_config
+    from tricolor.stacks.render import render
 
     config, secure = read_stack_config("prod")
     config["tricolor:weights"] = {"blue": 35, "green": 65}

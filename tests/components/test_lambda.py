@@ -19,8 +19,12 @@ from tricolor.components.aws_lambda import AliasRouting, VersionProvider, alias_
 from tricolor.components.aws_lambda.metrics import metric_queries
 from tricolor.drift import compare, snapshots_from_rendered
 from tricolor.policies import check_rendered
-from tricolor.spec import SetWeight, SpecError, Weights
-from tricolor.stacks import ReleaseState, Rendered, load_stacks, read_stack_config, render
+from tricolor.spec.errors import SpecError
+from tricolor.spec.release import SetWeight
+from tricolor.spec.weights import Weights
+from tricolor.stacks.config import load_stacks, read_stack_config
+from tricolor.stacks.render import Rendered, render
+from tricolor.stacks.state import ReleaseState
 
 STACK = "lambda-prod"
 ECR = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout"

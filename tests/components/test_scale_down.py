@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
-from tricolor.spec import Weights
-from tricolor.stacks import ReleaseState, load_stacks, render
+from tricolor.spec.weights import Weights
+from tricolor.stacks.config import load_stacks
+from tricolor.stacks.render import render
+from tricolor.stacks.state import ReleaseState
 
 
 def rendered(stack: str, scaled_down: str | None) -> dict[str, Any]:

@@ -18,8 +18,9 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from tricolor.spec import BACKENDS
-from tricolor.stacks import Rendered, load_stacks, read_stack_config, render
+from tricolor.spec.stack import BACKENDS
+from tricolor.stacks.config import load_stacks, read_stack_config
+from tricolor.stacks.render import Rendered, render
 from tricolor.stacks.state import ReleaseState
 
 render_module = importlib.import_module("tricolor.stacks.render")

@@ -20,7 +20,7 @@ SIG_KEY = "4dabf18193072939515e22adb298388d"
 @pytest.fixture(scope="session")
 def rendered() -> dict[str, Any]:
     """The shipped staging and prod stacks, rendered offline once per session."""
-    from tricolor.stacks import render_stack
+    from tricolor.stacks.render import render_stack
 
     return {name: render_stack(name) for name in ("staging", "prod")}
 
@@ -105,7 +105,7 @@ def changed(rendered: Any, name: str, change: Callable[[dict[str, Any]], None]) 
     """A copy of a rendered stack with ``change(inputs)`` applied to resource ``name``."""
     import dataclasses
 
-    from tricolor.stacks import RenderedResource
+    from tricolor.stacks.render import RenderedResource
 
     resources = []
     for r in rendered.resources:

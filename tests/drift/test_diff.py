@@ -19,7 +19,7 @@ from tricolor.drift import (
     snapshots_from_rendered,
     spec_path,
 )
-from tricolor.stacks import RenderedResource
+from tricolor.stacks.render import RenderedResource
 
 ALLOWED = ["replicas", "autoscaling.*", "resources.*", "disruptionBudget.*", "env.LOG_LEVEL"]
 
@@ -199,7 +199,7 @@ def test_difference_json_is_stable() -> None:
 @pytest.mark.parametrize("stack", ["prod", "aws-prod", "local"])
 def test_blue_and_green_at_parity_on_every_backend(stack: str) -> None:
     """Each backend's production stack: blue and green differ only in release-managed ways."""
-    from tricolor.stacks import render_stack
+    from tricolor.stacks.render import render_stack
 
     result = compare(snapshots_from_rendered(render_stack(stack)), ALLOWED)
     assert result.counts["drift"] == 0, [d.as_json() for d in result.of_status("drift")]
@@ -212,8 +212,9 @@ ECR = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout"
 def test_lambda_colors_mid_release_differ_only_in_release_managed_ways() -> None:
     """Each Lambda color's version (the version resource, its alias, its provisioned
     concurrency, its alarms' ExecutedVersion) moves with its image."""
-    from tricolor.spec import Weights
-    from tricolor.stacks import load_stacks, render
+    from tricolor.spec.weights import Weights
+    from tricolor.stacks.config import load_stacks
+    from tricolor.stacks.render import render
     from tricolor.stacks.state import ReleaseState
 
     (item,) = load_stacks(["lambda-prod"])
@@ -229,8 +230,8 @@ def test_lambda_colors_mid_release_differ_only_in_release_managed_ways() -> None
 def test_lambda_memory_and_env_are_spec_paths(tmp_path) -> None:
     """A Lambda staging stack and production differ in memory and LOG_LEVEL: allowed by
     ``resources.*`` and ``env.LOG_LEVEL``; another variable is drift."""
-    from tricolor.stacks import load_stacks, render
-    from tricolor.stacks.config import read_stack_config
+    from tricolor.stacks.config import load_stacks, read_stack_config
+    from tricolor.stacks.render import render
 
     config, secret = read_stack_config("lambda-prod")
     staging = {k: v for k, v in config.items() if k not in ("tricolor:weights", "tricolor:images")}

@@ -36,7 +36,7 @@ def test_parity_matrix_finds_drift_without_allowances(rendered: dict[str, Any]) 
 
 
 def test_backends_are_compared_separately(rendered: dict[str, Any]) -> None:
-    from tricolor.stacks import render_stack
+    from tricolor.stacks.render import render_stack
 
     table, rows = parity_matrix([rendered["staging"], rendered["prod"], render_stack("aws-prod")])
     assert {r["backend"] for r in rows} == {"kubernetes", "aws"}

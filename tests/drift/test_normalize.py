@@ -129,7 +129,7 @@ def test_a_rolling_production_stack_is_one_environment() -> None:
     """``release.strategy: rolling`` builds one environment: drift shows it once, not as
     two identical colors."""
     from tricolor.drift import snapshots_from_rendered
-    from tricolor.stacks import render_stack
+    from tricolor.stacks.render import render_stack
 
     (only,) = snapshots_from_rendered(render_stack("small"))
     assert only.environment == "small" and only.color is None

@@ -214,6 +214,7 @@ def b() -> SimpleNamespace:
 @pytest.fixture(scope="session")
 def rendered() -> dict[str, Any]:
     """Every example stack rendered once under the mock runtime, by name."""
-    from tricolor.stacks import load_stacks, render, stack_names
+    from tricolor.stacks.config import load_stacks, stack_names
+    from tricolor.stacks.render import render
 
     return {item.stack.name: render(item) for item in load_stacks(stack_names())}

@@ -60,8 +60,9 @@ def test_lambda_mid_release_passes_its_versions_differ_like_images():
     (``functionVersion``), provisioned concurrency (``qualifier``) and alarms
     (``ExecutedVersion``) name its own version, as a Deployment names its own image."""
     from tricolor.policies import check_rendered
-    from tricolor.spec import Weights
-    from tricolor.stacks.render import load_stacks, render
+    from tricolor.spec.weights import Weights
+    from tricolor.stacks.config import load_stacks
+    from tricolor.stacks.render import render
     from tricolor.stacks.state import ReleaseState
 
     (item,) = load_stacks(["lambda-prod"])

@@ -15,7 +15,8 @@ from tricolor.policies.model import Context
 from tricolor.policies.registry import get_rule
 from tricolor.policies.rules_migrations import MigrationOptions, check
 from tricolor.policies.settings import resolve
-from tricolor.stacks.render import Rendered, load_stacks
+from tricolor.stacks.config import load_stacks
+from tricolor.stacks.render import Rendered
 
 ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS = {"command": ["./migrate"], "expand": ["up"], "contract": ["cleanup"]}

@@ -146,7 +146,8 @@ def test_a_rendered_preview_stack_carries_its_labels():
     same stack with its TTL label dropped fails on every labelled resource."""
     from tricolor.previews.config import preview_plan_config
     from tricolor.previews.naming import preview_names
-    from tricolor.stacks import load_stacks, render
+    from tricolor.stacks.config import load_stacks
+    from tricolor.stacks.render import render
 
     stack = preview_names(12, "feat/cart", service="checkout").stack
     config = preview_plan_config(stack)

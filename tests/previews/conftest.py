@@ -15,8 +15,11 @@ from typing import Any
 
 import pytest
 
-from tricolor.previews import PreviewMeta, preview_names, preview_plan_config
-from tricolor.stacks import load_stacks, render
+from tricolor.previews.config import preview_plan_config
+from tricolor.previews.naming import preview_names
+from tricolor.previews.tags import PreviewMeta
+from tricolor.stacks.config import load_stacks
+from tricolor.stacks.render import render
 from tricolor.vocab.labels import PREVIEW as LABEL_MARKER
 
 PROJECT = "tricolor"
@@ -129,7 +132,7 @@ def backend(tmp_path: Path) -> Backend:
 
 
 def preview_tags(pr: int, branch: str, created: datetime, ttl: str = "72h", commit: str = "0a1b2c3") -> dict[str, str]:
-    from tricolor.previews import parse_ttl
+    from tricolor.previews.ttl import parse_ttl
 
     return PreviewMeta(pr=pr, created_at=created, ttl=parse_ttl(ttl), branch=branch, commit=commit).to_tags()
 

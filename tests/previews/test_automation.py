@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tricolor.previews import DestroyerContext, DestroyError, PreviewMeta, PulumiUnavailable, StackRef
 from tricolor.previews.automation import Workspace, project_dir, require_pulumi, up_preview
 from tricolor.previews.automation_destroyer import AutomationDestroyer
+from tricolor.previews.destroy import DestroyerContext, StackRef
+from tricolor.previews.errors import DestroyError, PulumiUnavailable
+from tricolor.previews.tags import PreviewMeta
 from tricolor.stacks.project import ProjectError
 
 

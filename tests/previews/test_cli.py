@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tricolor.previews import preview_names
+from tricolor.previews.naming import preview_names
 from tricolor.previews.ttl import utcnow
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,18 +8,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tricolor.previews import (
-    PreviewInputError,
-    PreviewMeta,
-    preview_config,
-    preview_names,
-    preview_plan_config,
-    secret_env_name,
-    secrets_from_env,
-)
-from tricolor.previews.tags import from_labels
-from tricolor.spec import SpecError
-from tricolor.stacks import load_stacks, render
+from tricolor.previews.config import preview_config, preview_plan_config, secret_env_name, secrets_from_env
+from tricolor.previews.errors import PreviewInputError
+from tricolor.previews.naming import preview_names
+from tricolor.previews.tags import PreviewMeta, from_labels
+from tricolor.spec.errors import SpecError
+from tricolor.stacks.config import load_stacks
+from tricolor.stacks.render import render
 from tricolor.vocab.labels import CREATED_AT as LABEL_CREATED
 from tricolor.vocab.labels import PR as LABEL_PR
 from tricolor.vocab.labels import PREVIEW as LABEL_MARKER
@@ -104,7 +99,7 @@ def test_preview_plan_config_renders_offline() -> None:
 
 
 def test_secrets_come_from_the_environment(spec_data: dict, write_spec) -> None:  # type: ignore[no-untyped-def,type-arg]
-    from tricolor.spec import load_spec
+    from tricolor.spec.load import load_spec
 
     spec = load_spec(write_spec(spec_data))
     assert secret_env_name("databasePassword") == "TRICOLOR_SECRET_DATABASE_PASSWORD"

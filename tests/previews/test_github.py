@@ -6,7 +6,8 @@ import socket
 
 import pytest
 
-from tricolor.previews import GitHubError, GitHubPulls, PreviewInputError, pr_states
+from tricolor.previews.errors import GitHubError, PreviewInputError
+from tricolor.previews.github import GitHubPulls, pr_states
 
 
 def test_states_with_and_without_token(github) -> None:  # type: ignore[no-untyped-def]

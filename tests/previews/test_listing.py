@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from tricolor.errors import TricolorError
-from tricolor.previews import BackendError, list_previews, list_stacks, open_backend
+from tricolor.previews.backends import open_backend
+from tricolor.previews.errors import BackendError
+from tricolor.previews.listing import list_previews, list_stacks
 from tricolor.previews.state import CheckpointError, read_info
 
 PULUMI_STATE = Path(__file__).resolve().parents[1] / "fixtures" / "pulumi-state"

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tricolor.previews import PreviewInputError, names_of_stack, parse_pr, pr_of_stack, preview_names, slugify
-from tricolor.spec import dns_label_problem, stack_name_problem
+from tricolor.previews.errors import PreviewInputError
+from tricolor.previews.naming import names_of_stack, parse_pr, pr_of_stack, preview_names, slugify
+from tricolor.spec.naming import dns_label_problem, stack_name_problem
 
 prs = st.integers(min_value=1, max_value=2**31 - 1)
 # Any text at all, any script, up to very long; blank names are bad input, tested apart.

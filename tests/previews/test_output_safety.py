@@ -75,9 +75,10 @@ def test_no_seeded_secret_reaches_the_output(cli, seeded, no_pulumi, args) -> No
 
 
 def test_values_are_printed_literally(cli, backend, tags_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from tricolor.cli.common import console
+    from tricolor.cli.common import LazyConsole, console
 
-    monkeypatch.setattr(console, "_width", 400)  # a wide terminal: table cells are not wrapped
+    assert isinstance(console, LazyConsole)  # made on first use: widen the rich Console behind it
+    monkeypatch.setattr(console.real, "_width", 400)  # a wide terminal: table cells are not wrapped
     now = utcnow()
     backend.add("pr-1-a-00000001", tags=tags_for(1, MARKUP, now - timedelta(hours=1)))
     backend.add("pr-2-b-00000002", tags={**tags_for(2, "b", now), "tricolor:ttl": MARKUP})

@@ -8,19 +8,13 @@ import pytest
 from preview_doubles import RecordingDestroyer
 
 from tricolor.errors import UnknownNameError
-from tricolor.previews import (
-    DestroyerContext,
-    DestroyError,
-    StackRef,
-    decide,
-    decide_one,
-    get_destroyer,
-    list_stacks,
-    open_backend,
-    reap,
-    reread,
-)
 from tricolor.previews.automation_destroyer import AutomationDestroyer
+from tricolor.previews.backends import open_backend
+from tricolor.previews.destroy import DestroyerContext, StackRef
+from tricolor.previews.destroyers import get_destroyer
+from tricolor.previews.errors import DestroyError
+from tricolor.previews.listing import list_stacks, reread
+from tricolor.previews.reaper import decide, decide_one, reap
 
 
 @pytest.fixture

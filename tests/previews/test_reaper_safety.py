@@ -22,18 +22,12 @@ from typing import Any
 import pytest
 from preview_doubles import FlakyStore, RecordingDestroyer
 
-from tricolor.previews import (
-    PreviewMeta,
-    StackRef,
-    decide,
-    decide_one,
-    list_previews,
-    list_stacks,
-    open_backend,
-    parse_ttl,
-    reap,
-    reread,
-)
+from tricolor.previews.backends import open_backend
+from tricolor.previews.destroy import StackRef
+from tricolor.previews.listing import list_previews, list_stacks, reread
+from tricolor.previews.reaper import decide, decide_one, reap
+from tricolor.previews.tags import PreviewMeta
+from tricolor.previews.ttl import parse_ttl
 from tricolor.vocab import labels as L
 
 PROJECT = "tricolor"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tricolor.previews import PreviewInputError, expires_at, is_expired, parse_ttl, remaining
-from tricolor.previews.ttl import age, describe, format_time, parse_time
+from tricolor.previews.errors import PreviewInputError
+from tricolor.previews.ttl import age, describe, expires_at, format_time, is_expired, parse_time, parse_ttl, remaining
 
 CREATED = datetime(2026, 11, 26, 7, 0, 0, tzinfo=UTC)
 

@@ -64,7 +64,7 @@ def spec_with(tmp_path: Path, base_spec: dict[str, Any]) -> Callable[..., Path]:
 
 @pytest.fixture
 def load_prod() -> Callable[[Path], Any]:
-    from tricolor.stacks.render import load_stacks
+    from tricolor.stacks.config import load_stacks
 
     def load(spec: Path) -> Any:
         (item,) = load_stacks(["prod"], spec)

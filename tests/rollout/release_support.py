@@ -7,10 +7,13 @@ from typing import Any
 
 from journal import JournalApplier
 
-from tricolor.rollout import Engine, Ledger, RequestAction, Services, Stop, VirtualClock
+from tricolor.rollout.clock import VirtualClock
+from tricolor.rollout.engine import Engine, Services, Stop
 from tricolor.rollout.judge import get_judge
+from tricolor.rollout.ledger import Ledger
 from tricolor.rollout.providers.base import ProviderContext
 from tricolor.rollout.providers.registry import get_provider
+from tricolor.rollout.record import RequestAction
 from tricolor.rollout.verbs import prepare, start, steer
 
 IMAGE = "ghcr.io/acme/checkout:1.5.0"

@@ -11,15 +11,19 @@ from typing import Any
 
 import yaml
 
-from tricolor.rollout import Engine, Ledger, LedgerRecord, Services, Stop, VirtualClock
 from tricolor.rollout.appliers.base import ApplierContext
 from tricolor.rollout.appliers.offline import OfflineApplier
+from tricolor.rollout.clock import VirtualClock
+from tricolor.rollout.engine import Engine, Services, Stop
 from tricolor.rollout.judge import get_judge
+from tricolor.rollout.ledger import Ledger
 from tricolor.rollout.providers.base import ProviderContext
 from tricolor.rollout.providers.registry import get_provider
+from tricolor.rollout.record import LedgerRecord
 from tricolor.rollout.revisions import config_versions, part_of, render_state
 from tricolor.rollout.verbs import prepare, start
-from tricolor.stacks.render import Rendered, StackInput, load_stacks
+from tricolor.stacks.config import StackInput, load_stacks
+from tricolor.stacks.render import Rendered
 
 ROOT = Path(__file__).resolve().parents[2]
 

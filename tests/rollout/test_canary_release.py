@@ -15,16 +15,18 @@ import pytest
 from rich.console import Console
 
 from tricolor.cli.release.view import status_table
-from tricolor.rollout import Status, state_in_force
 from tricolor.rollout.appliers.base import ApplierContext
 from tricolor.rollout.appliers.offline import OfflineApplier
 from tricolor.rollout.errors import InvalidRequestError
+from tricolor.rollout.ledger import state_in_force
 from tricolor.rollout.program_state import as_release_state
 from tricolor.rollout.providers.base import ProviderContext
 from tricolor.rollout.providers.synthetic import SyntheticProvider
+from tricolor.rollout.record import Status
 from tricolor.rollout.verbs import prepare
-from tricolor.spec import Weights
-from tricolor.stacks import load_stacks, render
+from tricolor.spec.weights import Weights
+from tricolor.stacks.config import load_stacks
+from tricolor.stacks.render import render
 
 ROUTE = {"setHeaderRoute": {"name": "beta", "match": [{"headerName": "X-Beta", "headerValue": {"exact": "on"}}]}}
 STEPS = [{"setCanaryScale": {"replicas": 1}}, ROUTE, {"setWeight": 20}, {"pause": "1s"}, {"analysis": {}},

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tricolor.spec import SpecError, load_spec
+from tricolor.spec.errors import SpecError
+from tricolor.spec.load import load_spec
 
 ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute::checkout-router-route"
 

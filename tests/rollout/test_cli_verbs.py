@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tricolor.rollout import Ledger
+from tricolor.rollout.ledger import Ledger
 
 V2, V3 = "ghcr.io/acme/checkout:2.0.0", "ghcr.io/acme/checkout:3.0.0"
 GATED = {"steps": [{"setWeight": 20}, {"pause": {}}, {"setWeight": 50}, {"pause": {}}, {"setWeight": 100}]}

@@ -13,12 +13,11 @@ from typing import Any
 import pytest
 from scipy import stats
 
-from tricolor.rollout import Status
 from tricolor.rollout.duration import Traffic, effect_text, estimates, planned_window, warnings
 from tricolor.rollout.plan import build_plan
+from tricolor.rollout.record import Status
 from tricolor.rollout.settings import AnalysisSettings
-from tricolor.spec import Release
-from tricolor.spec.release import Metric
+from tricolor.spec.release import Metric, Release
 
 
 def closed_form(p1: float, tolerance: float, share: float, alpha: float, power: float) -> float:

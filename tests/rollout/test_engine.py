@@ -11,7 +11,7 @@ import pytest
 from journal import JournalApplier
 from release_support import IMAGE
 
-from tricolor.rollout import Status, VirtualClock
+from tricolor.rollout.clock import VirtualClock
 from tricolor.rollout.errors import ApplyError, InvalidRequestError, LedgerError, LockedError, NoReleaseError
 from tricolor.rollout.judges import get_judge
 from tricolor.rollout.measure import measure
@@ -20,8 +20,9 @@ from tricolor.rollout.notifiers.slack import SlackWebhook
 from tricolor.rollout.providers.base import Measurement, ProviderContext
 from tricolor.rollout.providers.synthetic import SyntheticProvider
 from tricolor.rollout.providers.webhook import WebhookProvider
+from tricolor.rollout.record import Status
 from tricolor.rollout.smoke import SmokeTester
-from tricolor.spec import Weights
+from tricolor.spec.weights import Weights
 
 
 def test_success_walks_every_step_and_returns_once_active(spec_with, load_prod, harness):

@@ -20,16 +20,19 @@ import pytest
 from journal import JournalApplier
 from release_support import IMAGE
 
-from tricolor.rollout import Engine, Ledger, LedgerRecord, Services, Status, VirtualClock
+from tricolor.rollout.clock import VirtualClock
+from tricolor.rollout.engine import Engine, Services
 from tricolor.rollout.errors import ConflictError, InvalidRequestError, LedgerError, LockedError
+from tricolor.rollout.ledger import Ledger
 from tricolor.rollout.lock import Owner, actor_name, check_takeover, stale
 from tricolor.rollout.program_state import as_release_state
-from tricolor.rollout.record import SCHEMA, LockInfo, upgrade
+from tricolor.rollout.record import SCHEMA, LedgerRecord, LockInfo, Status, upgrade
 from tricolor.rollout.stores.base import LEDGER_ENV, StoreContext, ledger_location
 from tricolor.rollout.stores.memory import MemoryStore
 from tricolor.rollout.stores.registry import open_store
 from tricolor.rollout.verbs import prepare, start
-from tricolor.spec import CanaryScale, HeaderRoute, Weights
+from tricolor.spec.canary import CanaryScale, HeaderRoute
+from tricolor.spec.weights import Weights
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_1 = Path(__file__).with_name("ledger-schema1")

@@ -14,10 +14,12 @@ import pytest
 from journal import JournalApplier
 from release_support import IMAGE
 
-from tricolor.rollout import Engine, Ledger, RequestAction, Services, Status, Stop
 from tricolor.rollout import engine as engine_module
+from tricolor.rollout.engine import Engine, Services, Stop
 from tricolor.rollout.errors import LockedError
+from tricolor.rollout.ledger import Ledger
 from tricolor.rollout.lock import Owner
+from tricolor.rollout.record import RequestAction, Status
 from tricolor.rollout.verbs import prepare, start, steer
 
 TIMEOUT = 0.6

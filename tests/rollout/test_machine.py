@@ -15,8 +15,9 @@ from tricolor.rollout.machine import Act
 from tricolor.rollout.plan import build_plan
 from tricolor.rollout.record import InForce, LedgerRecord, Request, RequestAction, Status, StepState, VerdictEntry
 from tricolor.rollout.settings import AnalysisSettings, ReleaseSettings
-from tricolor.spec import Release, Weights
+from tricolor.spec.release import Release
 from tricolor.spec.revision import Revision
+from tricolor.spec.weights import Weights
 
 SETTINGS = ReleaseSettings(analysis=AnalysisSettings(interval=60.0, failure_limit=0, inconclusive_limit=2,
                                                      consecutive_error_limit=2, consecutive_success_limit=1),

@@ -20,7 +20,7 @@ from tricolor.rollout.errors import MigrationError
 from tricolor.rollout.migrations.base import MigrationContext, MigrationRelease
 from tricolor.rollout.migrations.ecs import EcsMigrationRunner, started_by
 from tricolor.rollout.migrations.registry import get_runner
-from tricolor.stacks import load_stacks
+from tricolor.stacks.config import load_stacks
 
 RELEASE = MigrationRelease(stack="prod", release_id="3f2a9c1d7e4b", name="prod-expand-3f2a9c1d7e4b-1",
                            image="ghcr.io/acme/checkout:1.5.0", command=("python", "manage.py", "migrate", "--expand"),

@@ -15,21 +15,23 @@ from typing import Any
 
 import pytest
 
-from tricolor.rollout import Engine, Ledger, RequestAction, Services, Status, Stop, VirtualClock
 from tricolor.rollout.appliers.base import ApplierContext
 from tricolor.rollout.appliers.offline import OfflineApplier
+from tricolor.rollout.clock import VirtualClock
+from tricolor.rollout.engine import Engine, Services, Stop
 from tricolor.rollout.errors import InvalidRequestError, MigrationError, NoReleaseError
 from tricolor.rollout.judge import get_judge
+from tricolor.rollout.ledger import Ledger
 from tricolor.rollout.migrations.base import MigrationContext, MigrationRelease, MigrationResult
 from tricolor.rollout.migrations.offline import OfflineMigrationRunner
 from tricolor.rollout.migrations.registry import LAMBDA_REFUSAL, get_runner
 from tricolor.rollout.plan import StepAction, build_plan
 from tricolor.rollout.providers.base import ProviderContext
 from tricolor.rollout.providers.synthetic import SyntheticProvider
-from tricolor.rollout.record import MigrationState
+from tricolor.rollout.record import MigrationState, RequestAction, Status
 from tricolor.rollout.verbs import check_verb, prepare, start, steer
 from tricolor.spec.release import Release
-from tricolor.stacks.render import load_stacks
+from tricolor.stacks.config import load_stacks
 
 NEW = "ghcr.io/acme/checkout:1.5.0"
 MIGRATIONS = {"command": ["python", "manage.py", "migrate"], "expand": ["--phase", "expand"],

@@ -30,20 +30,23 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from tricolor.rollout import Engine, Ledger, RequestAction, Services, Status, Stop, VirtualClock
 from tricolor.rollout.appliers.base import ApplyResult, Change
+from tricolor.rollout.clock import VirtualClock
+from tricolor.rollout.engine import Engine, Services, Stop
 from tricolor.rollout.errors import ApplyError, LockedError, RolloutError
 from tricolor.rollout.judge import get_judge
+from tricolor.rollout.ledger import Ledger
 from tricolor.rollout.lock import Owner
 from tricolor.rollout.migrations.base import MigrationRelease, MigrationResult
 from tricolor.rollout.plan import build_plan
 from tricolor.rollout.providers.base import Measurement
-from tricolor.rollout.record import InForce, LedgerRecord, StepState
+from tricolor.rollout.record import InForce, LedgerRecord, RequestAction, Status, StepState
 from tricolor.rollout.revisions import Candidate
 from tricolor.rollout.settings import ReleaseSettings
 from tricolor.rollout.stores.memory import MemoryStore
 from tricolor.rollout.verbs import Prepared, retry_of, start, steer
-from tricolor.spec import Release, Weights
+from tricolor.spec.release import Release
+from tricolor.spec.weights import Weights
 
 RELEASE = Release.model_validate({
     "steps": [{"setWeight": 10}, {"pause": "1m"}, {"analysis": {}}, {"setWeight": 50}, {"pause": {}},

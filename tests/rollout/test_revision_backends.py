@@ -16,10 +16,10 @@ import pytest
 from conftest import FAST_RELEASE
 from revision_support import Site, parts
 
-from tricolor.rollout import Status, Stop
+from tricolor.rollout.engine import Stop
 from tricolor.rollout.machine import Next
 from tricolor.rollout.program_state import ledger_state
-from tricolor.rollout.record import LedgerRecord
+from tricolor.rollout.record import LedgerRecord, Status
 from tricolor.spec.revision import Revision
 from tricolor.stacks.render import Rendered, render
 

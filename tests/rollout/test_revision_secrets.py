@@ -13,12 +13,13 @@ import pytest
 from conftest import FAST_RELEASE
 from revision_support import Site, parts
 
-from tricolor.rollout import Status
+from tricolor.rollout.record import Status
 from tricolor.rollout.revisions import render_state
-from tricolor.spec import Weights
 from tricolor.spec.revision import config_key, revision_of, secret_versions
-from tricolor.stacks import ReleaseState, load_stacks, read_stack_config, render
-from tricolor.stacks.render import StackInput
+from tricolor.spec.weights import Weights
+from tricolor.stacks.config import StackInput, load_stacks, read_stack_config
+from tricolor.stacks.render import render
+from tricolor.stacks.state import ReleaseState
 
 OLD, NEW = "sk_live_OLD_7f3a9c51e2", "sk_live_NEW_b81d04c6aa"
 DB = "pw-orders-91c4be7f03"

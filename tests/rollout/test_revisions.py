@@ -12,8 +12,9 @@ import pytest
 from conftest import FAST_RELEASE
 from revision_support import Site, config_map, parts
 
-from tricolor.rollout import RequestAction, Status, Stop
+from tricolor.rollout.engine import Stop
 from tricolor.rollout.errors import InvalidRequestError
+from tricolor.rollout.record import RequestAction, Status
 from tricolor.rollout.revisions import render_state
 from tricolor.rollout.verbs import prepare, start, steer
 
@@ -105,7 +106,7 @@ def test_a_plain_render_of_a_spec_edit_builds_each_color_from_its_revision(tmp_p
     rec = site.record()
     rendered = render_state(site.item(), rec.in_force, rec.catalog)
     assert config_map(rendered, "green")[FLAG] == config_map(rendered, "blue")[FLAG] == "false"
-    from tricolor.stacks import render
+    from tricolor.stacks.render import render
 
     plain = render(site.item())
     assert config_map(plain, "green")[FLAG] == "true"

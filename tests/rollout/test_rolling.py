@@ -11,14 +11,17 @@ from typing import Any
 
 import pytest
 
-from tricolor.rollout import Engine, Ledger, RequestAction, Services, Status, Stop, VirtualClock
 from tricolor.rollout.appliers.base import ApplierContext
 from tricolor.rollout.appliers.offline import OfflineApplier
+from tricolor.rollout.clock import VirtualClock
+from tricolor.rollout.engine import Engine, Services, Stop
 from tricolor.rollout.judge import get_judge
+from tricolor.rollout.ledger import Ledger
 from tricolor.rollout.plan import StepAction, build_plan
 from tricolor.rollout.providers.base import ProviderContext, Window
 from tricolor.rollout.providers.prometheus import PrometheusProvider
 from tricolor.rollout.providers.synthetic import SyntheticProvider
+from tricolor.rollout.record import RequestAction, Status
 from tricolor.rollout.rolling import before_after
 from tricolor.rollout.verbs import prepare, start, steer
 from tricolor.spec.release import Metric, Release

@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 from release_support import Harness
 
-from tricolor.rollout import Status
 from tricolor.rollout.judge import Counts
 from tricolor.rollout.providers.base import Measurement, ProviderContext, Window
 from tricolor.rollout.providers.registry import get_provider
+from tricolor.rollout.record import Status
 from tricolor.rollout.report import render_html, write_report
 from tricolor.rollout.settings import AnalysisSettings
 from tricolor.rollout.traffic import check, totals_of
-from tricolor.spec import SpecError
+from tricolor.spec.errors import SpecError
 
 STEPS = [{"setWeight": 10}, {"analysis": {}}, {"setWeight": 100}]
 

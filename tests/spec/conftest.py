@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from support import ROOT
 
-from tricolor.spec import SpecError, load_spec
+from tricolor.spec.errors import SpecError
+from tricolor.spec.load import load_spec
 
 SPEC_TEXT = (ROOT / "service.yaml").read_text()
 

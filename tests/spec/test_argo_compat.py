@@ -18,8 +18,8 @@ from pydantic import ValidationError
 from support import FIXTURES
 
 from tricolor.rollout.plan import build_plan
-from tricolor.spec import Release
 from tricolor.spec.argo_steps import convert_steps
+from tricolor.spec.release import Release
 
 DATA = yaml.safe_load((FIXTURES / "argo-rollouts/step-lists.yaml").read_text())
 LISTS: list[dict[str, Any]] = DATA["lists"]

@@ -13,17 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support import FIXTURES
 
-from tricolor.spec import (
-    MAX_DURATION,
-    AnalysisStep,
-    Pause,
-    SetWeight,
-    SpecError,
-    describe_step,
-    format_duration,
-    parse_duration,
-    parse_spec,
-)
+from tricolor.spec.durations import MAX_DURATION, format_duration, parse_duration
+from tricolor.spec.errors import SpecError
+from tricolor.spec.load import parse_spec
+from tricolor.spec.release import AnalysisStep, Pause, SetWeight, describe_step
 
 ARGO = yaml.safe_load((FIXTURES / "argo-rollouts/canary-steps.yaml").read_text())
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tricolor.spec import SpecError
 from tricolor.spec.backends import SETTINGS, AwsSettings, DockerSettings, KubernetesSettings, LambdaSettings
+from tricolor.spec.errors import SpecError
 from tricolor.spec.load import validate_model
 from tricolor.spec.stack import BACKENDS, StackConfig
 

@@ -12,9 +12,11 @@ import pytest
 import yaml
 from support import line_of
 
-from tricolor.spec import SpecError, load_spec, parse_spec, resolve_stack
+from tricolor.spec.errors import SpecError
 from tricolor.spec.fields import Strict
+from tricolor.spec.load import load_spec, parse_spec
 from tricolor.spec.model import ServiceSpec
+from tricolor.spec.stack import resolve_stack
 from tricolor.spec.suggest import leaves, model_keys
 
 

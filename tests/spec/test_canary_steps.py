@@ -7,15 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from tricolor.spec import (
-    CanaryScale,
-    SetCanaryScale,
-    SetHeaderRoute,
-    SpecError,
-    describe_step,
-    parse_spec,
-    scaled_replicas,
-)
+from tricolor.spec.canary import CanaryScale, scaled_replicas
+from tricolor.spec.errors import SpecError
+from tricolor.spec.load import parse_spec
+from tricolor.spec.release import SetCanaryScale, SetHeaderRoute, describe_step
 
 ROUTE = {"setHeaderRoute": {"name": "beta", "match": [
     {"headerName": "Custom-Header1", "headerValue": {"exact": "Mozilla"}},

@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from support import ROOT
 
-from tricolor.spec import SpecError, load_spec
+from tricolor.spec.errors import SpecError
+from tricolor.spec.load import load_spec
 
 SPEC_TEXT = (ROOT / "service.yaml").read_text()
 SPEC_DATA = yaml.safe_load(SPEC_TEXT)

@@ -6,14 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tricolor.spec import (
-    Weights,
-    check_weight,
-    dns_label,
-    dns_label_problem,
-    is_dns_label,
-    stack_name_problem,
-)
+from tricolor.spec.naming import dns_label, dns_label_problem, is_dns_label, stack_name_problem
+from tricolor.spec.weights import Weights, check_weight
 
 
 @given(st.lists(st.text(min_size=0, max_size=80), min_size=1, max_size=4))

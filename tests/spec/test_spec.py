@@ -7,15 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tricolor.spec import (
-    PRESETS,
-    SetWeight,
-    SpecError,
-    SpecFileError,
-    load_spec,
-    parse_duration,
-    parse_spec,
-)
+from tricolor.spec.durations import parse_duration
+from tricolor.spec.errors import SpecError, SpecFileError
+from tricolor.spec.load import load_spec, parse_spec
+from tricolor.spec.release import PRESETS, SetWeight
 
 SPEC = Path(__file__).resolve().parents[2] / "service.yaml"
 
@@ -130,7 +125,7 @@ def test_unknown_step_kind(spec_data: dict) -> None:
 
 
 def test_pause_forms() -> None:
-    from tricolor.spec import Pause
+    from tricolor.spec.release import Pause
 
     assert Pause.model_validate({"pause": "90s"}).pause.duration == timedelta(seconds=90)
     assert Pause.model_validate({"pause": {}}).pause.duration is None

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tricolor.spec import SpecError, load_spec, resolve_stack
+from tricolor.spec.errors import SpecError
+from tricolor.spec.load import load_spec
+from tricolor.spec.stack import resolve_stack
 
 SPEC = load_spec(Path(__file__).resolve().parents[2] / "service.yaml")
 

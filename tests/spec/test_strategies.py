@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from tricolor.spec import SpecError
+from tricolor.spec.errors import SpecError
 from tricolor.spec.load import validate_model
 from tricolor.spec.model import ServiceSpec
 from tricolor.spec.strategies import surge_of
-from tricolor.stacks import load_stacks
+from tricolor.stacks.config import load_stacks
 
 MIGRATIONS = {"command": ["./migrate"], "expand": ["up"], "contract": ["cleanup"]}
 

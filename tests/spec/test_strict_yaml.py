@@ -13,7 +13,8 @@ import pytest
 import yaml
 from support import ROOT, line_of
 
-from tricolor.spec import SpecError, load_spec, parse_spec, read_document
+from tricolor.spec.errors import SpecError
+from tricolor.spec.load import load_spec, parse_spec, read_document
 from tricolor.spec.yamlfile import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES
 
 BOMB = ('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'

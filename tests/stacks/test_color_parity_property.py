@@ -11,7 +11,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tricolor.stacks import load_stacks, render
+from tricolor.stacks.config import load_stacks
+from tricolor.stacks.render import render
 
 LABEL = st.from_regex(r"[a-z][a-z0-9]{0,10}(-[a-z0-9]{1,8})?", fullmatch=True).filter(
     lambda s: "blue" not in s and "green" not in s)

@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from tricolor.rollout import InForce, Ledger, LedgerRecord
+from tricolor.rollout.ledger import Ledger
 from tricolor.rollout.machine import new_record, with_
 from tricolor.rollout.plan import PlanStep, StepAction
 from tricolor.rollout.program_state import ledger_state
-from tricolor.rollout.record import StepState
+from tricolor.rollout.record import InForce, LedgerRecord, StepState
 from tricolor.rollout.settings import ReleaseSettings
 from tricolor.rollout.stores.base import LEDGER_ENV
-from tricolor.spec import SpecError, Weights
-from tricolor.stacks import load_stacks, read_stack_config, render
-from tricolor.stacks.config import to_runtime
-from tricolor.stacks.render import run_program
+from tricolor.spec.errors import SpecError
+from tricolor.spec.weights import Weights
+from tricolor.stacks.config import load_stacks, read_stack_config, to_runtime
+from tricolor.stacks.render import render, run_program
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD, NEW = "ghcr.io/acme/checkout:1.4.2", "ghcr.io/acme/checkout:9.9.9"
@@ -107,7 +107,7 @@ def test_a_plain_render_never_reads_a_ledger(tmp_path, monkeypatch):
 
 
 def test_a_render_takes_the_state_as_a_parameter():
-    from tricolor.stacks import ReleaseState
+    from tricolor.stacks.state import ReleaseState
 
     (item,) = load_stacks(["prod"])
     state = ReleaseState(weights=Weights(25, 75), images={"blue": OLD, "green": NEW})
