@@ -5,7 +5,8 @@ script beside this Python) from the bundled example project; the median wall tim
 printed with its ratio to a bare Python start and the goal it is held to:
 
 - ``--help``, ``--version``, ``preview name`` and ``release status`` (before the first
-  release: the stack config's state): under 0.3 s;
+  release: the stack config's state; and during one: a release paused at a manual gate,
+  started once with the offline applier before timing): under 0.3 s;
 - ``judge`` on one recorded window: under 0.5 s.
 
 Wall times depend on what else the machine runs (the load is printed); the CPU time
@@ -32,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = Path(sys.executable).with_name("tricolor")
 
@@ -55,10 +58,24 @@ app()
 """
 
 
+def paused_release(folder: Path) -> Path:
+    """A ledger holding a release of the example paused at its first manual gate."""
+    spec = yaml.safe_load((ROOT / "service.yaml").read_text())
+    spec["release"] = {"steps": [{"setWeight": 20}, {"pause": {}}, {"setWeight": 100}], "smokeTests": []}
+    (folder / "gated.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
+    ledger = folder / "paused-ledger"
+    subprocess.run([str(SCRIPT), "release", "start", "--stack", "prod", "--ledger", str(ledger), "--image",
+                    "ghcr.io/acme/checkout:2.0.0", "--spec", str(folder / "gated.yaml"), "--applier", "offline",
+                    "--detach-on-pause", "--report-dir", str(folder / "reports")],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return ledger
+
+
 def commands(folder: Path) -> list[tuple[str, list[str], float | None]]:
     window = folder / "window.json"
     window.write_text(json.dumps(WINDOW))
     ledger = folder / "ledger"
+    paused = paused_release(folder)
     tricolor = [str(SCRIPT)]
     return [
         ("python -c pass", [sys.executable, "-c", "pass"], None),
@@ -67,6 +84,7 @@ def commands(folder: Path) -> list[tuple[str, list[str], float | None]]:
         ("--version", [*tricolor, "--version"], 0.3),
         ("preview name", [*tricolor, "preview", "name", "--pr", "12", "--branch", "feat/cart"], 0.3),
         ("release status", [*tricolor, "release", "status", "--stack", "prod", "--ledger", str(ledger)], 0.3),
+        ("status (paused)", [*tricolor, "release", "status", "--stack", "prod", "--ledger", str(paused)], 0.3),
         ("judge (one window)", [*tricolor, "judge", "--input", str(window)], 0.5),
     ]
 

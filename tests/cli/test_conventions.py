@@ -191,7 +191,7 @@ def test_the_lazy_release_group_lists_every_verb_its_modules_register() -> None:
     assert registered == set(VERBS), {"without an entry": registered - set(VERBS), "gone": set(VERBS) - registered}
 
 
-def test_a_command_imports_only_what_it_needs() -> None:
+def test_a_command_imports_only_what_it_needs(tmp_path: Path) -> None:
     """Start-up: `release status` does not import the driving verbs, the engine, the
     program and its components, the policies, Pulumi or scipy; `preview name` and `judge`
     (JSON out) do not import rich; `--help` imports no command and no rich help renderer."""
@@ -218,6 +218,13 @@ def test_a_command_imports_only_what_it_needs() -> None:
     named = loaded("preview", "name", "--pr", "12", "--branch", "feat/cart")
     assert "tricolor.previews.naming" in named
     assert not named & {"rich.console", "tricolor.rollout.ledger", "pulumi", "tricolor.stacks.render"}, named
+    window = tmp_path / "window.json"
+    window.write_text(json.dumps({"judge": "threshold", "minSamples": 100, "metrics": [
+        {"name": "error-rate", "kind": "rate", "max": 0.01, "baseline": {"total": 10000, "events": 20},
+         "canary": {"total": 10000, "events": 25}}]}))
+    judged = loaded("judge", "--input", str(window))
+    assert "tricolor.cli.judge" in judged
+    assert not judged & {"rich.console", "tricolor.spec.model", "tricolor.rollout.engine", "scipy"}, judged
     helped = loaded("--help")
     assert not {m for m in helped if m.startswith("tricolor.cli.") and m not in ("tricolor.cli.app",
                                                                               "tricolor.cli.group")}
