@@ -72,6 +72,12 @@ def guarded(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def deprecated(value: object, old: str, new: str) -> None:
+    """Warn (standard error) when an old spelling of an option was used; it still works."""
+    if value:
+        err_console.print(f"warning: {old} is deprecated; use {new}", markup=False, soft_wrap=True)
+
+
 def print_json(data: Any) -> None:
     """JSON on standard output, stable key order, nothing else on that stream."""
     import json

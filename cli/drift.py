@@ -38,7 +38,7 @@ from ..spec.load import load_spec
 from ..spec.naming import STACK_NAME_MAX, dns_label, stack_name_problem
 from ..stacks.config import read_stack_config, stack_file
 from ..stacks.project import Project, find_project
-from .common import console, err_console, guarded
+from .common import console, deprecated, err_console, guarded
 from .group import TricolorGroup, split_stacks
 from .project import working_project
 
@@ -146,9 +146,9 @@ def drift(
     ignore: Annotated[Path | None, typer.Option(
         "--ignore", help="Accepted differences (RESOURCE [PATH] per line).")] = None,
     spec_file: Annotated[Path | None, typer.Option(
-        "--spec", help="The shared spec (its parity.allowed; default: the project's).")] = None,
+        "--spec", metavar="FILE", help="The shared spec (its parity.allowed; default: the project's).")] = None,
     project: Annotated[str | None, typer.Option(
-        "--project", help="Pulumi project name in the backend (default: the project's name).")] = None,
+        "--project", metavar="NAME", help="Pulumi project name in the backend (default: the project's name).")] = None,
     export: Annotated[list[str] | None, typer.Option(
         "--export", help="STACK=FILE of 'pulumi stack export' ('-' = stdin).")] = None,
     namespace: Annotated[list[str] | None, typer.Option(
@@ -158,8 +158,8 @@ def drift(
     endpoint_url: Annotated[str | None, typer.Option(
         "--endpoint-url", help="AWS endpoint (tests, LocalStack).")] = None,
     history: Annotated[Path | None, typer.Option(
-        "--history", envvar="TRICOLOR_DRIFT_HISTORY", help="The SQLite history: read to tell new differences, "
-        "written with --record (default: .tricolor/drift-history.sqlite in the project).")] = None,
+        "--history", metavar="FILE", envvar="TRICOLOR_DRIFT_HISTORY", help="The SQLite history: read to tell new "
+        "differences, written with --record (default: .tricolor/drift-history.sqlite in the project).")] = None,
     record: Annotated[bool, typer.Option(
         "--record", help="Append this run to the history (the scheduled job does).")] = False,
     no_history: Annotated[bool, typer.Option("--no-history", help="Neither read nor write the history.")] = False,
@@ -171,8 +171,8 @@ def drift(
         return
     if record and no_history:
         raise DriftError("--record and --no-history contradict each other")
-    _deprecated(stacks, "--stacks a,b", "--stack a,b")
-    _deprecated(old_formats, "--format", "--output")
+    deprecated(stacks, "--stacks a,b", "--stack a,b")
+    deprecated(old_formats, "--format", "--output")
     here = working_project()
     spec = load_spec(spec_file if spec_file is not None else find_project().spec)
     rules = IgnoreRules.load(ignore) if ignore else None
@@ -217,25 +217,20 @@ class HistoryOutput(StrEnum):
     json = "json"
 
 
-def _deprecated(value: object, old: str, new: str) -> None:
-    if value:
-        err_console.print(Text(f"warning: {old} is deprecated; use {new}"), soft_wrap=True)
-
-
 @app.command("history")
 @guarded
 def show_history(
     history: Annotated[Path | None, typer.Option(
-        "--history", envvar="TRICOLOR_DRIFT_HISTORY", help="The SQLite history file (default: "
+        "--history", metavar="FILE", envvar="TRICOLOR_DRIFT_HISTORY", help="The SQLite history file (default: "
         ".tricolor/drift-history.sqlite in the project).")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="How many runs.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", metavar="N", min=1, help="How many runs.")] = 20,
     output: Annotated[HistoryOutput, typer.Option("--output", "-o", help="text or json.")] = HistoryOutput.text,
     as_json: Annotated[bool, typer.Option("--json", hidden=True, help="Deprecated: --output json.")] = False,
 ) -> None:
     """The trend of drift over the recorded runs."""
     from rich.table import Table
 
-    _deprecated(as_json, "--json", "--output json")
+    deprecated(as_json, "--json", "--output json")
     as_json = as_json or output is HistoryOutput.json
     history = history if history is not None else find_project().drift_history
     if not history.is_file():

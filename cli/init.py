@@ -32,10 +32,10 @@ def init(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="Where (made if missing; default: here).")]
     = Path("."),
     name: Annotated[str | None, typer.Option(
-        "--name", "-n", help="The service (and Pulumi project): a DNS label, e.g. checkout.")] = None,
+        "--name", "-n", metavar="NAME", help="The service (and Pulumi project): a DNS label, e.g. checkout.")] = None,
     backend: Annotated[Backend | None, typer.Option("--backend", "-b", help="Where it runs.")] = None,
     image: Annotated[str | None, typer.Option(
-        "--image", help="Its image, pinned (default: registry.example.com/NAME:0.1.0).")] = None,
+        "--image", metavar="IMAGE", help="Its image, pinned (default: registry.example.com/NAME:0.1.0).")] = None,
     example: Annotated[bool, typer.Option(
         "--example", help="Write the bundled example (service checkout, every backend) instead.")] = False,
 ) -> None:

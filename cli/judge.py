@@ -193,7 +193,8 @@ def read_input(input: Path) -> tuple[str, Any]:
 
 @guarded
 def judge(
-    input: Annotated[Path, typer.Option("--input", "-i", help="Recorded windows (JSON), '-' for stdin.")],
+    input: Annotated[Path, typer.Option("--input", "-i", metavar="FILE",
+                                        help="Recorded windows (JSON), '-' for stdin.")],
 ) -> None:
     """Judge recorded baseline and canary windows; print the verdict as JSON.
 

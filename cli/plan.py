@@ -123,16 +123,17 @@ def _policy_lines(violations: list[Any]) -> list[tuple[str, str, str, str]]:
 def plan(
     stack: Annotated[list[str] | None, typer.Option(
         "--stack", "-s", metavar="STACK", help="Only these stacks: repeat it, or a,b.")] = None,
-    spec: Annotated[Path | None, typer.Option("--spec", help="Use this spec file instead of service.yaml.")] = None,
+    spec: Annotated[Path | None, typer.Option("--spec", metavar="FILE",
+                                              help="Use this spec file instead of service.yaml.")] = None,
     output: Annotated[Output, typer.Option("--output", "-o", help="text, json or markdown.")] = Output.text,
     stacks_dir: Annotated[Path | None, typer.Option(
         "--stacks-dir", metavar="DIR", help="Where the Pulumi.<stack>.yaml files are (default: the project's "
                                             "stackConfigDir).")] = None,
     against: Annotated[str | None, typer.Option(
-        "--against", help="Show what changes against: git:REF, a saved plan JSON, a 'pulumi stack export' or "
-                          "checkpoint file, or a DIY backend (folder, file://, s3://).")] = None,
+        "--against", metavar="SOURCE", help="Show what changes against: git:REF, a saved plan JSON, a 'pulumi "
+        "stack export' or checkpoint file, or a DIY backend (folder, file://, s3://).")] = None,
     project: Annotated[str | None, typer.Option(
-        "--project", help="Pulumi project name in a backend (default: the project's name).")] = None,
+        "--project", metavar="NAME", help="Pulumi project name in a backend (default: the project's name).")] = None,
     ledger: Annotated[str | None, typer.Option(
         "--ledger", metavar="LOCATION", help="Render production stacks with the state in force in this release "
         "ledger (a folder or s3://bucket/prefix): each color from its revision, and say whether the spec is a "

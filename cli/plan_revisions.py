@@ -81,7 +81,7 @@ def with_ledger(item: StackInput, rec: LedgerRecord | None) -> tuple[Rendered, R
     _, catalog, revision = prepare_state(rec, state, candidate, time.time(), "plan")
     active = state.weights.active
     running = catalog[rec.revisions[active]]
-    labels = {color: catalog[rid].label for color, rid in rec.revisions.items()}
+    labels: dict[str, str] = {str(color): catalog[rid].label for color, rid in rec.revisions.items()}
     if revision.same_as(running) and revision.shared == catalog[rec.shared or running.id].shared:
         return rendered, RevisionNotice(item.stack.name, f"{item.stack.name}: the spec is revision {running.id}, "
                                         f"in force on {active}", False, labels, running.label)

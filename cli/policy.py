@@ -60,12 +60,13 @@ def check(
         "--stack", "-s", metavar="STACK", help="Only these stacks: repeat it, or a,b.")] = None,
     state: Annotated[
         Path | None,
-        typer.Option("--state", help="Check a `pulumi stack export` or checkpoint file instead of rendering."),
+        typer.Option("--state", metavar="FILE",
+                     help="Check a `pulumi stack export` or checkpoint file instead of rendering."),
     ] = None,
     environment: Annotated[
         str | None,
         typer.Option(
-            "--environment",
+            "--environment", metavar="ENVIRONMENT",
             help="With --state: the stack's environment (production, staging, preview). Resources' own "
             "labels, color labels and blue/green pairs count too; production wins, and where nothing "
             "tells it production is assumed.",
@@ -73,11 +74,11 @@ def check(
     ] = None,
     config: Annotated[
         Path | None,
-        typer.Option("--config", help="Policy configuration (the --policy-pack-config format)."),
+        typer.Option("--config", metavar="FILE", help="Policy configuration (the --policy-pack-config format)."),
     ] = None,
     output: Annotated[Output, typer.Option("--output", "-o", help="text or json.")] = Output.text,
     spec: Annotated[
-        Path | None, typer.Option("--spec", help="Use this spec file instead of service.yaml.")
+        Path | None, typer.Option("--spec", metavar="FILE", help="Use this spec file instead of service.yaml.")
     ] = None,
     stacks_dir: Annotated[Path | None, typer.Option(
         "--stacks-dir", metavar="DIR", help="Where the Pulumi.<stack>.yaml files are (default: the project's "
@@ -113,7 +114,7 @@ def check(
 @guarded
 def rules(
     config: Annotated[
-        Path | None, typer.Option("--config", help="Show the levels this configuration sets.")
+        Path | None, typer.Option("--config", metavar="FILE", help="Show the levels this configuration sets.")
     ] = None,
 ) -> None:
     """List every rule: what it checks (a resource, a stack, several stacks: offline only), its

@@ -30,7 +30,7 @@ from ..previews.reaper import Decision, ReapReport, decide, decide_down, decide_
 from ..previews.store import BackendStore
 from ..previews.tags import PreviewMeta
 from ..previews.ttl import DEFAULT_TTL, age, describe, expires_at, format_time, is_expired, parse_ttl, remaining, utcnow
-from .common import console, err_console, guarded, print_json
+from .common import console, deprecated, err_console, guarded, print_json
 from .group import TricolorGroup
 from .project import pulumi_project
 
@@ -50,26 +50,37 @@ class Output(StrEnum):
     json = "json"
 
 
-Pr = Annotated[str, typer.Option("--pr", help="Pull-request number (a positive integer).")]
-Branch = Annotated[str, typer.Option("--branch", help="The pull request's head branch.")]
-Backend = Annotated[str, typer.Option("--backend", envvar="PULUMI_BACKEND_URL",
-                                      help="Self-managed backend: a folder, file://... or s3://bucket/prefix.")]
+Pr = Annotated[str, typer.Option("--pr", metavar="NUMBER", help="Pull-request number (a positive integer).")]
+Branch = Annotated[str, typer.Option("--branch", metavar="BRANCH", help="The pull request's head branch.")]
+Backend = Annotated[str | None, typer.Option("--backend-url", metavar="URL", envvar="PULUMI_BACKEND_URL",
+                                             help="Self-managed backend: a folder, file://... or s3://bucket/prefix.")]
+OldBackend = Annotated[str | None, typer.Option("--backend", hidden=True, help="Deprecated: --backend-url.")]
 Project = Annotated[str | None, typer.Option(
-    "--project", help="Pulumi project whose stacks to read (default: the project's name).")]
-Spec = Annotated[Path | None, typer.Option("--spec", help="Use this spec file instead of service.yaml.")]
+    "--project", metavar="NAME", help="Pulumi project whose stacks to read (default: the project's name).")]
+Spec = Annotated[Path | None, typer.Option("--spec", metavar="FILE",
+                                           help="Use this spec file instead of service.yaml.")]
 StacksDir = Annotated[Path | None, typer.Option(
     "--stacks-dir", metavar="DIR", help="Where the Pulumi.<stack>.yaml files are (default: the project's "
                                         "stackConfigDir).")]
 OutputOpt = Annotated[Output, typer.Option("--output", "-o", help="text or json.")]
 GitHubRepo = Annotated[str | None, typer.Option(
-    "--github-repo", envvar="GITHUB_REPOSITORY", help="owner/name: ask GitHub which pull requests are closed.")]
+    "--github-repo", metavar="OWNER/NAME", envvar="GITHUB_REPOSITORY",
+    help="Ask GitHub which pull requests are closed.")]
 GitHubToken = Annotated[str | None, typer.Option(
-    "--github-token", envvar="GITHUB_TOKEN", show_default=False, help="GitHub API token (optional).")]
-GitHubApi = Annotated[str, typer.Option("--github-api", envvar="GITHUB_API_URL", help="GitHub API base URL.")]
+    "--github-token", metavar="TOKEN", envvar="GITHUB_TOKEN", show_default=False,
+    help="GitHub API token (optional).")]
+GitHubApi = Annotated[str, typer.Option("--github-api", metavar="URL", envvar="GITHUB_API_URL",
+                                        help="GitHub API base URL.")]
 
 
 def _stderr_line(line: str) -> None:
     sys.stderr.write(line.rstrip("\n") + "\n")
+
+
+def _backend_url(url: str | None, old: str | None) -> str | None:
+    """``--backend-url`` (or ``$PULUMI_BACKEND_URL``); the old ``--backend`` still works."""
+    deprecated(old, "--backend URL", "--backend-url URL")
+    return old or url
 
 
 def _url(host: str, domain: str | None) -> str | None:
@@ -79,7 +90,7 @@ def _url(host: str, domain: str | None) -> str | None:
 @app.command("name")
 @guarded
 def name(pr: Pr, branch: Branch, spec: Spec = None, stacks_dir: StacksDir = None,
-         domain: Annotated[str | None, typer.Option("--domain", envvar="TRICOLOR_PREVIEW_DOMAIN",
+         domain: Annotated[str | None, typer.Option("--domain", metavar="DOMAIN", envvar="TRICOLOR_PREVIEW_DOMAIN",
                                                     help="Preview DNS domain: the URL is https://<host>.<domain>.")]
          = None) -> None:
     """Print the preview's names as JSON: stack, namespace, slug, host (and url)."""
@@ -96,19 +107,24 @@ def name(pr: Pr, branch: Branch, spec: Spec = None, stacks_dir: StacksDir = None
 def up(
     pr: Pr,
     branch: Branch,
-    image: Annotated[str | None, typer.Option("--image", help="The pull request's image.")] = None,
-    ttl: Annotated[str, typer.Option("--ttl", help="Time to live from creation (72h, 2d).")] = DEFAULT_TTL,
-    commit: Annotated[str | None, typer.Option("--commit", envvar="GITHUB_SHA", help="Head commit.")] = None,
-    backend: Annotated[str | None, typer.Option("--backend", envvar="PULUMI_BACKEND_URL",
+    image: Annotated[str | None, typer.Option("--image", metavar="IMAGE",
+                                              help="The pull request's image.")] = None,
+    ttl: Annotated[str, typer.Option("--ttl", metavar="DURATION",
+                                     help="Time to live from creation (72h, 2d).")] = DEFAULT_TTL,
+    commit: Annotated[str | None, typer.Option("--commit", metavar="SHA", envvar="GITHUB_SHA",
+                                               help="Head commit.")] = None,
+    backend: Annotated[str | None, typer.Option("--backend-url", metavar="URL", envvar="PULUMI_BACKEND_URL",
                                                 help="Backend URL (else Pulumi's login).")] = None,
-    secrets_provider: Annotated[str | None, typer.Option("--secrets-provider",
+    old_backend: OldBackend = None,
+    secrets_provider: Annotated[str | None, typer.Option("--secrets-provider", metavar="PROVIDER",
                                                          help="Secrets provider of a new stack.")] = None,
-    domain: Annotated[str | None, typer.Option("--domain", envvar="TRICOLOR_PREVIEW_DOMAIN",
+    domain: Annotated[str | None, typer.Option("--domain", metavar="DOMAIN", envvar="TRICOLOR_PREVIEW_DOMAIN",
                                                help="Preview DNS domain for the printed URL.")] = None,
     spec: Spec = None,
     stacks_dir: StacksDir = None,
 ) -> None:
     """Create or update the preview stack from the staging config, tag it, deploy it."""
+    backend = _backend_url(backend, old_backend)
     number = parse_pr(pr)
     lifetime = parse_ttl(ttl)
     service = base_spec(stacks_dir, spec)
@@ -139,11 +155,14 @@ def _recheck(store: BackendStore, decide_again: Any) -> Any:
 @guarded
 def down(
     pr: Pr,
-    backend: Backend,
-    branch: Annotated[str | None, typer.Option("--branch", help="Only this branch's preview.")] = None,
+    backend: Backend = None,
+    branch: Annotated[str | None, typer.Option("--branch", metavar="BRANCH",
+                                               help="Only this branch's preview.")] = None,
     project: Project = None,
+    old_backend: OldBackend = None,
 ) -> None:
     """Destroy the pull request's preview and remove its stack (nothing to do is fine)."""
+    backend = _backend_url(backend, old_backend) or ""  # none: open_backend says how to give one
     number = parse_pr(pr)
     project = pulumi_project(project)
     wanted = preview_names(number, branch).stack if branch else None
@@ -224,11 +243,12 @@ def _table(title: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) ->
 
 @app.command("list")
 @guarded
-def list_(backend: Backend, project: Project = None, output: OutputOpt = Output.text,
+def list_(backend: Backend = None, project: Project = None, output: OutputOpt = Output.text,
           github_repo: GitHubRepo = None, github_token: GitHubToken = None, github_api: GitHubApi = DEFAULT_API,
-          ) -> None:
+          old_backend: OldBackend = None) -> None:
     """Every preview in the backend with its age, TTL left and status (and any stack whose
     marker cannot be read, with why)."""
+    backend = _backend_url(backend, old_backend) or ""
     project = pulumi_project(project)
     records = list_previews(open_backend(backend), project)
     states = _pr_states(records, github_repo, github_token, github_api)
@@ -257,7 +277,7 @@ def _print_report(report: ReapReport, dry_run: bool) -> None:
 @app.command("reap")
 @guarded
 def reap_(
-    backend: Backend,
+    backend: Backend = None,
     project: Project = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be destroyed; destroy nothing.")]
     = False,
@@ -265,9 +285,11 @@ def reap_(
     github_token: GitHubToken = None,
     github_api: GitHubApi = DEFAULT_API,
     output: OutputOpt = Output.text,
+    old_backend: OldBackend = None,
 ) -> None:
     """Destroy previews whose TTL ran out or whose pull request is closed; a stack whose
     facts cannot be read is kept and reported, and one failure never stops the others."""
+    backend = _backend_url(backend, old_backend) or ""
     project = pulumi_project(project)
     store = open_backend(backend)
     records = list_stacks(store, project)

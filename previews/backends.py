@@ -26,7 +26,7 @@ _SCHEMES = {"": "folder", "file": "folder", "s3": "s3"}
 def backend_kind(url: str) -> str:
     """``folder`` or ``s3`` for a self-managed backend URL; an error otherwise."""
     if not url or not url.strip():
-        raise BackendError("no backend URL: pass --backend or set PULUMI_BACKEND_URL (file://... or s3://...)")
+        raise BackendError("no backend URL: pass --backend-url or set PULUMI_BACKEND_URL (file://... or s3://...)")
     scheme = urlparse(url).scheme
     if scheme in ("http", "https"):
         raise BackendError(

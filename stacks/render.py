@@ -101,8 +101,8 @@ def _mock_classes() -> dict[str, type]:
                 state.setdefault("arnSuffix", f"{kind}/{args.name}/0")
             return f"{args.name}-id", state
 
-        def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
-            return {}
+        def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+            return {}, []  # no outputs, no check failures
 
 
     class _RecordingMonitor(pulumi_mocks.MockMonitor):

@@ -32,7 +32,7 @@ LedgerOpt = Annotated[str | None, typer.Option(
     "--ledger", metavar="LOCATION", help="Ledger folder or s3://bucket/prefix (default: $TRICOLOR_LEDGER, else "
     "the stack's tricolor:ledger, else .tricolor/ledger in the project).")]
 OutputOpt = Annotated[Output, typer.Option("--output", "-o", help="text or json.")]
-ReasonOpt = Annotated[str | None, typer.Option("--reason", metavar="TEXT", help="Why (kept in the ledger).")]
+ReasonOpt = Annotated[str | None, typer.Option("--reason", metavar="REASON", help="Why (kept in the ledger).")]
 TimeoutOpt = Annotated[float, typer.Option(
     "--lock-timeout", metavar="SECONDS", help="Seconds without heartbeat before a lock held on another host may "
     "be taken over (a lock of a process that is gone on this host is taken at once).")]

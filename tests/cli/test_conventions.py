@@ -63,6 +63,25 @@ def test_metavars_are_plain_and_flags_show_none() -> None:
                 assert param.metavar and "<" not in param.metavar and "[" not in param.metavar, (path, param.opts)
 
 
+def test_an_option_reads_the_same_in_every_command_and_names_what_it_takes() -> None:
+    """One convention: `--spec FILE` everywhere (not FILE here and PATH there), and a
+    value's metavar says what it is (NAME, URL, DURATION), not click's type (TEXT, PATH)."""
+    seen: dict[str, set[tuple[str, tuple[str, ...]]]] = {}
+    generic = {"TEXT", "INTEGER", "FLOAT", "PATH", "FILENAME", "DIRECTORY", "BOOLEAN"}
+    for path, command in _commands():
+        for param in command.params:
+            if param.param_type_name != "option" or param.is_flag or getattr(param, "hidden", False):
+                continue
+            assert param.metavar not in generic, (path, param.opts, param.metavar)
+            if "|" in param.metavar:
+                continue  # a choice: each command lists what it offers (--output text|json|markdown)
+            for name in param.opts:
+                if name.startswith("--"):  # short letters are per command (-i: an image here, a file there)
+                    seen.setdefault(name, set()).add((param.metavar, path))
+    differing = {name: sorted(uses) for name, uses in seen.items() if len({m for m, _ in uses}) > 1}
+    assert not differing, differing
+
+
 @pytest.mark.parametrize("path", [(), *COMMANDS], ids=lambda p: " ".join(p) or "tricolor")
 def test_help_shows_no_python_types(cli: Any, path: tuple[str, ...]) -> None:
     result = cli(*path, "--help")

@@ -60,7 +60,7 @@ def _prod(cli: Any, *args: str) -> tuple[dict[str, int], str]:
                                   ["release", "start", "--stack", "prod", "--image", NEW, "--dry-run"],
                                   ["release", "status", "--stack", "prod"], ["preview", "name", "--pr", "1",
                                                                              "--branch", "x"],
-                                  ["drift", "history"], ["preview", "list", "--backend", "/tmp"]])
+                                  ["drift", "history"], ["preview", "list", "--backend-url", "/tmp"]])
 def test_outside_any_project_a_command_says_how_to_start_one(cli: Any, tmp_path: Path, args: list[str],
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)

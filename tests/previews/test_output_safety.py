@@ -67,7 +67,7 @@ def seeded(backend: Any, tags_for: Any) -> Any:
     ["reap"], ["down", "--pr", "1"], ["down", "--pr", "5"],
 ])
 def test_no_seeded_secret_reaches_the_output(cli, seeded, no_pulumi, args) -> None:  # type: ignore[no-untyped-def]
-    result = cli("preview", *args, "--backend", seeded.url)
+    result = cli("preview", *args, "--backend-url", seeded.url)
     raw = raw_of(result)
     assert result.exit_code in (0, 1) and b"Traceback" not in raw, result.output
     leaked = [seed for seed in SEEDS if seed.encode() in raw or base64.b64encode(seed.encode()) in raw]
@@ -83,12 +83,12 @@ def test_values_are_printed_literally(cli, backend, tags_for, monkeypatch) -> No
     backend.add("pr-1-a-00000001", tags=tags_for(1, MARKUP, now - timedelta(hours=1)))
     backend.add("pr-2-b-00000002", tags={**tags_for(2, "b", now), "tricolor:ttl": MARKUP})
     (backend.stacks / "x[info]y[b]:fire:.json").write_text("{ not json")  # no '/' in a file name
-    listed = cli("preview", "list", "--backend", backend.url)
+    listed = cli("preview", "list", "--backend-url", backend.url)
     assert listed.exit_code == 0, listed.output
     flat = listed.stdout
     assert "[bold]x[/bold]" in flat and ":fire:" in flat and "🔥" not in listed.stdout
     assert "x[info]y[b]:fire:" in flat
-    reaped = cli("preview", "reap", "--dry-run", "--backend", backend.url)
+    reaped = cli("preview", "reap", "--dry-run", "--backend-url", backend.url)
     assert reaped.exit_code == 0, reaped.output
     assert "[/]" in reaped.stdout and "🔥" not in reaped.stdout
     # Errors echo the value literally too.
@@ -100,9 +100,9 @@ def test_values_are_printed_literally(cli, backend, tags_for, monkeypatch) -> No
     ["name", "--pr", "0", "--branch", "x"],
     ["name", "--pr", "9" * 5000, "--branch", "x"],
     ["name", "--pr", "3", "--branch", "   "],
-    ["down", "--pr", "-1", "--backend", "/nowhere"],
-    ["list", "--backend", "gs://bucket"],
-    ["list", "--backend", "https://api.pulumi.com"],
+    ["down", "--pr", "-1", "--backend-url", "/nowhere"],
+    ["list", "--backend-url", "gs://bucket"],
+    ["list", "--backend-url", "https://api.pulumi.com"],
 ])
 def test_bad_input_exits_1_with_a_short_message(cli, args) -> None:  # type: ignore[no-untyped-def]
     result = cli("preview", *args)

@@ -207,10 +207,10 @@ def test_listing_and_the_cli_survive_every_trap(writer: Writer, now: Any, cli: A
     previews = {r.name: r for r in list_previews(open_backend(writer.url), PROJECT)}
     assert previews["pr-11-ttloverflow-00000011"].meta is None and previews["pr-9-badtags-00000009"].marked is None
     for args in (["list"], ["list", "--output", "json"], ["reap", "--dry-run"], ["reap", "--dry-run", "-o", "json"]):
-        result = cli("preview", *args, "--backend", writer.url)
+        result = cli("preview", *args, "--backend-url", writer.url)
         assert result.exit_code == 0, result.output
         assert "Traceback" not in result.output
-    result = cli("preview", "reap", "--dry-run", "--output", "json", "--backend", writer.url)
+    result = cli("preview", "reap", "--dry-run", "--output", "json", "--backend-url", writer.url)
     outcomes = {o["qualified"]: o for o in json.loads(result.stdout)["outcomes"]}
     would = sorted(q for q, o in outcomes.items() if o["status"] == "would destroy")
     # (pr-20 is readable here: only the FlakyStore of the test above denies it)
