@@ -9,6 +9,7 @@ must be a DNS label; the image a valid, pinned reference: production refuses
 
 from __future__ import annotations
 
+import shlex
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +18,7 @@ import typer
 from rich.markup import escape
 
 from ..policies.rules_images import ImageOptions, image_finding
-from ..spec.naming import dns_label_problem
+from ..spec.naming import service_name_problem
 from ..stacks.project import ProjectError
 from ..stacks.scaffold import INIT_BACKENDS, Scaffold, example_project, render_project, write_project
 from .common import console, guarded
@@ -51,7 +52,7 @@ def init(
         if not name or backend is None:
             missing = " and ".join(o for o, v in (("--name NAME", name), ("--backend BACKEND", backend)) if not v)
             raise ProjectError(f"give {missing} (backends: {', '.join(INIT_BACKENDS)}), or --example")
-        problem = dns_label_problem(name)
+        problem = service_name_problem(name)
         if problem:
             raise ProjectError(f"--name: {problem}")
         chosen = image or f"registry.example.com/{name}:0.1.0"
@@ -64,6 +65,6 @@ def init(
     console.print(f"wrote {len(written)} files in {where}:", soft_wrap=True)
     for path in written:
         console.print(f"  {escape(str(path.relative_to(directory)))}", soft_wrap=True)
-    go = "" if directory == Path(".") else f"cd {where} && "
+    go = "" if directory == Path(".") else f"cd {escape(shlex.quote(str(directory)))} && "  # a shell line
     console.print(f"next: {go}tricolor plan   (then: pulumi up -s staging; see README, "
                   "'Use tricolor for your own service')", soft_wrap=True)

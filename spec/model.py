@@ -16,7 +16,7 @@ from pydantic import AfterValidator, Field, StrictInt, ValidationInfo, field_val
 
 from .errors import FieldProblems, shown
 from .fields import INT32_MAX, Replicas, Strict
-from .naming import dns_label_problem, hostname_problem
+from .naming import dns_label_problem, hostname_problem, service_name_problem
 from .parity import pattern_problem, spec_paths
 from .release import Release
 
@@ -70,6 +70,16 @@ def _dns_label(value: str) -> str:
 
 
 DnsLabel = Annotated[str, AfterValidator(_dns_label)]
+
+
+def _service_name(value: str) -> str:
+    problem = service_name_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+ServiceName = Annotated[str, AfterValidator(_service_name)]
 
 
 def _hostname(value: str) -> str:
@@ -295,7 +305,7 @@ class ServiceSpec(Strict):
     """The one shared spec of a service."""
 
     api_version: Literal["tricolor.dev/v1"] = Field(alias="apiVersion")
-    name: DnsLabel
+    name: ServiceName
     image: ImageRef
     port: StrictInt = Field(ge=1, le=65535)
     env: dict[str, str] = Field(default_factory=dict)

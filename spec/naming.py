@@ -3,6 +3,11 @@
 - Pulumi stack names: at most 100 characters of ``[A-Za-z0-9_.-]``.
 - Kubernetes names (namespaces, services, ...): DNS-1123 labels,
   ``[a-z0-9]([-a-z0-9]*[a-z0-9])?``, at most 63 characters.
+- A service's name: a DNS-1123 label of at most 40 characters. The names derived from
+  it add the stack, the color and a role (``checkout-green-env-secrets``,
+  ``tricolor-checkout-staging``) and must stay whole labels of 63: a longer name
+  would be cut and hashed, differently per color and stack, and the environments
+  could no longer be compared (as Helm keeps release names to 53 characters).
 - Host names (``routing.hostnames``, ``tricolor:hostnames``): DNS names as the Gateway
   API takes them: DNS-1123 labels joined by dots, at most 253 characters, an optional
   leading ``*.`` wildcard, never an IP address.
@@ -20,6 +25,7 @@ from .errors import shown
 
 STACK_NAME_MAX = 100
 DNS_LABEL_MAX = 63
+SERVICE_NAME_MAX = 40
 HOSTNAME_MAX = 253
 _STACK_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
@@ -49,6 +55,16 @@ def dns_label_problem(name: str) -> str | None:
             "starting and ending with a letter or digit"
         )
     return None
+
+
+def service_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a service (see the module docstring), or ``None``."""
+    problem = dns_label_problem(name)
+    if problem is None and len(name) > SERVICE_NAME_MAX:
+        return (f"{shown(name)} is {len(name)} characters; a service name has at most {SERVICE_NAME_MAX}: the "
+                f"names made from it add the stack, the color and a role ({name[:12]}...-green-env-secrets) "
+                f"and must fit a {DNS_LABEL_MAX}-character DNS label")
+    return problem
 
 
 def hostname_problem(host: str) -> str | None:

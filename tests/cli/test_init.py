@@ -152,3 +152,31 @@ def test_a_release_dry_run_of_the_project(project: tuple[str, Path], cli: Any, t
     assert document["image_policy"]["ok"] and document["simulation"]["status"] == "succeeded"
     assert [s["weights"]["green"] for s in document["steps"] if s["action"] == "setWeight"] == [10, 25, 50, 100]
     assert "repository" not in result.stderr  # the image is the project's own repository (shop), not checkout's
+
+
+@pytest.mark.parametrize("backend", INIT_BACKENDS)
+def test_the_longest_service_name_plans_and_passes_the_policies(backend: str, cli: Any, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names made from a long service name (its colors, stacks and roles) keep the
+    tokens that tell environments apart: blue and green, staging and prod still compare
+    (a 50-character name failed the parity policies on docker, 63 on every backend)."""
+    from tricolor.spec.naming import SERVICE_NAME_MAX
+
+    name = ("payments-reconciliation-" * 3)[:SERVICE_NAME_MAX].strip("-")
+    name += "x" * (SERVICE_NAME_MAX - len(name))
+    folder = tmp_path / "long"
+    assert cli("init", str(folder), "--name", name, "--backend", backend).exit_code == 0
+    monkeypatch.chdir(folder)
+    result = cli("policy", "check", "--output", "json")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["violations"] == []
+    too_long = cli("init", str(tmp_path / "longer"), "--name", name + "y", "--backend", backend)
+    assert too_long.exit_code == 1 and f"at most {SERVICE_NAME_MAX}" in too_long.stderr
+
+
+def test_the_next_step_is_a_line_a_shell_runs(cli: Any, tmp_path: Path) -> None:
+    """A folder with a space: the printed `cd` quotes it."""
+    folder = tmp_path / "my shop"
+    result = cli("init", str(folder), "--name", "shop", "--backend", "docker")
+    assert result.exit_code == 0, result.stderr
+    assert f"next: cd '{folder}' && tricolor plan" in " ".join(result.stdout.split())

@@ -67,9 +67,15 @@ def test_service_name_must_be_a_dns_label(spec_data: dict, name: str) -> None:
     assert repr(name) in problem
 
 
-def test_a_63_character_name_is_fine(spec_data: dict) -> None:
-    spec_data["name"] = "a" * 63
-    assert parse_spec(spec_data).name == "a" * 63
+def test_a_service_name_leaves_room_for_what_is_added_to_it(spec_data: dict) -> None:
+    """A 63-character name was accepted, and every name made from it (checkout-green-config,
+    tricolor-checkout-staging) was cut and hashed differently per color and stack: the
+    policies then found blue and green, staging and prod different. 40 leaves the room."""
+    spec_data["name"] = "a" * 40
+    assert parse_spec(spec_data).name == "a" * 40
+    spec_data["name"] = "a" * 41
+    (problem,) = problems_of(spec_data)
+    assert problem.startswith("service.yaml: name:") and "at most 40" in problem and "green-env-secrets" in problem
 
 
 @pytest.mark.parametrize("image", ["", "UPPER/case:1", "repo:", "repo@sha256:short", "a b"])
