@@ -37,7 +37,6 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .model import DnsLabel, ImageRef, matching
-from .naming import dns_label_problem
 from .release import Strict
 
 INT32_MAX = 2**31 - 1
@@ -118,12 +117,6 @@ class KubernetesSettings(BackendSettings):
 
 # ---- Docker ----------------------------------------------------------------------------
 
-def _label(value: str) -> str:
-    problem = dns_label_problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
-
 
 class DockerSettings(BackendSettings):
     """``tricolor:docker``: where the local router listens and what it runs."""
@@ -131,7 +124,7 @@ class DockerSettings(BackendSettings):
     router_port: StrictInt = Field(8080, alias="routerPort", ge=1, le=65535)
     bind_address: str = Field("127.0.0.1", alias="bindAddress")
     nginx_image: ImageRef = Field("nginx:1.27-alpine", alias="nginxImage")
-    network: Annotated[str, AfterValidator(_label)] | None = None
+    network: DnsLabel | None = None
     limits: StrictBool = True
 
     @field_validator("bind_address")

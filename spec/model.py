@@ -10,6 +10,7 @@ expressions match whole values.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StrictInt, ValidationInfo, field_validator, model_validator
@@ -42,14 +43,19 @@ def image_problem(image: str) -> str | None:
     return None
 
 
-def _checked_image(value: str) -> str:
-    problem = image_problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
+def checked_by(problem_of: Callable[[str], str | None]) -> AfterValidator:
+    """A validator from a rule that says why a value is wrong (``None``: it is fine)."""
+
+    def check(value: str) -> str:
+        problem = problem_of(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    return AfterValidator(check)
 
 
-ImageRef = Annotated[str, AfterValidator(_checked_image)]
+ImageRef = Annotated[str, checked_by(image_problem)]
 
 
 def image_tag(image: str) -> str | None:
@@ -62,34 +68,9 @@ def image_digest(image: str) -> str | None:
     return match.group("digest") if match else None
 
 
-def _dns_label(value: str) -> str:
-    problem = dns_label_problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
-
-
-DnsLabel = Annotated[str, AfterValidator(_dns_label)]
-
-
-def _service_name(value: str) -> str:
-    problem = service_name_problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
-
-
-ServiceName = Annotated[str, AfterValidator(_service_name)]
-
-
-def _hostname(value: str) -> str:
-    problem = hostname_problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
-
-
-Hostname = Annotated[str, AfterValidator(_hostname)]
+DnsLabel = Annotated[str, checked_by(dns_label_problem)]
+ServiceName = Annotated[str, checked_by(service_name_problem)]
+Hostname = Annotated[str, checked_by(hostname_problem)]
 
 
 def unique_hostnames(value: list[str]) -> list[str]:
