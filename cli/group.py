@@ -130,7 +130,8 @@ def conform(command: Any) -> Any:
 
 
 def _one_line(exc: typer.BadParameter | Any) -> str:
-    message = " ".join(str(exc.format_message()).split())
+    # typer 0.29 validates options through pydantic, whose messages start "Value error, "
+    message = " ".join(str(exc.format_message()).split()).replace("Value error, ", "")
     ctx = getattr(exc, "ctx", None)
     hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
     return f"error: {message}{hint}"
