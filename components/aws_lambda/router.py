@@ -53,10 +53,15 @@ class TrafficRouter(skeleton.RouterBase[Shared, None]):
         self.alias = aws.lambda_.Alias(
             f"{name}-alias", name=shared.plan.settings.alias, function_name=shared.function.name,
             function_version=alias.apply(lambda a: a.function_version),
-            routing_config=alias.apply(lambda a: a.as_input()),
+            routing_config=alias.apply(_routing_config),
             description="production traffic" if weights else "all traffic", opts=child(self, shared))
         self.alias_name = shared.plan.settings.alias
         return pulumi.Output.all(alias, versions).apply(lambda pair: routing.weights_of(pair[0], pair[1]))
 
     def exports(self) -> dict[str, Any]:
         return {"alias": self.alias_name, "aliasArn": self.alias.arn}
+
+
+def _routing_config(alias: routing.AliasRouting) -> aws.lambda_.AliasRoutingConfigArgsDict | None:
+    """The alias's ``routing_config`` input (``None``: all traffic on its version)."""
+    return {"additional_version_weights": dict(alias.additional)} if alias.additional else None

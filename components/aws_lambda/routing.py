@@ -57,10 +57,6 @@ class AliasRouting:
     function_version: str
     additional: dict[str, float] = field(default_factory=dict)
 
-    def as_input(self) -> dict[str, object] | None:
-        """The ``routing_config`` input of ``aws.lambda_.Alias`` (``None``: no split)."""
-        return {"additional_version_weights": dict(self.additional)} if self.additional else None
-
 
 def check(names: list[str], weights: Mapping[str, int] | None) -> None:
     """``BackendLimitError`` for what no alias can route (before anything is registered)."""

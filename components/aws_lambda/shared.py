@@ -38,8 +38,9 @@ def runtime_region() -> str | None:
     return pulumi.Config("aws").get("region")
 
 
-def fingerprint(config: dict[str, Any]) -> str:
-    """A stable digest of the function's configuration (references, never values)."""
+def fingerprint(config: Any) -> str:
+    """A stable digest of the function's configuration (references, never values): a
+    mapping, or a list of the shared part's digest and a color's variables."""
     return hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
@@ -70,7 +71,7 @@ class Shared(skeleton.SharedBase[LambdaPlan]):
         self.role = aws.iam.Role(
             f"{name}-role", assume_role_policy=assume_role("lambda.amazonaws.com"),
             description=f"{plan.function_name}: the function's role", tags=self.tags, opts=child(self))
-        attachments = [aws.iam.RolePolicyAttachment(f"{name}-basic-policy", role=self.role.name,
+        attachments: list[pulumi.Resource] = [aws.iam.RolePolicyAttachment(f"{name}-basic-policy", role=self.role.name,
                                                     policy_arn=BASIC_POLICY, opts=child(self))]
         if network is not None:
             attachments.append(aws.iam.RolePolicyAttachment(f"{name}-vpc-policy", role=self.role.name,

@@ -13,6 +13,7 @@ revision and the versions of the values, never a value).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -38,7 +39,7 @@ def docker_labels(values: dict[str, str]) -> list[Any]:
     return [{"label": k, "value": v} for k, v in sorted(values.items())]
 
 
-def env_list(plain: dict[str, Any], secret: dict[str, pulumi.Input[str]]) -> list[pulumi.Input[str]]:
+def env_list(plain: Mapping[str, Any], secret: Mapping[str, pulumi.Input[str]]) -> list[pulumi.Input[str]]:
     """``NAME=value`` entries, secrets last (their values stay Pulumi secrets)."""
     out: list[pulumi.Input[str]] = [f"{k}={v}" for k, v in sorted(plain.items())]
     return out + [pulumi.Output.concat(k, "=", v) for k, v in sorted(secret.items())]

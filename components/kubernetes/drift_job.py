@@ -95,33 +95,31 @@ class DriftJob(pulumi.ComponentResource):
             raise ComponentError(f"DriftJob {name}: " + "; ".join(problems))
         super().__init__("tricolor:kubernetes:DriftJob", name, None, opts)
         own = child(self)
-        labels = {keys.APP_NAME: "tricolor-drift", keys.APP_MANAGED_BY: keys.MANAGED_BY, keys.ROLE: "drift",
-                  **args.labels}
+        labels: dict[str, str] = {keys.APP_NAME: "tricolor-drift", keys.APP_MANAGED_BY: keys.MANAGED_BY,
+                                  keys.ROLE: "drift", **args.labels}
         account_name = dns_label(name, "reader")
-        meta = {"name": account_name, "namespace": args.namespace, "labels": labels}
-        self.service_account = k8s.core.v1.ServiceAccount(
-            f"{name}-service-account", metadata=meta, automount_service_account_token=True, opts=own)
+        # Kubernetes objects as plain data (``dict[str, Any]``, unpacked), as the other
+        # components write them: pulumi_kubernetes types them as TypedDicts
+        account: dict[str, Any] = {"metadata": {"name": account_name, "namespace": args.namespace,
+                                                "labels": labels}, "automount_service_account_token": True}
+        self.service_account = k8s.core.v1.ServiceAccount(f"{name}-service-account", **account, opts=own)
         subject = {"kind": "ServiceAccount", "name": account_name, "namespace": args.namespace}
         self.roles: list[pulumi.Resource] = []
         self.bindings: list[pulumi.Resource] = []
+        role: pulumi.Resource
         if args.cluster_wide:
-            role = k8s.rbac.v1.ClusterRole(f"{name}-cluster-role", metadata={"name": account_name, "labels": labels},
-                                           rules=list(READ_RULES), opts=own)
+            meta: dict[str, Any] = {"name": account_name, "labels": labels}
+            role = k8s.rbac.v1.ClusterRole(f"{name}-cluster-role", **_role(meta), opts=own)
             self.roles.append(role)
             self.bindings.append(k8s.rbac.v1.ClusterRoleBinding(
-                f"{name}-cluster-role-binding", metadata={"name": account_name, "labels": labels},
-                role_ref={"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": account_name},
-                subjects=[subject], opts=child(self, role)))
+                f"{name}-cluster-role-binding", **_binding(meta, "ClusterRole", subject), opts=child(self, role)))
         else:
             for watched in sorted(set(args.namespaces.values())):
-                role_meta = {"name": account_name, "namespace": watched, "labels": labels}
-                role = k8s.rbac.v1.Role(f"{name}-{watched}-role", metadata=role_meta, rules=list(READ_RULES),
-                                        opts=own)
+                meta = {"name": account_name, "namespace": watched, "labels": labels}
+                role = k8s.rbac.v1.Role(f"{name}-{watched}-role", **_role(meta), opts=own)
                 self.roles.append(role)
                 self.bindings.append(k8s.rbac.v1.RoleBinding(
-                    f"{name}-{watched}-role-binding", metadata=role_meta,
-                    role_ref={"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": account_name},
-                    subjects=[subject], opts=child(self, role)))
+                    f"{name}-{watched}-role-binding", **_binding(meta, "Role", subject), opts=child(self, role)))
         container = {
             "name": "drift",
             "image": args.image,
@@ -132,10 +130,9 @@ class DriftJob(pulumi.ComponentResource):
             "securityContext": {"runAsNonRoot": True, "readOnlyRootFilesystem": True,
                                 "allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}},
         }
-        self.cron_job = k8s.batch.v1.CronJob(
-            f"{name}-cron-job",
-            metadata={"name": dns_label(name), "namespace": args.namespace, "labels": labels},
-            spec={
+        job: dict[str, Any] = {
+            "metadata": {"name": dns_label(name), "namespace": args.namespace, "labels": labels},
+            "spec": {
                 "schedule": args.schedule.strip(),
                 "suspend": args.suspend,
                 "concurrencyPolicy": "Forbid",
@@ -148,6 +145,16 @@ class DriftJob(pulumi.ComponentResource):
                              "containers": [container],
                              "volumes": [{"name": "reports", "emptyDir": {}}]}}}},
             },
-            opts=child(self, self.service_account, *self.bindings),
-        )
+        }
+        self.cron_job = k8s.batch.v1.CronJob(f"{name}-cron-job", **job,
+                                             opts=child(self, self.service_account, *self.bindings))
         self.register_outputs({"service_account": account_name, "schedule": args.schedule})
+
+
+def _role(meta: dict[str, Any]) -> dict[str, Any]:
+    return {"metadata": meta, "rules": list(READ_RULES)}
+
+
+def _binding(meta: dict[str, Any], kind: str, subject: dict[str, Any]) -> dict[str, Any]:
+    return {"metadata": meta, "role_ref": {"apiGroup": "rbac.authorization.k8s.io", "kind": kind,
+                                           "name": meta["name"]}, "subjects": [subject]}

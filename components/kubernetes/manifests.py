@@ -157,7 +157,7 @@ def deployment(stack: Stack, color: Color | None, image: str, ns: Any, replicas:
     names = Names.of(stack, color)
     pod_labels = labels(stack, color, image)
     spec = stack.spec
-    settings = settings or KubernetesSettings()
+    settings = settings or KubernetesSettings.model_validate({})
     count = spec.replicas if replicas is None else replicas
     if spec.autoscaling is not None and replicas is None:
         count = max(count, spec.autoscaling.min_replicas)

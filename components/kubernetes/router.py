@@ -38,11 +38,11 @@ class TrafficRouter(skeleton.RouterBase[Shared, tuple[dict[str, Any], dict[str, 
 
     def build(self, name: str, args: RouterArgs[Shared], native: tuple[dict[str, Any], dict[str, int]],
               shared: Shared | None) -> pulumi.Input[dict[str, int]]:
-        native, weights = native
+        route, weights = native
         self.route = k8s.apiextensions.CustomResource(
-            f"{name}-route", api_version=native["apiVersion"], kind=native["kind"], metadata=native["metadata"],
-            spec=native["spec"], opts=child(self, shared))
-        self._name = native["metadata"]["name"]
+            f"{name}-route", api_version=route["apiVersion"], kind=route["kind"], metadata=route["metadata"],
+            spec=route["spec"], opts=child(self, shared))
+        self._name = route["metadata"]["name"]
         return weights
 
     def exports(self) -> dict[str, Any]:

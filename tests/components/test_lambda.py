@@ -58,7 +58,7 @@ def test_the_worked_examples() -> None:
     assert alias_for(versions, {"blue": 50, "green": 50}) == AliasRouting("7", {"8": 0.5})
     # One version for both colors: Lambda refuses an additional version equal to the primary.
     assert alias_for({"blue": "7", "green": "7"}, {"blue": 90, "green": 10}) == AliasRouting("7")
-    assert alias_for({"main": "3"}, None).as_input() is None
+    assert alias_for({"main": "3"}, None).additional == {}  # no routing_config: all traffic on "3"
 
 
 @given(green=st.integers(0, 100))
