@@ -10,7 +10,9 @@ project (as Pulumi reads them): ``tricolor:`` only in a project named ``tricolor
 Stack files are read by the spec's strict YAML reader (``spec.load.read_document``:
 size, UTF-8, depth, alias and duplicate-key bounds, keys are text), every problem of a
 file reported together with its line; problems found later while resolving the stack
-against the spec get the line of their key in the file.
+against the spec get the line of their key in the file. ``load_stacks`` reads and
+resolves several stacks at once (every problem of every stack in one error), without
+importing the program that renders them.
 """
 
 from __future__ import annotations

@@ -71,8 +71,8 @@ class Shared(skeleton.SharedBase[LambdaPlan]):
         self.role = aws.iam.Role(
             f"{name}-role", assume_role_policy=assume_role("lambda.amazonaws.com"),
             description=f"{plan.function_name}: the function's role", tags=self.tags, opts=child(self))
-        attachments: list[pulumi.Resource] = [aws.iam.RolePolicyAttachment(f"{name}-basic-policy", role=self.role.name,
-                                                    policy_arn=BASIC_POLICY, opts=child(self))]
+        attachments: list[pulumi.Resource] = [aws.iam.RolePolicyAttachment(
+            f"{name}-basic-policy", role=self.role.name, policy_arn=BASIC_POLICY, opts=child(self))]
         if network is not None:
             attachments.append(aws.iam.RolePolicyAttachment(f"{name}-vpc-policy", role=self.role.name,
                                                             policy_arn=VPC_POLICY, opts=child(self)))
