@@ -10,12 +10,13 @@ migration runner, so it starts fast.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import TricolorError
 from ...rollout.ledger import Ledger
-from ...rollout.stores.base import check_stack
+from ...rollout.stores.base import LEDGER_ENV, check_stack
 from ...spec.stack import Stack
 from ...stacks.config import StackInput, load_stacks, read_stack_config
 from ..ledger import ledger_at
@@ -51,7 +52,9 @@ def _configured_ledger(stack: str, stacks_dir: Path | None) -> str | None:
 
 def open_ledger(options: Options) -> Ledger:
     check_stack(options.stack)
-    configured = _configured_ledger(options.stack, options.stacks_dir)
+    # the stack's tricolor:ledger counts only without --ledger and $TRICOLOR_LEDGER
+    given = options.ledger or os.environ.get(LEDGER_ENV)
+    configured = None if given else _configured_ledger(options.stack, options.stacks_dir)
     return Ledger.open(ledger_at(options.ledger, configured, options.stacks_dir))
 
 
