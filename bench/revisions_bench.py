@@ -15,31 +15,23 @@ renders from the ledger (no Pulumi engine is involved).
 
 from __future__ import annotations
 
-import copy
-import shutil
 import statistics
+import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from tricolor.rollout.appliers.base import ApplierContext
 from tricolor.rollout.appliers.offline import OfflineApplier
-from tricolor.rollout.clock import VirtualClock
-from tricolor.rollout.engine import Engine, Services, Stop
-from tricolor.rollout.judge import get_judge
-from tricolor.rollout.ledger import Ledger
-from tricolor.rollout.providers.base import ProviderContext
-from tricolor.rollout.providers.registry import get_provider
-from tricolor.rollout.revisions import config_versions, part_of, render_state
-from tricolor.rollout.verbs import prepare, start
+from tricolor.rollout.revisions import part_of, render_state
 from tricolor.spec.revision import secret_version
-from tricolor.stacks.config import load_stacks
 from tricolor.stacks.render import render
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "rollout"))
+from revision_support import Site  # noqa: E402 - the tests' project on disk (spec, stacks, ledger, engine)
+
 RELEASE: dict[str, Any] = {
     "steps": [{"setWeight": 20}, {"analysis": {}}, {"setWeight": 50}, {"setWeight": 100}],
     "smokeTests": [], "rollbackWindow": "0s", "scaleDownIdle": True,
@@ -53,38 +45,15 @@ BACKENDS = {"kubernetes": ("prod", "ghcr.io/acme/checkout:1.5.0"), "docker": ("l
             "lambda": ("lambda-prod", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout:1.5.0")}
 
 
-class Project:
-    """The example project copied to ``folder`` (spec with RELEASE, stack files, a ledger)."""
+def timed_release(site: Site, image: str | None) -> tuple[float, Any, OfflineApplier]:
+    """``release start`` of ``image`` (``None``: config-only) driven to its end, and its wall time."""
+    began = time.perf_counter()
+    done, applier = site.release(image)
+    return time.perf_counter() - began, done, applier
 
-    def __init__(self, folder: Path, stack: str) -> None:
-        self.folder, self.stack = folder, stack
-        self.stacks = folder / "stacks"
-        shutil.copytree(ROOT / "stacks", self.stacks, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-        self.data = yaml.safe_load((ROOT / "service.yaml").read_text())
-        self.data["release"] = copy.deepcopy(RELEASE)
-        self.spec = folder / "service.yaml"
-        self.spec.write_text(yaml.safe_dump(self.data, sort_keys=False))
-        self.ledger = Ledger.open(str(folder / "ledger"))
 
-    def edit_env(self, key: str, value: str) -> None:
-        self.data["env"][key] = value
-        self.spec.write_text(yaml.safe_dump(self.data, sort_keys=False))
-
-    def release(self, image: str | None) -> tuple[float, Any, OfflineApplier]:
-        (item,) = load_stacks([self.stack], self.spec, self.stacks)
-        rec = self.ledger.read(self.stack)
-        applier = OfflineApplier(ApplierContext(
-            stack=self.stack, project=self.folder, spec_file=self.spec, stacks_dir=self.stacks,
-            store=self.ledger.store, in_force=rec.in_force if rec else None, catalog=rec.catalog if rec else None))
-        analysis = item.stack.spec.release.analysis
-        services = Services.of(applier, provider=get_provider("synthetic", ProviderContext(
-            analysis.provider_settings)), judge=get_judge(analysis.judge, analysis.min_samples, analysis.alpha,
-                                                          analysis.looks))
-        engine = Engine(stack=self.stack, ledger=self.ledger, services=services, clock=VirtualClock(), poll=0.5)
-        began = time.perf_counter()
-        start(engine, prepare(item.stack, image, secrets=config_versions(item)))
-        done = engine.run(Stop(active=False))
-        return time.perf_counter() - began, done, applier
+def set_env(key: str, value: str) -> Callable[[dict[str, Any]], None]:
+    return lambda data: data["env"].__setitem__(key, value)
 
 
 def releases() -> None:
@@ -92,11 +61,11 @@ def releases() -> None:
     print(f"  {'backend':<11} {'release':<12} {'status':<10} {'seconds':>8} {'applies':>8}  deploy changed")
     for backend, (stack, image) in BACKENDS.items():
         with tempfile.TemporaryDirectory() as tmp:
-            project = Project(Path(tmp), stack)
+            site = Site(Path(tmp), RELEASE, stack)
             for label, release_image in (("new image", image), ("config-only", None)):
                 if release_image is None:
-                    project.edit_env("FEATURE_NEW_CART", "true")
-                seconds, rec, applier = project.release(release_image)
+                    site.edit(set_env("FEATURE_NEW_CART", "true"))
+                seconds, rec, applier = timed_release(site, release_image)
                 deploy = applier.history[0][1] if applier.history else []
                 parts = sorted({part_of(u) for u in deploy})
                 print(f"  {backend:<11} {label:<12} {str(rec.status):<10} {seconds:8.2f} {len(applier.history):8d}"
@@ -116,12 +85,10 @@ def versions() -> None:
 
 def renders() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        project = Project(Path(tmp), "prod")
-        project.release("ghcr.io/acme/checkout:1.5.0")
-        project.edit_env("FEATURE_NEW_CART", "true")
-        (item,) = load_stacks(["prod"], project.spec, project.stacks)
-        rec = project.ledger.read("prod")
-        assert rec is not None
+        site = Site(Path(tmp), RELEASE, "prod")
+        site.release("ghcr.io/acme/checkout:1.5.0")
+        site.edit(set_env("FEATURE_NEW_CART", "true"))
+        item, rec = site.item(), site.record()
         plain, ledger = [], []
         for _ in range(5):
             began = time.perf_counter()
