@@ -26,7 +26,7 @@ from typing import Any
 from ..spec.load import load_spec
 from ..spec.model import ServiceSpec, image_problem
 from ..spec.parity import get_path, is_allowed
-from ..spec.stack import NAMESPACE, resolve_stack
+from ..spec.stack import NAMESPACE, full_key, resolve_stack
 from ..stacks.config import project_root, read_stack_config, spec_path, stack_file, stacks_folder
 from .errors import PreviewInputError
 from .naming import PreviewNames, names_of_stack
@@ -142,7 +142,7 @@ def secrets_from_env(spec: ServiceSpec, environ: Mapping[str, str] | None = None
     values: dict[str, str] = {}
     missing: list[str] = []
     for ref in sorted({r.config for r in spec.secrets.values()}):
-        key = ref if ":" in ref else f"{NAMESPACE}:{ref}"
+        key = full_key(ref)
         variable = secret_env_name(ref)
         if env.get(variable):
             values[key] = env[variable]

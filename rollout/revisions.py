@@ -33,7 +33,7 @@ from ..spec.revision import (
     shared_digest,
     spec_data,
 )
-from ..spec.stack import Stack
+from ..spec.stack import Stack, full_key
 from ..spec.weights import COLORS, Color
 from ..stacks.config import StackInput
 from ..stacks.render import SECRET_TEXT, Rendered, render
@@ -90,7 +90,7 @@ def stale_secrets(candidate: Candidate, stack: str, source: SecretConfig) -> lis
     """The spec secrets whose value in the config is no longer the one ``candidate``
     recorded (a retry would deploy values the config does not hold)."""
     refs = candidate.spec.get("secrets")
-    keys = {v: (str(r["config"]) if ":" in str(r["config"]) else f"tricolor:{r['config']}")
+    keys = {v: full_key(str(r["config"]))
             for v, r in (refs.items() if isinstance(refs, dict) else []) if isinstance(r, dict) and "config" in r}
     values = dict(source.secret_config(sorted(keys.values())))
     return sorted(v for v, key in keys.items()

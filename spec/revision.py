@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import Problem, SpecError
 from .model import ServiceSpec
-from .stack import NAMESPACE, Stack
+from .stack import Stack, full_key
 
 __all__ = ["COLOR_FIELDS", "UNSET", "Revision", "color_content", "config_key", "digest", "next_number",
            "revision_of", "secret_version", "secret_versions", "shared_content", "shared_digest", "spec_data",
@@ -77,8 +77,7 @@ class Revision(BaseModel):
 
 def config_key(stack: Stack, variable: str) -> str:
     """The full config key (``tricolor:databasePassword``) of the spec secret ``variable``."""
-    key = stack.spec.secrets[variable].config
-    return key if ":" in key else f"{NAMESPACE}:{key}"
+    return full_key(stack.spec.secrets[variable].config)
 
 
 @functools.lru_cache(maxsize=256)

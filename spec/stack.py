@@ -141,6 +141,12 @@ class Stack:
         return {c: self.image_of(c) for c in COLORS}
 
 
+def full_key(key: str) -> str:
+    """A config key as Pulumi stores it: ``databasePassword`` -> ``tricolor:databasePassword``
+    (a key with a namespace stays as written)."""
+    return key if ":" in key else f"{NAMESPACE}:{key}"
+
+
 def split_config(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Split Pulumi config into ``tricolor:`` keys (without prefix) and the rest."""
     ours, rest = {}, {}

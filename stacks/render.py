@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..spec.stack import NAMESPACE, Stack
+from ..spec.stack import Stack, full_key
 from .config import PROJECT, StackInput, load_stacks, to_runtime
 from .program import build, export
 from .state import ReleaseState
@@ -192,7 +192,7 @@ def render(item: StackInput, state: ReleaseState | None = None) -> Rendered:
     full = dict(item.config)
     secrets = set(item.secret_keys)
     for ref in stack.spec.secrets.values():
-        key = ref.config if ":" in ref.config else f"{NAMESPACE}:{ref.config}"
+        key = full_key(ref.config)
         full.setdefault(key, SECRET_TEXT)
         secrets.add(key)
     def program() -> None:
