@@ -74,7 +74,7 @@ def reason(found: ShareCheck) -> str:
 
 
 def mismatch(entry: VerdictEntry) -> bool:
-    return bool(entry.traffic) and (entry.traffic or {}).get("status") == "mismatch"
+    return (entry.traffic or {}).get("status") == "mismatch"
 
 
 def held(counters: Counters, entry: VerdictEntry) -> Counters:

@@ -22,7 +22,7 @@ from ..spec.revision import (
     Revision,
     config_key,
     digest,
-    secret_version,
+    secret_versions,
     shared_content,
     shared_digest,
     spec_data,
@@ -46,8 +46,8 @@ class Colors:
 
 
 def _versions(stack: Stack, lookup: Lookup) -> dict[str, str]:
-    return {v: secret_version(stack.name, config_key(stack, v), lookup(config_key(stack, v)))
-            for v in sorted(stack.spec.secrets)}
+    keys = [config_key(stack, v) for v in stack.spec.secrets]
+    return secret_versions(stack, {key: lookup(key) for key in keys})
 
 
 def _args(stack: Stack, revision: Revision | None, lookup: Lookup) -> RevisionArgs:
