@@ -134,6 +134,11 @@ def markdown(stacks: Sequence[StackChanges], skipped: dict[str, str], policy_lin
     return "\n".join(out)
 
 
+def properties_document(change: ResourceChange) -> list[dict[str, Any]]:
+    """A changed resource's properties as JSON: path, action, old and new value."""
+    return [{"path": p.path, "action": p.action, "old": p.old, "new": p.new} for p in change.properties]
+
+
 def changes_document(stacks: Sequence[StackChanges], skipped: dict[str, str], source: str) -> dict[str, Any]:
     """The ``changes`` key of ``plan --output json`` with ``--against``."""
     return {
@@ -143,7 +148,6 @@ def changes_document(stacks: Sequence[StackChanges], skipped: dict[str, str], so
         "stacks": [{
             "stack": s.stack, "base": s.base, **s.counts,
             "resources": [{"action": r.action, "key": r.key, "type": r.type, "name": r.name,
-                           "properties": [{"path": p.path, "action": p.action, "old": p.old, "new": p.new}
-                                          for p in r.properties]} for r in s.resources],
+                           "properties": properties_document(r)} for r in s.resources],
         } for s in stacks],
     }

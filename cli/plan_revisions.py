@@ -32,7 +32,7 @@ from ..spec.revision import config_key
 from ..stacks.config import StackInput
 from ..stacks.render import SECRET_TEXT, Rendered, render
 from .ledger import ledger_at
-from .plan_output import property_line, resource_line
+from .plan_output import properties_document, property_line, resource_line
 from .progress import each
 
 __all__ = ["RevisionNotice", "fenced", "render_all", "text_lines", "with_ledger"]
@@ -52,9 +52,8 @@ class RevisionNotice:
     def document(self) -> dict[str, Any]:
         return {"stack": self.stack, "message": self.message, "differs": self.differs, "in_force": self.in_force,
                 "spec_revision": self.spec_revision,
-                "changes": {part: [{"action": r.action, "key": r.key, "properties": [
-                    {"path": p.path, "action": p.action, "old": p.old, "new": p.new} for p in r.properties]}
-                    for r in c.resources] for part, c in self.changes.items() if c.resources}}
+                "changes": {part: [{"action": r.action, "key": r.key, "properties": properties_document(r)}
+                                   for r in c.resources] for part, c in self.changes.items() if c.resources}}
 
 
 def _versions(item: StackInput, rec: LedgerRecord) -> dict[str, str]:
