@@ -21,6 +21,7 @@ from typing import Any
 from rich.markup import escape
 from rich.text import Text
 
+from ...drift.changes import StackChanges
 from ...rollout.ledger import Ledger
 from ...rollout.revisions import (
     Candidate,
@@ -77,14 +78,13 @@ def with_shared_changes(prepared: Prepared, item: StackInput, ledger: Ledger, qu
     if not quiet:
         active = state.weights.active
         running = catalog[state.revisions[active]]
-        kind = "config-only release" if prepared.candidate is not None and prepared.candidate.image is None else \
-            "release"
+        kind = "config-only release" if candidate.image is None else "release"
         err_console.print(Text(f"{kind}: {revision.label} (the active color {active} runs {running.label})"),
                           soft_wrap=True)
     return replace(prepared, candidate=candidate)
 
 
-def _show_shared(changes: Any, revision: str, candidate: Candidate) -> None:
+def _show_shared(changes: StackChanges, revision: str, candidate: Candidate) -> None:
     head = "[yellow]warning:[/]" if candidate.include_shared else "[bold red]shared:[/]"
     err_console.print(f"{head} {escape(revision)} changes resources both colors share; they change for both "
                       "colors at once at the deploy step and are NOT canaried (nor rolled back by abort or "

@@ -22,6 +22,7 @@ import json
 import os
 import time
 from collections.abc import Mapping
+from typing import Any
 
 from ...spec.revision import Revision
 from ...stacks.config import StackInput, load_stacks
@@ -47,7 +48,8 @@ class OfflineApplier:
         self.stack = context.stack
         self.store = context.store
         self.key = f"offline/{context.stack}.json"
-        recorded = self._load()
+        found = self._read()  # read once: the state and the revisions it last applied
+        recorded = self._state_of(found)
         # What it applied last is known; where it starts from otherwise (the ledger's
         # state, else the stack config) is only where its diffs start.
         self.known = recorded is not None or (self.store is None and context.in_force is not None)
@@ -57,13 +59,18 @@ class OfflineApplier:
         self._cache: dict[str, dict[str, str]] = {}
         self._ignored: dict[str, dict[str, tuple[str, ...]]] = {}
         self.history: list[tuple[Change, list[str]]] = []
-        self.catalog: dict[str, Revision] = {**self._catalog(), **dict(context.catalog or {})}
+        self.catalog: dict[str, Revision] = {**self._catalog_of(found), **dict(context.catalog or {})}
 
     @property
     def input(self) -> StackInput:
         return self.item
 
-    def _read(self) -> dict[str, object] | None:
+    @property
+    def _where(self) -> str:
+        return f"{self.store.url if self.store else ''}/{self.key}"
+
+    def _read(self) -> dict[str, Any] | None:
+        """What it wrote last (``None``: nothing yet)."""
         data = self.store.get(self.key) if self.store is not None else None
         if data is None:
             return None
@@ -73,25 +80,24 @@ class OfflineApplier:
                 raise TypeError("not an object")
             return found
         except (ValueError, TypeError) as exc:
-            raise LedgerError(f"{self.store.url if self.store else ''}/{self.key}: not what the offline "
-                              f"applier writes: {exc}") from None
+            raise LedgerError(f"{self._where}: not what the offline applier writes: {exc}") from None
 
-    def _load(self) -> InForce | None:
-        found = self._read()
+    def _state_of(self, found: dict[str, Any] | None) -> InForce | None:
         if found is None:
             return None
         try:
             return InForce.model_validate(found["state"])
         except (ValueError, KeyError, TypeError) as exc:
-            raise LedgerError(f"{self.store.url if self.store else ''}/{self.key}: not what the offline "
-                              f"applier writes: {exc}") from None
+            raise LedgerError(f"{self._where}: not what the offline applier writes: {exc}") from None
 
-    def _catalog(self) -> dict[str, Revision]:
-        found = self._read() or {}
+    def _catalog_of(self, found: dict[str, Any] | None) -> dict[str, Revision]:
+        revisions = (found or {}).get("revisions") or {}
         try:
-            return {k: Revision.model_validate(v) for k, v in dict(found.get("revisions") or {}).items()}  # type: ignore[call-overload]
+            if not isinstance(revisions, dict):
+                raise TypeError("not an object")
+            return {str(k): Revision.model_validate(v) for k, v in revisions.items()}
         except (ValueError, TypeError) as exc:
-            raise LedgerError(f"{self.store.url if self.store else ''}/{self.key}: revisions: {exc}") from None
+            raise LedgerError(f"{self._where}: revisions: {exc}") from None
 
     def _save(self, change: Change) -> None:
         if self.store is None:
